@@ -1,0 +1,224 @@
+//! Problems found in a file: where they are, what was expected, and a hint; rendered with
+//! the source line underlined.
+
+use std::fmt;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// One problem in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// 1-based line, 0 when the problem is not at a place in the file.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte range in the file.
+    pub span: Option<Range<usize>>,
+    /// The field the problem is in, e.g. `choices[3].effects[1].value`.
+    pub field: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Everything wrong with one file. Its `Display` renders every problem with its source line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileError {
+    /// The file's name as the user gave it.
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file's text (empty when it could not be read).
+    source: String,
+}
+
+impl FileError {
+    /// A problem with the file as a whole (missing, too large, unreadable).
+    pub fn whole(
+        file: impl Into<String>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            diagnostics: vec![Diagnostic {
+                line: 0,
+                column: 0,
+                span: None,
+                field: String::new(),
+                message: message.into(),
+                hint,
+            }],
+            source: String::new(),
+        }
+    }
+
+    /// Collects problems found in `source`.
+    pub fn new(file: impl Into<String>, source: &str) -> Self {
+        Self {
+            file: file.into(),
+            diagnostics: Vec::new(),
+            source: source.to_string(),
+        }
+    }
+
+    /// Adds a problem at a byte range of the source.
+    pub fn push(
+        &mut self,
+        span: Option<Range<usize>>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        let (line, column) = span
+            .as_ref()
+            .map(|s| line_column(&self.source, s.start))
+            .unwrap_or((0, 0));
+        self.diagnostics.push(Diagnostic {
+            line,
+            column,
+            span,
+            field: field.into(),
+            message: message.into(),
+            hint,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// Sorts problems by their place in the file.
+    pub fn sort(&mut self) {
+        self.diagnostics
+            .sort_by_key(|d| (d.line, d.column, d.message.clone()));
+        self.diagnostics.dedup();
+    }
+
+    /// One line per problem: `file:line:column: message (hint)`.
+    pub fn short(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            if d.line > 0 {
+                out.push_str(&format!(
+                    "{}:{}:{}: {}",
+                    self.file, d.line, d.column, d.message
+                ));
+            } else {
+                out.push_str(&format!("{}: {}", self.file, d.message));
+            }
+            if let Some(hint) = &d.hint {
+                out.push_str(&format!(" ({hint})"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let files = SimpleFile::new(self.file.as_str(), self.source.as_str());
+        let config = term::Config::default();
+        for d in &self.diagnostics {
+            let mut report = Report::error().with_message(&d.message);
+            if let Some(span) = &d.span {
+                let start = span.start.min(self.source.len());
+                let end = span.end.clamp(start, self.source.len());
+                let label = if d.field.is_empty() {
+                    Label::primary((), start..end)
+                } else {
+                    Label::primary((), start..end).with_message(format!("in `{}`", d.field))
+                };
+                report = report.with_labels(vec![label]);
+            } else {
+                report = report.with_notes(vec![format!("in {}", self.file)]);
+            }
+            if let Some(hint) = &d.hint {
+                report = report.with_notes(vec![format!("hint: {hint}")]);
+            }
+            match term::emit_into_string(&config, &files, &report) {
+                Ok(text) => f.write_str(&text)?,
+                Err(_) => writeln!(f, "{}", self.short().trim_end())?,
+            }
+        }
+        let n = self.diagnostics.len();
+        if n > 1 {
+            writeln!(f, "{n} problems in {}", self.file)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut line_start = 0;
+    let mut line = 1;
+    for (i, b) in text.bytes().enumerate().take(offset) {
+        if b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let column = text
+        .get(line_start..offset)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and column.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset
+                + l.char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based_in_characters() {
+        let text = "ab\ncé d\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        // 'é' takes two bytes but one column.
+        assert_eq!(line_column(text, 6), (2, 3));
+        assert_eq!(offset_of(text, 2, 3), 6);
+        assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn renders_the_source_line_with_the_hint() {
+        let mut e = FileError::new("s.ron", "a: 1,\nb: frnce,\n");
+        e.push(
+            Some(9..14),
+            "b",
+            "unknown name `frnce`",
+            Some("did you mean `france`?".into()),
+        );
+        let text = e.to_string();
+        assert!(text.contains("s.ron:2:4"), "{text}");
+        assert!(text.contains("b: frnce"), "{text}");
+        assert!(text.contains("^^^^^"), "{text}");
+        assert!(text.contains("did you mean `france`?"), "{text}");
+        assert_eq!(
+            e.short(),
+            "s.ron:2:4: unknown name `frnce` (did you mean `france`?)\n"
+        );
+    }
+}

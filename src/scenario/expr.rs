@@ -1,0 +1,1072 @@
+//! Expressions: the small, safe arithmetic language used inside scenario files.
+//!
+//! An expression is parsed once, its names are resolved to state slots when the scenario
+//! loads, and it is compiled to a flat postfix [`Program`]. Evaluating a program never looks
+//! a name up by string and never allocates.
+//!
+//! `if(c, a, b)` evaluates both branches and then selects one. That keeps the number of
+//! random draws an expression makes independent of the state, so two runs that share a seed
+//! draw the same numbers for the same purposes (common random numbers), whatever they chose.
+
+use std::ops::Range;
+
+/// Longest expression accepted, in bytes.
+pub const MAX_LEN: usize = 4096;
+/// Deepest nesting of parentheses, calls and operators accepted.
+pub const MAX_DEPTH: usize = 48;
+/// Evaluation stack size; programs needing more are refused at compile time.
+const STACK: usize = 64;
+
+/// A problem in an expression, located by byte range within the expression's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExprError {
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ExprError {
+    fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            span,
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+/// The queries an expression can make of the run's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
+    /// `chosen("id")`: 1 if the choice was taken this turn.
+    Chosen,
+    /// `times_chosen("id")`: how many times the choice has been taken, this turn included.
+    TimesChosen,
+    /// `fired("id")`: how many times the event has fired.
+    Fired,
+}
+
+/// Why a name could not be resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Maps the names an expression uses to state slots.
+pub trait Resolve {
+    fn name(&self, name: &str) -> Result<u32, NameError>;
+    fn query(&self, query: Query, id: &str) -> Result<u32, NameError>;
+}
+
+/// One instruction of a compiled expression (postfix, on a value stack).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Const(f64),
+    Load(u32),
+    Neg,
+    Not,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    Select,
+    Min,
+    Max,
+    Clamp,
+    Abs,
+    Sqrt,
+    Exp,
+    Ln,
+    Logistic,
+    Floor,
+    Round,
+    Normal,
+    Uniform,
+    Triangular,
+    Chance,
+}
+
+/// Source of uniform random numbers in [0, 1) for the draw functions.
+pub trait Draws {
+    fn uniform01(&mut self) -> f64;
+}
+
+/// For expressions that cannot draw (checked at compile time).
+pub struct NoDraws;
+
+impl Draws for NoDraws {
+    fn uniform01(&mut self) -> f64 {
+        0.5
+    }
+}
+
+/// A compiled expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    ops: Vec<Op>,
+    draws: bool,
+}
+
+impl Program {
+    /// A program that yields a constant.
+    pub fn constant(value: f64) -> Self {
+        Self {
+            ops: vec![Op::Const(value)],
+            draws: false,
+        }
+    }
+
+    /// Whether evaluating this program draws random numbers.
+    pub fn draws(&self) -> bool {
+        self.draws
+    }
+
+    /// The constant this program always yields, if it is one.
+    pub fn as_constant(&self) -> Option<f64> {
+        match self.ops.as_slice() {
+            [Op::Const(v)] => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Evaluates on `slots`. Division by zero yields 0; other non-finite results are
+    /// returned as they are, for the caller to handle.
+    pub fn eval(&self, slots: &[f64], rng: &mut impl Draws) -> f64 {
+        let mut stack = [0.0f64; STACK];
+        let mut sp = 0usize;
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                stack[sp]
+            }};
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                stack[sp] = $v;
+                sp += 1;
+            }};
+        }
+        macro_rules! bin {
+            (|$a:ident, $b:ident| $e:expr) => {{
+                let $b = pop!();
+                let $a = pop!();
+                push!($e);
+            }};
+        }
+        let truth = |b: bool| if b { 1.0 } else { 0.0 };
+        for op in &self.ops {
+            match *op {
+                Op::Const(v) => push!(v),
+                Op::Load(slot) => push!(slots.get(slot as usize).copied().unwrap_or(0.0)),
+                Op::Neg => {
+                    let a = pop!();
+                    push!(-a)
+                }
+                Op::Not => {
+                    let a = pop!();
+                    push!(truth(a == 0.0))
+                }
+                Op::Add => bin!(|a, b| a + b),
+                Op::Sub => bin!(|a, b| a - b),
+                Op::Mul => bin!(|a, b| a * b),
+                Op::Div => bin!(|a, b| if b == 0.0 { 0.0 } else { a / b }),
+                Op::Pow => bin!(|a, b| a.powf(b)),
+                Op::Lt => bin!(|a, b| truth(a < b)),
+                Op::Le => bin!(|a, b| truth(a <= b)),
+                Op::Gt => bin!(|a, b| truth(a > b)),
+                Op::Ge => bin!(|a, b| truth(a >= b)),
+                Op::Eq => bin!(|a, b| truth(a == b)),
+                Op::Ne => bin!(|a, b| truth(a != b)),
+                Op::And => bin!(|a, b| truth(a != 0.0 && b != 0.0)),
+                Op::Or => bin!(|a, b| truth(a != 0.0 || b != 0.0)),
+                Op::Select => {
+                    let b = pop!();
+                    let a = pop!();
+                    let c = pop!();
+                    push!(if c != 0.0 { a } else { b })
+                }
+                Op::Min => bin!(|a, b| a.min(b)),
+                Op::Max => bin!(|a, b| a.max(b)),
+                Op::Clamp => {
+                    let hi = pop!();
+                    let lo = pop!();
+                    let x = pop!();
+                    push!(if lo <= hi {
+                        x.max(lo).min(hi)
+                    } else {
+                        f64::NAN
+                    })
+                }
+                Op::Abs => {
+                    let a = pop!();
+                    push!(a.abs())
+                }
+                Op::Sqrt => {
+                    let a = pop!();
+                    push!(a.sqrt())
+                }
+                Op::Exp => {
+                    let a = pop!();
+                    push!(a.exp())
+                }
+                Op::Ln => {
+                    let a = pop!();
+                    push!(a.ln())
+                }
+                Op::Logistic => {
+                    let a = pop!();
+                    push!(1.0 / (1.0 + (-a).exp()))
+                }
+                Op::Floor => {
+                    let a = pop!();
+                    push!(a.floor())
+                }
+                Op::Round => {
+                    let a = pop!();
+                    push!(a.round())
+                }
+                Op::Normal => {
+                    let sd = pop!();
+                    let mean = pop!();
+                    push!(mean + sd * standard_normal(rng))
+                }
+                Op::Uniform => {
+                    let hi = pop!();
+                    let lo = pop!();
+                    push!(lo + (hi - lo) * rng.uniform01())
+                }
+                Op::Triangular => {
+                    let hi = pop!();
+                    let mode = pop!();
+                    let lo = pop!();
+                    push!(triangular(lo, mode, hi, rng.uniform01()))
+                }
+                Op::Chance => {
+                    let p = pop!();
+                    push!(truth(rng.uniform01() < p))
+                }
+            }
+        }
+        if sp == 1 { stack[0] } else { f64::NAN }
+    }
+}
+
+/// A standard normal draw by Box–Muller; always takes exactly two uniforms.
+pub fn standard_normal(rng: &mut impl Draws) -> f64 {
+    let u1 = rng.uniform01();
+    let u2 = rng.uniform01();
+    // 1 - u1 lies in (0, 1], so the logarithm is finite.
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The triangular distribution's inverse CDF at `u`.
+pub fn triangular(lo: f64, mode: f64, hi: f64, u: f64) -> f64 {
+    let width = hi - lo;
+    if width <= 0.0 {
+        return lo;
+    }
+    let split = (mode - lo) / width;
+    if u < split {
+        lo + (u * width * (mode - lo)).sqrt()
+    } else {
+        hi - ((1.0 - u) * width * (hi - mode)).sqrt()
+    }
+}
+
+/// Parses and compiles `text`. `allow_draws` is false where the expression must be
+/// deterministic (policies, conditions, outcomes).
+pub fn compile(
+    text: &str,
+    resolver: &impl Resolve,
+    allow_draws: bool,
+) -> Result<Program, Vec<ExprError>> {
+    let node = parse(text).map_err(|e| vec![e])?;
+    let mut compiler = Compiler {
+        resolver,
+        allow_draws,
+        ops: Vec::new(),
+        errors: Vec::new(),
+        depth: 0,
+        max_depth: 0,
+        draws: false,
+    };
+    compiler.node(&node);
+    if compiler.max_depth > STACK {
+        compiler
+            .errors
+            .push(ExprError::new(0..text.len(), "expression is too complex"));
+    }
+    if compiler.errors.is_empty() {
+        Ok(Program {
+            ops: compiler.ops,
+            draws: compiler.draws,
+        })
+    } else {
+        Err(compiler.errors)
+    }
+}
+
+/// The names an expression refers to (for `{name}` interpolation and tooling).
+pub fn names(text: &str) -> Result<Vec<(String, Range<usize>)>, ExprError> {
+    fn walk(node: &Node, out: &mut Vec<(String, Range<usize>)>) {
+        match &node.kind {
+            Kind::Name(name) => out.push((name.clone(), node.span.clone())),
+            Kind::Unary(_, a) => walk(a, out),
+            Kind::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Kind::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+            Kind::Num(_) | Kind::Str(_) => {}
+        }
+    }
+    let node = parse(text)?;
+    let mut out = Vec::new();
+    walk(&node, &mut out);
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Node {
+    span: Range<usize>,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Num(f64),
+    Str(String),
+    Name(String),
+    Unary(Op, Box<Node>),
+    Binary(Op, Box<Node>, Box<Node>),
+    Call(String, Vec<Node>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Str(String),
+    Ident(String),
+    Sym(&'static str),
+    End,
+}
+
+fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
+    if text.len() > MAX_LEN {
+        return Err(ExprError::new(
+            0..0,
+            format!("expression is longer than {MAX_LEN} characters"),
+        ));
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b'_')
+            {
+                i += 1;
+            }
+            if i < bytes.len() && (bytes[i] == b'e' || bytes[i] == b'E') {
+                let mut j = i + 1;
+                if j < bytes.len() && (bytes[j] == b'+' || bytes[j] == b'-') {
+                    j += 1;
+                }
+                if j < bytes.len() && bytes[j].is_ascii_digit() {
+                    i = j;
+                    while i < bytes.len() && bytes[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+            }
+            let literal: String = text[start..i].chars().filter(|&c| c != '_').collect();
+            let value: f64 = literal.parse().map_err(|_| {
+                ExprError::new(start..i, format!("`{}` is not a number", &text[start..i]))
+            })?;
+            out.push((Tok::Num(value), start..i));
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+            {
+                i += 1;
+            }
+            let ident = &text[start..i];
+            if ident.ends_with('.') || ident.contains("..") {
+                return Err(ExprError::new(
+                    start..i,
+                    format!("`{ident}` is not a valid name"),
+                ));
+            }
+            out.push((Tok::Ident(ident.to_string()), start..i));
+            continue;
+        }
+        if c == b'"' {
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                return Err(ExprError::new(start..bytes.len(), "unterminated string"));
+            }
+            out.push((Tok::Str(text[start + 1..i].to_string()), start..i + 1));
+            i += 1;
+            continue;
+        }
+        const SYMBOLS: [&str; 17] = [
+            "<=", ">=", "==", "!=", "+", "-", "*", "/", "^", "(", ")", ",", "<", ">", "!", "&&",
+            "||",
+        ];
+        let rest = &text[i..];
+        match SYMBOLS.iter().find(|s| rest.starts_with(**s)) {
+            Some(sym) => {
+                i += sym.len();
+                out.push((Tok::Sym(sym), start..i));
+            }
+            None => {
+                let ch = rest.chars().next().unwrap_or('?');
+                let mut err =
+                    ExprError::new(start..start + ch.len_utf8(), format!("unexpected `{ch}`"));
+                if ch == '=' {
+                    err.hint = Some("to compare, write `==`".into());
+                }
+                return Err(err);
+            }
+        }
+    }
+    out.push((Tok::End, text.len()..text.len()));
+    Ok(out)
+}
+
+fn parse(text: &str) -> Result<Node, ExprError> {
+    let tokens = lex(text)?;
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
+    if matches!(parser.peek(), Tok::End) {
+        return Err(ExprError {
+            span: 0..text.len(),
+            message: "empty expression".into(),
+            hint: Some("write a number such as `0` or a formula".into()),
+        });
+    }
+    let node = parser.expr()?;
+    match parser.peek() {
+        Tok::End => Ok(node),
+        _ => {
+            let span = parser.span();
+            Err(ExprError {
+                span,
+                message: "expected an operator or the end of the expression".into(),
+                hint: Some("operators are + - * / ^ < <= > >= == != and or not".into()),
+            })
+        }
+    }
+}
+
+struct Parser {
+    tokens: Vec<(Tok, Range<usize>)>,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.pos.min(self.tokens.len() - 1)].0
+    }
+
+    fn span(&self) -> Range<usize> {
+        self.tokens[self.pos.min(self.tokens.len() - 1)].1.clone()
+    }
+
+    fn bump(&mut self) -> (Tok, Range<usize>) {
+        let t = self.tokens[self.pos.min(self.tokens.len() - 1)].clone();
+        if self.pos < self.tokens.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn is_sym(&self, sym: &str) -> bool {
+        matches!(self.peek(), Tok::Sym(s) if *s == sym)
+    }
+
+    fn is_word(&self, word: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(s) if s == word)
+    }
+
+    fn enter(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ExprError::new(
+                self.span(),
+                "expression is nested too deeply",
+            ));
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self) -> Result<Node, ExprError> {
+        self.enter()?;
+        let node = self.or();
+        self.depth -= 1;
+        node
+    }
+
+    fn binary(start: &Node, op: Op, rhs: Node) -> Node {
+        Node {
+            span: start.span.start..rhs.span.end,
+            kind: Kind::Binary(op, Box::new(start.clone()), Box::new(rhs)),
+        }
+    }
+
+    fn or(&mut self) -> Result<Node, ExprError> {
+        let mut lhs = self.and()?;
+        while self.is_word("or") || self.is_sym("||") {
+            self.bump();
+            let rhs = self.and()?;
+            lhs = Self::binary(&lhs, Op::Or, rhs);
+        }
+        Ok(lhs)
+    }
+
+    fn and(&mut self) -> Result<Node, ExprError> {
+        let mut lhs = self.not()?;
+        while self.is_word("and") || self.is_sym("&&") {
+            self.bump();
+            let rhs = self.not()?;
+            lhs = Self::binary(&lhs, Op::And, rhs);
+        }
+        Ok(lhs)
+    }
+
+    fn not(&mut self) -> Result<Node, ExprError> {
+        if self.is_word("not") || self.is_sym("!") {
+            let (_, span) = self.bump();
+            self.enter()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Node {
+                span: span.start..inner.span.end,
+                kind: Kind::Unary(Op::Not, Box::new(inner)),
+            });
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Node, ExprError> {
+        let lhs = self.sum()?;
+        let op = match self.peek() {
+            Tok::Sym("<") => Op::Lt,
+            Tok::Sym("<=") => Op::Le,
+            Tok::Sym(">") => Op::Gt,
+            Tok::Sym(">=") => Op::Ge,
+            Tok::Sym("==") => Op::Eq,
+            Tok::Sym("!=") => Op::Ne,
+            _ => return Ok(lhs),
+        };
+        self.bump();
+        let rhs = self.sum()?;
+        if matches!(self.peek(), Tok::Sym("<" | "<=" | ">" | ">=" | "==" | "!=")) {
+            return Err(ExprError {
+                span: self.span(),
+                message: "comparisons cannot be chained".into(),
+                hint: Some("write `a < b and b < c`".into()),
+            });
+        }
+        Ok(Self::binary(&lhs, op, rhs))
+    }
+
+    fn sum(&mut self) -> Result<Node, ExprError> {
+        let mut lhs = self.product()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Sym("+") => Op::Add,
+                Tok::Sym("-") => Op::Sub,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.product()?;
+            lhs = Self::binary(&lhs, op, rhs);
+        }
+    }
+
+    fn product(&mut self) -> Result<Node, ExprError> {
+        let mut lhs = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Sym("*") => Op::Mul,
+                Tok::Sym("/") => Op::Div,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.unary()?;
+            lhs = Self::binary(&lhs, op, rhs);
+        }
+    }
+
+    fn unary(&mut self) -> Result<Node, ExprError> {
+        if self.is_sym("-") || self.is_sym("+") {
+            let (tok, span) = self.bump();
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            if tok == Tok::Sym("+") {
+                return Ok(inner);
+            }
+            return Ok(Node {
+                span: span.start..inner.span.end,
+                kind: Kind::Unary(Op::Neg, Box::new(inner)),
+            });
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> Result<Node, ExprError> {
+        let base = self.atom()?;
+        if self.is_sym("^") {
+            self.bump();
+            self.enter()?;
+            // Right-associative, and the exponent may carry a sign: 2^-1.
+            let exponent = self.unary()?;
+            self.depth -= 1;
+            return Ok(Self::binary(&base, Op::Pow, exponent));
+        }
+        Ok(base)
+    }
+
+    fn atom(&mut self) -> Result<Node, ExprError> {
+        let (tok, span) = self.bump();
+        match tok {
+            Tok::Num(v) => Ok(Node {
+                span,
+                kind: Kind::Num(v),
+            }),
+            Tok::Str(s) => Ok(Node {
+                span,
+                kind: Kind::Str(s),
+            }),
+            Tok::Sym("(") => {
+                let inner = self.expr()?;
+                self.expect_close(&span)?;
+                Ok(inner)
+            }
+            Tok::Ident(name) if matches!(name.as_str(), "and" | "or" | "not") => Err(ExprError {
+                span,
+                message: format!("expected a value, found `{name}`"),
+                hint: None,
+            }),
+            Tok::Ident(name) => {
+                if self.is_sym("(") {
+                    let open = self.bump().1;
+                    let mut args = Vec::new();
+                    if !self.is_sym(")") {
+                        loop {
+                            args.push(self.expr()?);
+                            if self.is_sym(",") {
+                                self.bump();
+                                continue;
+                            }
+                            break;
+                        }
+                    }
+                    let close = self.expect_close(&open)?;
+                    Ok(Node {
+                        span: span.start..close.end,
+                        kind: Kind::Call(name, args),
+                    })
+                } else {
+                    Ok(Node {
+                        span,
+                        kind: Kind::Name(name),
+                    })
+                }
+            }
+            Tok::End => Err(ExprError {
+                span,
+                message: "expression ends too early".into(),
+                hint: Some("something is missing after the last operator".into()),
+            }),
+            Tok::Sym(s) => Err(ExprError::new(
+                span,
+                format!("expected a value, found `{s}`"),
+            )),
+        }
+    }
+
+    fn expect_close(&mut self, open: &Range<usize>) -> Result<Range<usize>, ExprError> {
+        if self.is_sym(")") {
+            return Ok(self.bump().1);
+        }
+        Err(ExprError {
+            span: self.span(),
+            message: "expected `)`".into(),
+            hint: Some(format!(
+                "the `(` at character {} is not closed",
+                open.start + 1
+            )),
+        })
+    }
+}
+
+/// Functions: name, arity, op, whether it draws.
+const FUNCTIONS: &[(&str, usize, Op, bool)] = &[
+    ("if", 3, Op::Select, false),
+    ("min", 2, Op::Min, false),
+    ("max", 2, Op::Max, false),
+    ("clamp", 3, Op::Clamp, false),
+    ("abs", 1, Op::Abs, false),
+    ("sqrt", 1, Op::Sqrt, false),
+    ("exp", 1, Op::Exp, false),
+    ("ln", 1, Op::Ln, false),
+    ("logistic", 1, Op::Logistic, false),
+    ("floor", 1, Op::Floor, false),
+    ("round", 1, Op::Round, false),
+    ("normal", 2, Op::Normal, true),
+    ("uniform", 2, Op::Uniform, true),
+    ("triangular", 3, Op::Triangular, true),
+    ("chance", 1, Op::Chance, true),
+];
+
+const QUERIES: &[(&str, Query)] = &[
+    ("chosen", Query::Chosen),
+    ("times_chosen", Query::TimesChosen),
+    ("fired", Query::Fired),
+];
+
+/// Every function name the language knows, for hints.
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS
+        .iter()
+        .map(|f| f.0)
+        .chain(QUERIES.iter().map(|q| q.0))
+}
+
+struct Compiler<'r, R> {
+    resolver: &'r R,
+    allow_draws: bool,
+    ops: Vec<Op>,
+    errors: Vec<ExprError>,
+    depth: usize,
+    max_depth: usize,
+    draws: bool,
+}
+
+impl<R: Resolve> Compiler<'_, R> {
+    fn emit(&mut self, op: Op, pops: usize) {
+        self.ops.push(op);
+        self.depth = self.depth + 1 - pops;
+        self.max_depth = self.max_depth.max(self.depth);
+    }
+
+    fn node(&mut self, node: &Node) {
+        match &node.kind {
+            Kind::Num(v) => self.emit(Op::Const(*v), 0),
+            Kind::Str(s) => {
+                self.errors.push(ExprError {
+                    span: node.span.clone(),
+                    message: format!("the text \"{s}\" is not a value"),
+                    hint: Some(
+                        "quoted ids go inside chosen(..), times_chosen(..) or fired(..)".into(),
+                    ),
+                });
+                self.emit(Op::Const(0.0), 0);
+            }
+            Kind::Name(name) => match self.resolver.name(name) {
+                Ok(slot) => self.emit(Op::Load(slot), 0),
+                Err(e) => {
+                    self.errors.push(ExprError {
+                        span: node.span.clone(),
+                        message: e.message,
+                        hint: e.hint,
+                    });
+                    self.emit(Op::Const(0.0), 0);
+                }
+            },
+            Kind::Unary(op, inner) => {
+                self.node(inner);
+                self.emit(*op, 1);
+            }
+            Kind::Binary(op, a, b) => {
+                self.node(a);
+                self.node(b);
+                self.emit(*op, 2);
+            }
+            Kind::Call(name, args) => self.call(node, name, args),
+        }
+    }
+
+    fn call(&mut self, node: &Node, name: &str, args: &[Node]) {
+        if let Some(&(_, query)) = QUERIES.iter().find(|q| q.0 == name) {
+            let slot = match args {
+                [
+                    Node {
+                        kind: Kind::Str(id),
+                        span,
+                    },
+                ] => match self.resolver.query(query, id) {
+                    Ok(slot) => Some(slot),
+                    Err(e) => {
+                        self.errors.push(ExprError {
+                            span: span.clone(),
+                            message: e.message,
+                            hint: e.hint,
+                        });
+                        None
+                    }
+                },
+                _ => {
+                    self.errors.push(ExprError {
+                        span: node.span.clone(),
+                        message: format!("{name}(..) takes one quoted id"),
+                        hint: Some(format!("e.g. {name}(\"some_id\")")),
+                    });
+                    None
+                }
+            };
+            self.emit(slot.map_or(Op::Const(0.0), Op::Load), 0);
+            return;
+        }
+        let Some(&(_, arity, op, draws)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
+            self.errors.push(ExprError {
+                span: node.span.start..node.span.start + name.len(),
+                message: format!("unknown function `{name}`"),
+                hint: super::suggest(name, function_names())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(format!(
+                            "functions are: {}",
+                            function_names().collect::<Vec<_>>().join(", ")
+                        ))
+                    }),
+            });
+            self.emit(Op::Const(0.0), 0);
+            return;
+        };
+        if args.len() != arity {
+            self.errors.push(ExprError::new(
+                node.span.clone(),
+                format!(
+                    "{name}(..) takes {arity} argument{}, found {}",
+                    if arity == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            ));
+            self.emit(Op::Const(0.0), 0);
+            return;
+        }
+        if draws {
+            if !self.allow_draws {
+                self.errors.push(ExprError {
+                    span: node.span.clone(),
+                    message: format!("{name}(..) draws a random number, which is not allowed here"),
+                    hint: Some(
+                        "policies, capabilities, conditions of choices, outcomes and goals must be deterministic"
+                            .into(),
+                    ),
+                });
+            }
+            self.draws = true;
+        }
+        for arg in args {
+            self.node(arg);
+        }
+        self.emit(op, arity);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Names;
+
+    impl Resolve for Names {
+        fn name(&self, name: &str) -> Result<u32, NameError> {
+            match name {
+                "x" => Ok(0),
+                "france.troops" => Ok(1),
+                "turn" => Ok(2),
+                _ => Err(NameError {
+                    message: format!("unknown name `{name}`"),
+                    hint: None,
+                }),
+            }
+        }
+        fn query(&self, query: Query, id: &str) -> Result<u32, NameError> {
+            match (query, id) {
+                (Query::Chosen, "extend_c17") => Ok(3),
+                _ => Err(NameError {
+                    message: format!("unknown id `{id}`"),
+                    hint: None,
+                }),
+            }
+        }
+    }
+
+    struct Fixed(f64);
+    impl Draws for Fixed {
+        fn uniform01(&mut self) -> f64 {
+            self.0
+        }
+    }
+
+    fn eval(text: &str) -> f64 {
+        let program = compile(text, &Names, true).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        program.eval(&[2.0, 3000.0, 5.0, 1.0], &mut Fixed(0.25))
+    }
+
+    fn error(text: &str) -> ExprError {
+        compile(text, &Names, false).unwrap_err().remove(0)
+    }
+
+    #[test]
+    fn arithmetic_follows_precedence() {
+        assert_eq!(eval("1 + 2 * 3"), 7.0);
+        assert_eq!(eval("(1 + 2) * 3"), 9.0);
+        assert_eq!(eval("2 ^ 3 ^ 2"), 512.0);
+        assert_eq!(eval("-2 ^ 2"), -4.0);
+        assert_eq!(eval("2 ^ -1"), 0.5);
+        assert_eq!(eval("10 - 4 - 3"), 3.0);
+        assert_eq!(eval("12 / 4 / 3"), 1.0);
+        assert_eq!(eval("1_000 + 1e3 + .5"), 2000.5);
+    }
+
+    #[test]
+    fn names_and_queries_load_slots() {
+        assert_eq!(eval("x * france.troops"), 6000.0);
+        assert_eq!(eval("turn + chosen(\"extend_c17\")"), 6.0);
+    }
+
+    #[test]
+    fn logic_and_comparisons_yield_one_or_zero() {
+        assert_eq!(eval("x > 1 and x < 3"), 1.0);
+        assert_eq!(eval("x > 1 and not (x < 3)"), 0.0);
+        assert_eq!(eval("x == 3 or x != 2"), 0.0);
+        assert_eq!(eval("x >= 2 && x <= 2 || 0"), 1.0);
+        assert_eq!(eval("if(x > 1, 10, 20)"), 10.0);
+        assert_eq!(eval("if(0, 10, 20)"), 20.0);
+    }
+
+    #[test]
+    fn functions_compute() {
+        assert_eq!(eval("min(3, x) + max(3, x)"), 5.0);
+        assert_eq!(eval("clamp(7, 0, 5)"), 5.0);
+        assert_eq!(eval("abs(-3) + sqrt(16)"), 7.0);
+        assert!((eval("ln(exp(2))") - 2.0).abs() < 1e-12);
+        assert_eq!(eval("logistic(0)"), 0.5);
+        assert_eq!(eval("floor(2.7) + round(2.5)"), 5.0);
+    }
+
+    #[test]
+    fn division_by_zero_yields_zero() {
+        assert_eq!(eval("5 / 0"), 0.0);
+        assert_eq!(eval("5 / (x - 2)"), 0.0);
+    }
+
+    #[test]
+    fn draws_use_the_generator() {
+        assert_eq!(eval("uniform(10, 20)"), 12.5);
+        assert_eq!(eval("chance(0.3)"), 1.0);
+        assert_eq!(eval("chance(0.2)"), 0.0);
+        // Triangular(0, 1, 2) at u = 0.25 lies on the rising side: sqrt(0.25 * 2 * 1).
+        assert!((eval("triangular(0, 1, 2)") - 0.5f64.sqrt()).abs() < 1e-12);
+        let n = eval("normal(100, 10)");
+        assert!(n.is_finite());
+    }
+
+    #[test]
+    fn if_draws_in_both_branches() {
+        // Both branches draw, so the count of draws does not depend on the condition.
+        struct Count(u32);
+        impl Draws for Count {
+            fn uniform01(&mut self) -> f64 {
+                self.0 += 1;
+                0.5
+            }
+        }
+        let p = compile("if(x > 100, uniform(0, 1), chance(0.5))", &Names, true).unwrap();
+        let mut count = Count(0);
+        p.eval(&[2.0, 0.0, 0.0, 0.0], &mut count);
+        assert_eq!(count.0, 2);
+        assert!(p.draws());
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let e = error("x + frnce.troops");
+        assert_eq!(e.span, 4..16);
+        assert!(e.message.contains("frnce.troops"));
+
+        let e = error("x + * 2");
+        assert_eq!(e.span, 4..5);
+
+        let e = error("(x + 2");
+        assert_eq!(e.message, "expected `)`");
+
+        let e = error("x = 2");
+        assert_eq!(e.span, 2..3);
+        assert_eq!(e.hint.as_deref(), Some("to compare, write `==`"));
+
+        let e = error("mx(x, 2)");
+        assert_eq!(e.span, 0..2);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `max`?"));
+
+        let e = error("min(x)");
+        assert!(e.message.contains("takes 2 arguments, found 1"));
+
+        let e = error("normal(1, 2)");
+        assert!(e.message.contains("not allowed here"));
+
+        let e = error("chosen(x)");
+        assert!(e.message.contains("one quoted id"));
+
+        let e = error("1 < x < 3");
+        assert!(e.message.contains("chained"));
+
+        assert_eq!(error("").message, "empty expression");
+        assert_eq!(error("x +").message, "expression ends too early");
+        assert_eq!(error("x 2").span, 2..3);
+    }
+
+    #[test]
+    fn collects_every_unknown_name() {
+        let errors = compile("a + b * x + c", &Names, true).unwrap_err();
+        let spans: Vec<_> = errors.iter().map(|e| e.span.clone()).collect();
+        assert_eq!(spans, vec![0..1, 4..5, 12..13]);
+    }
+
+    #[test]
+    fn refuses_absurd_nesting_and_length() {
+        let deep = format!("{}1{}", "(".repeat(200), ")".repeat(200));
+        assert!(error(&deep).message.contains("nested too deeply"));
+        let long = "1+".repeat(MAX_LEN);
+        assert!(error(&long).message.contains("longer than"));
+    }
+
+    #[test]
+    fn reports_names_for_interpolation() {
+        let n = names("x + france.troops").unwrap();
+        assert_eq!(n, vec![("x".into(), 0..1), ("france.troops".into(), 4..17)]);
+    }
+}

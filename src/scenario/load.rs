@@ -1,0 +1,1250 @@
+//! Loading a scenario: size and nesting limits, RON syntax, then validation of every part,
+//! reporting every problem found with its line and column, and compilation into a [`Model`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path as FsPath;
+
+use super::diag::{FileError, offset_of};
+use super::expr::{self, ExprError, NameError, Program, Query, Resolve};
+use super::model::*;
+use super::spans::{Node, Path, offset_in_literal};
+use super::{
+    CompiledActor, CompiledChoice, CompiledEffect, CompiledEvent, CompiledIssue, CompiledRule,
+    Layout, Model, RuleOrigin, SlotKind, TextPart, suggest,
+};
+
+/// Largest scenario or session file read, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest nesting of brackets accepted in a file.
+pub const MAX_NESTING: usize = 64;
+/// Longest horizon accepted, in turns.
+const MAX_TURNS: u32 = 520;
+
+/// Reads a text file, refusing what is missing, too large or not UTF-8.
+pub fn read_text(path: &FsPath) -> Result<String, FileError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&name, &e))?;
+    if meta.is_dir() {
+        return Err(FileError::whole(
+            &name,
+            "this is a folder, not a file",
+            None,
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(&name, meta.len() as usize));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(&name, &e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(&name, bytes.len()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        FileError::whole(
+            &name,
+            format!(
+                "the file is not UTF-8 text (bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            Some("scenario and session files are RON text files saved as UTF-8".into()),
+        )
+    })
+}
+
+fn io_error(name: &str, e: &std::io::Error) -> FileError {
+    let hint = match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Some("check the path; it is relative to the current folder".into())
+        }
+        std::io::ErrorKind::PermissionDenied => Some("you may not read this file".into()),
+        _ => None,
+    };
+    FileError::whole(name, format!("cannot read the file: {e}"), hint)
+}
+
+fn too_large(name: &str, len: usize) -> FileError {
+    FileError::whole(
+        name,
+        format!(
+            "the file is {} KiB; files over {} KiB are refused",
+            len / 1024,
+            MAX_FILE_BYTES / 1024
+        ),
+        Some("a scenario is a text file of a few hundred KiB at most".into()),
+    )
+}
+
+/// Loads a scenario file from disk.
+pub fn load_file(path: &FsPath) -> Result<Model, FileError> {
+    let text = read_text(path)?;
+    load_str(&path.display().to_string(), &text)
+}
+
+/// Loads a scenario from its text; `file` names it in errors.
+pub fn load_str(file: &str, text: &str) -> Result<Model, FileError> {
+    let scenario = parse(file, text)?;
+    compile(file, text, scenario)
+}
+
+/// Deserializes the text, checking size, nesting and format first.
+fn parse(file: &str, text: &str) -> Result<Scenario, FileError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, text.len()));
+    }
+    let tree = Node::scan(text);
+    if let Some((format, span)) = tree
+        .as_ref()
+        .and_then(|t| t.top_level_number(text, "format"))
+        && format != FORMAT as u64
+    {
+        let mut err = FileError::new(file, text);
+        let (message, hint) = if format > FORMAT as u64 {
+            (
+                format!(
+                    "scenario format {format} is newer than this version of Sandtable reads (format {FORMAT})"
+                ),
+                "open it with a newer Sandtable".to_string(),
+            )
+        } else {
+            (
+                format!(
+                    "scenario format {format} is not supported; this version reads format {FORMAT}"
+                ),
+                format!(
+                    "set `format: {FORMAT}` and check the file against the format's documentation"
+                ),
+            )
+        };
+        err.push(Some(span), "format", message, Some(hint));
+        return Err(err);
+    }
+    let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
+    options
+        .from_str::<Scenario>(text)
+        .map_err(|e| ron_error(file, text, &e))
+}
+
+/// Turns a RON error into a diagnostic at its line and column.
+pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) -> FileError {
+    use ron::Error as E;
+    let start = offset_of(text, e.span.start.line, e.span.start.col);
+    let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+    let end = if end == start {
+        (start + text[start..].chars().next().map_or(0, char::len_utf8)).min(text.len())
+    } else {
+        end
+    };
+    let hint = match &e.code {
+        E::NoSuchStructField {
+            expected, found, ..
+        } => Some(match suggest(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields here are: {}", expected.join(", ")),
+        }),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => Some(match suggest(found, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("expected one of: {}", expected.join(", ")),
+        }),
+        E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` to this item")),
+        E::ExceededRecursionLimit => {
+            Some(format!("files may nest at most {MAX_NESTING} levels deep"))
+        }
+        E::ExpectedDifferentStructName { expected, .. } => {
+            Some(format!("write `{expected}(` here"))
+        }
+        E::Eof => Some("the file ends too early: a closing bracket may be missing".into()),
+        _ => None,
+    };
+    let mut err = FileError::new(file, text);
+    err.push(Some(start..end), "", format!("{}", e.code), hint);
+    err
+}
+
+/// The file's problems, located by path through the span tree.
+struct Problems<'a> {
+    text: &'a str,
+    tree: Option<Node>,
+    err: FileError,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, path: &Path, message: impl Into<String>, hint: Option<String>) {
+        let span = self.tree.as_ref().map(|t| t.locate(path));
+        self.err.push(span, path.to_string(), message, hint);
+    }
+
+    fn at_key(&mut self, path: &Path, message: impl Into<String>, hint: Option<String>) {
+        let span = self.tree.as_ref().map(|t| t.locate_key(path));
+        self.err.push(span, path.to_string(), message, hint);
+    }
+
+    fn in_expr(&mut self, path: &Path, errors: Vec<ExprError>) {
+        let literal = self.tree.as_ref().map(|t| t.locate(path));
+        for e in errors {
+            let span = literal.as_ref().map(|lit| {
+                let start = offset_in_literal(self.text, lit, e.span.start);
+                let end = offset_in_literal(self.text, lit, e.span.end).max(start);
+                if start == lit.start {
+                    lit.clone()
+                } else {
+                    start..end.max(start + 1)
+                }
+            });
+            self.err.push(span, path.to_string(), e.message, e.hint);
+        }
+    }
+}
+
+/// Name resolution for expressions.
+struct Symbols {
+    names: HashMap<String, usize>,
+    choices: HashMap<String, usize>,
+    events: HashMap<String, usize>,
+    layout: Layout,
+    actor_ids: Vec<String>,
+}
+
+impl Symbols {
+    fn unknown(&self, name: &str) -> NameError {
+        let mut hint = suggest(name, self.names.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"));
+        if hint.is_none() && self.choices.contains_key(name) {
+            hint = Some(format!(
+                "`{name}` is a choice: write chosen(\"{name}\") or times_chosen(\"{name}\")"
+            ));
+        }
+        if hint.is_none() && self.events.contains_key(name) {
+            hint = Some(format!("`{name}` is an event: write fired(\"{name}\")"));
+        }
+        if hint.is_none() && self.actor_ids.iter().any(|a| a == name) {
+            let mut parts: Vec<&str> = self
+                .names
+                .keys()
+                .filter(|n| n.starts_with(name) && n[name.len()..].starts_with('.'))
+                .map(String::as_str)
+                .collect();
+            parts.sort();
+            parts.truncate(6);
+            hint = Some(format!(
+                "name something the actor has, e.g. {}",
+                parts.join(", ")
+            ));
+        }
+        NameError {
+            message: format!("unknown name `{name}`"),
+            hint,
+        }
+    }
+
+    fn target(&self, name: &str) -> Result<usize, NameError> {
+        let slot = *self.names.get(name).ok_or_else(|| self.unknown(name))?;
+        if self.layout.writable(slot) {
+            return Ok(slot);
+        }
+        let why = match self.layout.kinds[slot] {
+            SlotKind::Parameter(_) => "parameters are drawn once per run and cannot be changed",
+            SlotKind::Turn | SlotKind::Turns => "the clock cannot be changed",
+            _ => "it is derived from the state every turn and cannot be changed directly",
+        };
+        Err(NameError {
+            message: format!("`{name}` cannot be a target: {why}"),
+            hint: Some("targets are indicators, `actor.resource`, `actor.issue` and `actor.issue.salience`".into()),
+        })
+    }
+}
+
+impl Resolve for Symbols {
+    fn name(&self, name: &str) -> Result<u32, NameError> {
+        self.names
+            .get(name)
+            .map(|&s| s as u32)
+            .ok_or_else(|| self.unknown(name))
+    }
+
+    fn query(&self, query: Query, id: &str) -> Result<u32, NameError> {
+        let (map, what, slot) = match query {
+            Query::Chosen => (&self.choices, "choice", self.layout.chosen),
+            Query::TimesChosen => (&self.choices, "choice", self.layout.times_chosen),
+            Query::Fired => (&self.events, "event", self.layout.fired),
+        };
+        match map.get(id) {
+            Some(&i) => Ok((slot + i) as u32),
+            None => Err(NameError {
+                message: format!("no {what} has the id `{id}`"),
+                hint: suggest(id, map.keys().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?")),
+            }),
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+const RESERVED: [&str; 10] = [
+    "turn",
+    "turns",
+    "and",
+    "or",
+    "not",
+    "approval",
+    "capability",
+    "policy",
+    "pressure",
+    "salience",
+];
+
+/// Validates the scenario and compiles it. Reports every problem found.
+fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileError> {
+    let mut p = Problems {
+        text,
+        tree: Node::scan(text),
+        err: FileError::new(file, text),
+    };
+    let root = Path::root();
+    check_ids(&scenario, &mut p);
+
+    let layout = build_layout(&scenario);
+    let symbols = build_symbols(&scenario, &layout);
+
+    // Clock and role.
+    let clock = &scenario.clock;
+    if clock.turns == 0 || clock.turns > MAX_TURNS {
+        p.at(
+            &root.field("clock").field("turns"),
+            format!("a scenario has 1 to {MAX_TURNS} turns, not {}", clock.turns),
+            None,
+        );
+    }
+    if clock.step_days == 0 || clock.step_days > 366 {
+        p.at(
+            &root.field("clock").field("step_days"),
+            "a turn lasts 1 to 366 days",
+            Some("7 is a week".into()),
+        );
+    }
+    let turns = clock.turns;
+    if !scenario.actors.iter().any(|a| a.id == scenario.role) {
+        p.at(
+            &root.field("role"),
+            format!("the role `{}` is not an actor", scenario.role),
+            suggest(
+                &scenario.role,
+                scenario.actors.iter().map(|a| a.id.as_str()),
+            )
+            .map(|s| format!("did you mean `{s}`?")),
+        );
+    }
+
+    let mut expr = |p: &mut Problems, path: &Path, text: &str, draws: bool| -> Program {
+        match expr::compile(text, &symbols, draws) {
+            Ok(prog) => prog,
+            Err(errors) => {
+                p.in_expr(path, errors);
+                Program::constant(0.0)
+            }
+        }
+    };
+
+    // Issues.
+    let mut issues = Vec::new();
+    for (i, issue) in scenario.issues.iter().enumerate() {
+        let path = root.field("issues").index(i).field("policy");
+        issues.push(CompiledIssue {
+            policy: expr(&mut p, &path, &issue.policy, false),
+        });
+    }
+
+    // Actors.
+    let issue_ids: Vec<&str> = scenario.issues.iter().map(|i| i.id.as_str()).collect();
+    let mut actors = Vec::new();
+    let mut rules = Vec::new();
+    for (a, actor) in scenario.actors.iter().enumerate() {
+        let path = root.field("actors").index(a);
+        for (issue, stance) in &actor.stances {
+            let sp = path.field("stances").key(issue.clone());
+            if !issue_ids.contains(&issue.as_str()) {
+                p.at_key(
+                    &sp,
+                    format!("`{issue}` is not an issue"),
+                    suggest(issue, issue_ids.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?")),
+                );
+            }
+            for (field, value) in [("position", stance.position), ("salience", stance.salience)] {
+                if !(0.0..=1.0).contains(&value) {
+                    p.at(
+                        &sp.field(field),
+                        format!("{field} must be between 0 and 1, found {value}"),
+                        Some(
+                            "stances lie on a 0..1 axis from the issue's `low` to its `high`"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+        for (r, res) in actor.resources.iter().enumerate() {
+            let rp = path.field("resources").index(r);
+            let max = res.max.unwrap_or(f64::INFINITY);
+            if !res.initial.is_finite() || !res.min.is_finite() || res.min > max {
+                p.at(
+                    &rp,
+                    format!("resource `{}` has impossible bounds or value", res.id),
+                    None,
+                );
+            } else if res.initial < res.min || res.initial > max {
+                p.at(
+                    &rp.field("initial"),
+                    format!(
+                        "initial value {} is outside the bounds {}..{}",
+                        res.initial, res.min, max
+                    ),
+                    None,
+                );
+            }
+        }
+        actors.push(CompiledActor {
+            capability: expr(&mut p, &path.field("capability"), &actor.capability, false),
+            has_stance: scenario
+                .issues
+                .iter()
+                .map(|i| actor.stances.contains_key(&i.id))
+                .collect(),
+        });
+        for (r, rule) in actor.rules.iter().enumerate() {
+            let rp = path.field("rules").index(r);
+            if let Some(c) = compile_rule(&mut p, &symbols, &mut expr, &rp, rule) {
+                rules.push(CompiledRule {
+                    origin: RuleOrigin::Actor { actor: a, rule: r },
+                    ..c
+                });
+            }
+        }
+    }
+
+    // Indicators and parameters.
+    for (i, ind) in scenario.indicators.iter().enumerate() {
+        let path = root.field("indicators").index(i);
+        let (lo, hi) = (
+            ind.min.unwrap_or(f64::NEG_INFINITY),
+            ind.max.unwrap_or(f64::INFINITY),
+        );
+        if lo > hi || lo.is_nan() || hi.is_nan() {
+            p.at(
+                &path.field("min"),
+                format!("min {lo} is above max {hi}"),
+                None,
+            );
+        } else if !ind.initial.is_finite() || ind.initial < lo || ind.initial > hi {
+            p.at(
+                &path.field("initial"),
+                format!(
+                    "initial value {} is outside the bounds {lo}..{hi}",
+                    ind.initial
+                ),
+                None,
+            );
+        }
+        if ind.precision > 6 {
+            p.at(
+                &path.field("precision"),
+                "precision is 0 to 6 decimal places",
+                None,
+            );
+        }
+    }
+    for (i, param) in scenario.parameters.iter().enumerate() {
+        if let Err(why) = check_distribution(&param.dist) {
+            p.at(
+                &root.field("parameters").index(i).field("dist"),
+                format!("impossible distribution: {why}"),
+                Some("Uniform(low, high) needs low <= high; Normal(mean, sd) sd >= 0; Triangular low <= mode <= high".into()),
+            );
+        }
+    }
+
+    // Dynamics; two `Set` rules on one target would make the file's order matter.
+    for (i, rule) in scenario.dynamics.iter().enumerate() {
+        let rp = root.field("dynamics").index(i);
+        if let Some(c) = compile_rule(&mut p, &symbols, &mut expr, &rp, rule) {
+            rules.push(CompiledRule {
+                origin: RuleOrigin::Dynamics(i),
+                ..c
+            });
+        }
+    }
+    let mut setters: BTreeMap<usize, RuleOrigin> = BTreeMap::new();
+    for rule in &rules {
+        if rule.op == Op::Set
+            && let Some(first) = setters.insert(rule.target, rule.origin)
+        {
+            let path = rule_path(&root, rule.origin).field("op");
+            let other = rule_name(&scenario, first);
+            p.at(
+                &path,
+                format!(
+                    "two rules set `{}`; the result would depend on their order",
+                    layout.names[rule.target]
+                ),
+                Some(format!(
+                    "the other is {other}; make one of them Add or Multiply"
+                )),
+            );
+        }
+    }
+
+    // Choices.
+    let role = scenario.actors.iter().position(|a| a.id == scenario.role);
+    let mut groups: Vec<&str> = Vec::new();
+    let mut choices = Vec::new();
+    for (c, choice) in scenario.choices.iter().enumerate() {
+        let path = root.field("choices").index(c);
+        let group = choice.group.as_deref().map(|g| {
+            groups.iter().position(|x| *x == g).unwrap_or_else(|| {
+                groups.push(g);
+                groups.len() - 1
+            })
+        });
+        if let Some(to) = choice.to_turn {
+            if to < choice.from_turn {
+                p.at(
+                    &path.field("to_turn"),
+                    format!("to_turn {to} is before from_turn {}", choice.from_turn),
+                    None,
+                );
+            }
+        }
+        if choice.from_turn >= turns {
+            p.at(
+                &path.field("from_turn"),
+                format!(
+                    "from_turn {} is past the last turn ({})",
+                    choice.from_turn,
+                    turns.saturating_sub(1)
+                ),
+                Some("turns are counted from 0".into()),
+            );
+        }
+        let condition = choice
+            .condition
+            .as_ref()
+            .map(|t| expr(&mut p, &path.field("condition"), t, false));
+        let mut cost = Vec::new();
+        for (res, &amount) in &choice.cost {
+            let cp = path.field("cost").key(res.clone());
+            let resources = role.map(|r| &scenario.actors[r].resources);
+            match resources.and_then(|rs| rs.iter().position(|x| &x.id == res)) {
+                Some(ri) => {
+                    if !amount.is_finite() || amount < 0.0 {
+                        p.at(
+                            &cp,
+                            format!("a cost must be a number of at least 0, found {amount}"),
+                            None,
+                        );
+                    }
+                    cost.push((layout.resources[role.unwrap_or(0)].start + ri, amount));
+                }
+                None => p.at_key(
+                    &cp,
+                    format!(
+                        "`{res}` is not a resource of the player (`{}`)",
+                        scenario.role
+                    ),
+                    resources
+                        .and_then(|rs| suggest(res, rs.iter().map(|x| x.id.as_str())))
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+            }
+        }
+        let effects = compile_effects(&mut p, &symbols, &mut expr, &path, &choice.effects, turns);
+        choices.push(CompiledChoice {
+            group,
+            condition,
+            cost,
+            effects,
+            opened_by: Vec::new(),
+        });
+    }
+
+    // Events.
+    let mut events = Vec::new();
+    for (e, event) in scenario.events.iter().enumerate() {
+        let path = root.field("events").index(e);
+        let condition = expr(&mut p, &path.field("condition"), &event.condition, true);
+        let probability = expr(&mut p, &path.field("probability"), &event.probability, true);
+        let effects = compile_effects(&mut p, &symbols, &mut expr, &path, &event.effects, turns);
+        let text = compile_text(
+            &mut p,
+            &symbols,
+            &scenario,
+            &path.field("text"),
+            &event.text,
+        );
+        for (o, id) in event.opens.iter().enumerate() {
+            match symbols.choices.get(id) {
+                Some(&c) => choices[c].opened_by.push(e),
+                None => p.at(
+                    &path.field("opens").index(o),
+                    format!("no choice has the id `{id}`"),
+                    suggest(id, symbols.choices.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
+            }
+        }
+        events.push(CompiledEvent {
+            condition,
+            probability,
+            effects,
+            text,
+        });
+    }
+
+    // Outcomes and goals.
+    let outcomes: Vec<Program> = scenario
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            expr(
+                &mut p,
+                &root.field("outcomes").index(i).field("value"),
+                &o.value,
+                false,
+            )
+        })
+        .collect();
+    let goals: Vec<Program> = scenario
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            expr(
+                &mut p,
+                &root.field("goals").index(i).field("condition"),
+                &g.condition,
+                false,
+            )
+        })
+        .collect();
+
+    // Observations.
+    let source_ids: Vec<&str> = scenario.sources.iter().map(|s| s.id.as_str()).collect();
+    for (i, obs) in scenario.observations.iter().enumerate() {
+        let path = root.field("observations").index(i);
+        if !scenario.indicators.iter().any(|x| x.id == obs.indicator) {
+            p.at(
+                &path.field("indicator"),
+                format!("`{}` is not an indicator", obs.indicator),
+                suggest(
+                    &obs.indicator,
+                    scenario.indicators.iter().map(|x| x.id.as_str()),
+                )
+                .map(|s| format!("did you mean `{s}`?")),
+            );
+        }
+        if !source_ids.contains(&obs.source.as_str()) {
+            p.at(
+                &path.field("source"),
+                format!("`{}` is not in the scenario's sources", obs.source),
+                suggest(&obs.source, source_ids.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or(Some("add it to `sources` with a title".into())),
+            );
+        }
+        if !obs.value.is_finite() {
+            p.at(
+                &path.field("value"),
+                "the value must be a finite number",
+                None,
+            );
+        }
+    }
+
+    // Reference paths.
+    let mut paths = Vec::new();
+    for (i, rp) in scenario.paths.iter().enumerate() {
+        let path = root.field("paths").index(i).field("decisions");
+        let mut decisions = vec![Vec::new(); turns as usize];
+        for (&turn, ids) in &rp.decisions {
+            let tp = path.key(turn.to_string());
+            if turn >= turns {
+                p.at_key(
+                    &tp,
+                    format!(
+                        "turn {turn} is past the last turn ({})",
+                        turns.saturating_sub(1)
+                    ),
+                    Some("turns are counted from 0".into()),
+                );
+                continue;
+            }
+            for (k, id) in ids.iter().enumerate() {
+                match symbols.choices.get(id) {
+                    Some(&c) => decisions[turn as usize].push(c),
+                    None => p.at(
+                        &tp.index(k),
+                        format!("no choice has the id `{id}`"),
+                        suggest(id, symbols.choices.keys().map(String::as_str))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                }
+            }
+        }
+        paths.push(decisions);
+    }
+
+    if !p.err.is_empty() {
+        p.err.sort();
+        return Err(p.err);
+    }
+    let parameters = scenario.parameters.iter().map(|x| x.dist).collect();
+    Ok(Model {
+        scenario,
+        source: text.to_string(),
+        file_name: file.to_string(),
+        layout,
+        issues,
+        actors,
+        rules,
+        choices,
+        events,
+        outcomes,
+        goals,
+        paths,
+        parameters,
+    })
+}
+
+fn rule_path(root: &Path, origin: RuleOrigin) -> Path {
+    match origin {
+        RuleOrigin::Dynamics(i) => root.field("dynamics").index(i),
+        RuleOrigin::Actor { actor, rule } => {
+            root.field("actors").index(actor).field("rules").index(rule)
+        }
+    }
+}
+
+fn rule_name(scenario: &Scenario, origin: RuleOrigin) -> String {
+    match origin {
+        RuleOrigin::Dynamics(i) => format!("dynamics rule `{}`", scenario.dynamics[i].id),
+        RuleOrigin::Actor { actor, rule } => format!(
+            "rule `{}` of `{}`",
+            scenario.actors[actor].rules[rule].id, scenario.actors[actor].id
+        ),
+    }
+}
+
+fn check_distribution(d: &Distribution) -> Result<(), String> {
+    let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+    match *d {
+        Distribution::Fixed(v) if !finite(&[v]) => Err("the value is not finite".into()),
+        Distribution::Uniform { low, high } if !finite(&[low, high]) || low > high => {
+            Err(format!("low {low} must not exceed high {high}"))
+        }
+        Distribution::Normal { mean, sd } if !finite(&[mean, sd]) || sd < 0.0 => {
+            Err(format!("sd {sd} must be 0 or more"))
+        }
+        Distribution::Triangular { low, mode, high }
+            if !finite(&[low, mode, high]) || low > mode || mode > high =>
+        {
+            Err(format!(
+                "needs low <= mode <= high, found {low}, {mode}, {high}"
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+type ExprFn<'a> = dyn FnMut(&mut Problems, &Path, &str, bool) -> Program + 'a;
+
+fn compile_rule(
+    p: &mut Problems,
+    symbols: &Symbols,
+    expr: &mut ExprFn<'_>,
+    path: &Path,
+    rule: &Rule,
+) -> Option<CompiledRule> {
+    let target = match symbols.target(&rule.target) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            p.at(&path.field("target"), e.message, e.hint);
+            None
+        }
+    };
+    let value = expr(p, &path.field("value"), &rule.value, true);
+    let when = rule
+        .when
+        .as_ref()
+        .map(|w| expr(p, &path.field("when"), w, true));
+    Some(CompiledRule {
+        origin: RuleOrigin::Dynamics(0),
+        target: target?,
+        op: rule.op,
+        value,
+        when,
+    })
+}
+
+fn compile_effects(
+    p: &mut Problems,
+    symbols: &Symbols,
+    expr: &mut ExprFn<'_>,
+    path: &Path,
+    effects: &[Effect],
+    turns: u32,
+) -> Vec<CompiledEffect> {
+    let mut out = Vec::new();
+    for (i, effect) in effects.iter().enumerate() {
+        let ep = path.field("effects").index(i);
+        let target = match symbols.target(&effect.target) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                p.at(&ep.field("target"), e.message, e.hint);
+                None
+            }
+        };
+        let value = expr(p, &ep.field("value"), &effect.value, true);
+        if effect.duration == 0 {
+            p.at(&ep.field("duration"), "duration is at least 1 turn", None);
+        }
+        if effect.delay >= turns.max(1) {
+            p.at(
+                &ep.field("delay"),
+                format!(
+                    "a delay of {} turns is past the scenario's end",
+                    effect.delay
+                ),
+                None,
+            );
+        }
+        if let Some(target) = target {
+            out.push(CompiledEffect {
+                target,
+                op: effect.op,
+                value,
+                delay: effect.delay,
+                duration: effect.duration.min(turns.max(1)),
+            });
+        }
+    }
+    out
+}
+
+/// Splits a news text into literals and `{name}` values.
+fn compile_text(
+    p: &mut Problems,
+    symbols: &Symbols,
+    scenario: &Scenario,
+    path: &Path,
+    text: &str,
+) -> Vec<TextPart> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            || name.is_empty()
+        {
+            parts.push(TextPart::Literal(rest[..open + 1].to_string()));
+            offset += open + 1;
+            rest = &rest[open + 1..];
+            continue;
+        }
+        if open > 0 {
+            parts.push(TextPart::Literal(rest[..open].to_string()));
+        }
+        match symbols.name(name) {
+            Ok(slot) => {
+                let slot = slot as usize;
+                let precision = match symbols.layout.kinds[slot] {
+                    SlotKind::Indicator(i) => scenario.indicators[i].precision as usize,
+                    SlotKind::Position { .. }
+                    | SlotKind::Salience { .. }
+                    | SlotKind::Policy(_)
+                    | SlotKind::Pressure(_) => 2,
+                    _ => 0,
+                };
+                parts.push(TextPart::Value { slot, precision });
+            }
+            Err(e) => {
+                let start = offset + open + 1;
+                p.in_expr(
+                    path,
+                    vec![ExprError {
+                        span: start..start + name.len(),
+                        message: e.message,
+                        hint: e.hint,
+                    }],
+                );
+            }
+        }
+        offset += open + close + 1;
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TextPart::Literal(rest.to_string()));
+    }
+    parts
+}
+
+/// Checks ids: well-formed, unique within their kind, and no clash in the shared namespace
+/// of expression names.
+fn check_ids(s: &Scenario, p: &mut Problems) {
+    let root = Path::root();
+    let mut top: HashMap<&str, &'static str> = HashMap::new();
+    for name in RESERVED {
+        top.insert(name, "a built-in name");
+    }
+    fn check<'s>(
+        p: &mut Problems,
+        kind: &'static str,
+        list: &'static str,
+        ids: Vec<&'s str>,
+        shared: bool,
+        top: &mut HashMap<&'s str, &'static str>,
+    ) {
+        let root = Path::root();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let path = root.field(list).index(i).field("id");
+            if !valid_id(id) {
+                p.at(&path, format!("`{id}` is not a valid id"), Some("ids are letters, digits and _, starting with a letter, e.g. `french_troops`".into()));
+                continue;
+            }
+            if let Some(first) = seen.insert(id, i) {
+                p.at(
+                    &path,
+                    format!("duplicate {kind} id `{id}`"),
+                    Some(format!("{list}[{first}] has the same id")),
+                );
+                continue;
+            }
+            if shared {
+                if let Some(other) = top.insert(id, kind) {
+                    p.at(
+                        &path,
+                        format!("`{id}` is already used as {other}"),
+                        Some(
+                            "indicators, parameters, actors and issues share one set of names"
+                                .into(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    check(
+        p,
+        "an issue",
+        "issues",
+        s.issues.iter().map(|x| x.id.as_str()).collect(),
+        true,
+        &mut top,
+    );
+    check(
+        p,
+        "an actor",
+        "actors",
+        s.actors.iter().map(|x| x.id.as_str()).collect(),
+        true,
+        &mut top,
+    );
+    check(
+        p,
+        "an indicator",
+        "indicators",
+        s.indicators.iter().map(|x| x.id.as_str()).collect(),
+        true,
+        &mut top,
+    );
+    check(
+        p,
+        "a parameter",
+        "parameters",
+        s.parameters.iter().map(|x| x.id.as_str()).collect(),
+        true,
+        &mut top,
+    );
+    check(
+        p,
+        "choice",
+        "choices",
+        s.choices.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    check(
+        p,
+        "event",
+        "events",
+        s.events.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    check(
+        p,
+        "outcome",
+        "outcomes",
+        s.outcomes.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    check(
+        p,
+        "goal",
+        "goals",
+        s.goals.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    check(
+        p,
+        "path",
+        "paths",
+        s.paths.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    check(
+        p,
+        "source",
+        "sources",
+        s.sources.iter().map(|x| x.id.as_str()).collect(),
+        false,
+        &mut top,
+    );
+    let issue_ids: Vec<&str> = s.issues.iter().map(|i| i.id.as_str()).collect();
+    for (a, actor) in s.actors.iter().enumerate() {
+        let mut seen = HashMap::new();
+        for (r, res) in actor.resources.iter().enumerate() {
+            let path = root
+                .field("actors")
+                .index(a)
+                .field("resources")
+                .index(r)
+                .field("id");
+            if !valid_id(&res.id) {
+                p.at(&path, format!("`{}` is not a valid id", res.id), None);
+            } else if seen.insert(res.id.as_str(), r).is_some() {
+                p.at(
+                    &path,
+                    format!("duplicate resource id `{}` in `{}`", res.id, actor.id),
+                    None,
+                );
+            } else if issue_ids.contains(&res.id.as_str()) || RESERVED.contains(&res.id.as_str()) {
+                p.at(
+                    &path,
+                    format!(
+                        "`{}.{}` would be ambiguous: `{}` is an issue or a built-in name",
+                        actor.id, res.id, res.id
+                    ),
+                    Some("rename the resource".into()),
+                );
+            }
+        }
+    }
+}
+
+fn build_layout(s: &Scenario) -> Layout {
+    let mut kinds = vec![SlotKind::Turn, SlotKind::Turns];
+    let mut bounds = vec![(0.0, f64::INFINITY); 2];
+    let mut names = vec!["turn".to_string(), "turns".to_string()];
+    let inf = (f64::NEG_INFINITY, f64::INFINITY);
+    let start = kinds.len();
+    for (i, ind) in s.indicators.iter().enumerate() {
+        kinds.push(SlotKind::Indicator(i));
+        bounds.push((
+            ind.min.unwrap_or(f64::NEG_INFINITY),
+            ind.max.unwrap_or(f64::INFINITY),
+        ));
+        names.push(ind.id.clone());
+    }
+    let indicators = start..kinds.len();
+    let start = kinds.len();
+    for (i, param) in s.parameters.iter().enumerate() {
+        kinds.push(SlotKind::Parameter(i));
+        bounds.push(inf);
+        names.push(param.id.clone());
+    }
+    let parameters = start..kinds.len();
+    let mut resources = Vec::new();
+    for (a, actor) in s.actors.iter().enumerate() {
+        let start = kinds.len();
+        for (r, res) in actor.resources.iter().enumerate() {
+            kinds.push(SlotKind::Resource {
+                actor: a,
+                resource: r,
+            });
+            bounds.push((res.min, res.max.unwrap_or(f64::INFINITY)));
+            names.push(format!("{}.{}", actor.id, res.id));
+        }
+        resources.push(start..kinds.len());
+    }
+    let issue_count = s.issues.len();
+    let positions = kinds.len();
+    for (a, actor) in s.actors.iter().enumerate() {
+        for (i, issue) in s.issues.iter().enumerate() {
+            kinds.push(SlotKind::Position { actor: a, issue: i });
+            bounds.push((0.0, 1.0));
+            names.push(format!("{}.{}", actor.id, issue.id));
+        }
+    }
+    let saliences = kinds.len();
+    for (a, actor) in s.actors.iter().enumerate() {
+        for (i, issue) in s.issues.iter().enumerate() {
+            kinds.push(SlotKind::Salience { actor: a, issue: i });
+            bounds.push((0.0, 1.0));
+            names.push(format!("{}.{}.salience", actor.id, issue.id));
+        }
+    }
+    let push_each = |kind: fn(usize) -> SlotKind,
+                     ids: Vec<String>,
+                     kinds: &mut Vec<SlotKind>,
+                     bounds: &mut Vec<(f64, f64)>,
+                     names: &mut Vec<String>| {
+        let start = kinds.len();
+        for (i, id) in ids.into_iter().enumerate() {
+            kinds.push(kind(i));
+            bounds.push(inf);
+            names.push(id);
+        }
+        start
+    };
+    let actor_ids = |suffix: &str| {
+        s.actors
+            .iter()
+            .map(|a| format!("{}.{suffix}", a.id))
+            .collect::<Vec<_>>()
+    };
+    let approvals = push_each(
+        SlotKind::Approval,
+        actor_ids("approval"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let capabilities = push_each(
+        SlotKind::Capability,
+        actor_ids("capability"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let issue_ids = |suffix: &str| {
+        s.issues
+            .iter()
+            .map(|i| format!("{}.{suffix}", i.id))
+            .collect::<Vec<_>>()
+    };
+    let policies = push_each(
+        SlotKind::Policy,
+        issue_ids("policy"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let pressures = push_each(
+        SlotKind::Pressure,
+        issue_ids("pressure"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let choice_ids = |f: &str| {
+        s.choices
+            .iter()
+            .map(|c| format!("{f}(\"{}\")", c.id))
+            .collect::<Vec<_>>()
+    };
+    let chosen = push_each(
+        SlotKind::Chosen,
+        choice_ids("chosen"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let times_chosen = push_each(
+        SlotKind::TimesChosen,
+        choice_ids("times_chosen"),
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    let fired_ids = s
+        .events
+        .iter()
+        .map(|e| format!("fired(\"{}\")", e.id))
+        .collect();
+    let fired = push_each(
+        SlotKind::Fired,
+        fired_ids,
+        &mut kinds,
+        &mut bounds,
+        &mut names,
+    );
+    Layout {
+        kinds,
+        bounds,
+        names,
+        indicators,
+        parameters,
+        resources,
+        positions,
+        saliences,
+        approvals,
+        capabilities,
+        policies,
+        pressures,
+        chosen,
+        times_chosen,
+        fired,
+        issue_count,
+    }
+}
+
+fn build_symbols(s: &Scenario, layout: &Layout) -> Symbols {
+    let mut names = HashMap::new();
+    for (slot, kind) in layout.kinds.iter().enumerate() {
+        let visible = match *kind {
+            SlotKind::Chosen(_) | SlotKind::TimesChosen(_) | SlotKind::Fired(_) => false,
+            // Only stances an actor declares can be named.
+            SlotKind::Position { actor, issue } | SlotKind::Salience { actor, issue } => {
+                s.actors[actor].stances.contains_key(&s.issues[issue].id)
+            }
+            _ => true,
+        };
+        if visible {
+            names.entry(layout.names[slot].clone()).or_insert(slot);
+        }
+    }
+    Symbols {
+        names,
+        choices: s
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect(),
+        events: s
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect(),
+        layout: layout.clone(),
+        actor_ids: s.actors.iter().map(|a| a.id.clone()).collect(),
+    }
+}

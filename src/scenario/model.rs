@@ -1,0 +1,386 @@
+//! The scenario file format, version 1: the types a `*.ron` scenario deserializes into.
+//!
+//! These types are the file as the author wrote it: names are strings and expressions are
+//! source text. [`super::load`] validates them and compiles them into a [`super::Model`],
+//! which is what the simulator runs.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+
+/// The only scenario format this version reads and writes.
+pub const FORMAT: u32 = 1;
+
+/// A whole crisis scenario, as written in a `*.ron` file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// File format version; must be [`FORMAT`].
+    pub format: u32,
+    /// Short machine name, e.g. `"mali-2013"`.
+    pub id: String,
+    /// Title shown to the player.
+    pub title: String,
+    /// One-paragraph summary for file lists and the briefing header.
+    #[serde(default)]
+    pub summary: String,
+    /// Who wrote the scenario.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Cited sources; observations refer to them by id.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// The situation in plain words, shown to the player before the first turn.
+    #[serde(default)]
+    pub briefing: String,
+    /// The author's explanation of the model's main mechanisms and calibration.
+    #[serde(default)]
+    pub notes: String,
+    /// Id of the actor the player plays; choices' costs are paid from its resources.
+    pub role: String,
+    /// Start date, step and number of turns.
+    pub clock: Clock,
+    /// The questions actors take stances on.
+    pub issues: Vec<Issue>,
+    /// Everyone with a stake in the crisis, the player included.
+    pub actors: Vec<Actor>,
+    /// Named world quantities.
+    pub indicators: Vec<Indicator>,
+    /// Uncertain numbers, drawn once per run.
+    #[serde(default)]
+    pub parameters: Vec<Parameter>,
+    /// What the player may do.
+    pub choices: Vec<Choice>,
+    /// Rules that move the world on every turn, all at once.
+    #[serde(default)]
+    pub dynamics: Vec<Rule>,
+    /// News that may happen when its condition holds.
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// The scored results shown at the debrief.
+    #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+    /// Goals a class can be scored on, checked on the final state.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// Observed real-world values, drawn as points on charts.
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+    /// Named decision sequences, e.g. `history` (what was actually decided).
+    #[serde(default)]
+    pub paths: Vec<ReferencePath>,
+}
+
+/// A cited source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    /// Title or description of the source.
+    pub title: String,
+    /// Publisher or kind of source (newspaper, agency, government).
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub date: Option<Date>,
+}
+
+/// The scenario's calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clock {
+    /// Date of the initial state (turn 0).
+    pub start: Date,
+    /// Length of one turn in days.
+    #[serde(default = "default_step_days")]
+    pub step_days: u32,
+    /// Number of turns the player plays.
+    pub turns: u32,
+}
+
+fn default_step_days() -> u32 {
+    7
+}
+
+/// A question actors take stances on: an axis from 0 to 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issue {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// What position 0 means.
+    pub low: String,
+    /// What position 1 means.
+    pub high: String,
+    /// The player's current policy position on this issue, computed from the state (0..1).
+    pub policy: String,
+}
+
+/// Where an actor stands on one issue.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stance {
+    /// 0..1 along the issue's axis.
+    pub position: f64,
+    /// 0..1: how much the actor cares.
+    pub salience: f64,
+}
+
+/// A named quantity an actor holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub initial: f64,
+    #[serde(default)]
+    pub min: f64,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+/// Someone with a stake in the crisis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// One line saying who this is.
+    #[serde(default)]
+    pub description: String,
+    /// Stance on each issue it cares about, keyed by issue id.
+    #[serde(default)]
+    pub stances: BTreeMap<String, Stance>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// How much weight the actor carries in bargaining (an expression, >= 0).
+    #[serde(default = "default_capability")]
+    pub capability: String,
+    /// The actor's own behaviour, evaluated with the dynamics.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+fn default_capability() -> String {
+    "1".to_string()
+}
+
+/// A named world quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    #[serde(default)]
+    pub description: String,
+    pub initial: f64,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Decimal places shown.
+    #[serde(default)]
+    pub precision: u8,
+}
+
+/// An uncertain number, drawn once at the start of every run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub unit: String,
+    pub dist: Distribution,
+}
+
+/// A probability distribution for a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Distribution {
+    /// Always this value.
+    Fixed(f64),
+    /// Uniform between `low` and `high`.
+    Uniform { low: f64, high: f64 },
+    /// Normal with mean and standard deviation.
+    Normal { mean: f64, sd: f64 },
+    /// Triangular between `low` and `high` with its peak at `mode`.
+    Triangular { low: f64, mode: f64, high: f64 },
+}
+
+/// How an effect or rule combines its value with the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Op {
+    /// target += value
+    #[default]
+    Add,
+    /// target = value
+    Set,
+    /// target *= value
+    Multiply,
+}
+
+/// A change to a target: an indicator (`refugees`), a resource (`canada.money`), a stance
+/// position (`france.involvement`) or salience (`france.involvement.salience`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effect {
+    pub target: String,
+    #[serde(default)]
+    pub op: Op,
+    /// Expression, evaluated on the turn the effect applies.
+    pub value: String,
+    /// Turns to wait before the first application (0 = this turn).
+    #[serde(default)]
+    pub delay: u32,
+    /// Number of consecutive turns it applies.
+    #[serde(default = "one")]
+    pub duration: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Something the player may do in a turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    /// Choices in one group exclude each other within a turn.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// First turn (0-based) it may be taken.
+    #[serde(default)]
+    pub from_turn: u32,
+    /// Last turn it may be taken, if any.
+    #[serde(default)]
+    pub to_turn: Option<u32>,
+    /// Extra condition on the current state.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Shown when the condition does not hold.
+    #[serde(default)]
+    pub unavailable: String,
+    /// How many times it may be taken in a run.
+    #[serde(default)]
+    pub max_times: Option<u32>,
+    /// Amounts taken from the player's resources, keyed by resource id.
+    #[serde(default)]
+    pub cost: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+}
+
+/// A rule that moves the world on every turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Plain-language explanation, shown in "why did this change".
+    #[serde(default)]
+    pub description: String,
+    pub target: String,
+    #[serde(default)]
+    pub op: Op,
+    pub value: String,
+    /// The rule applies only while this holds.
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+/// Narrative news.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    /// News text; `{name}` is replaced by the value of `name` when it fires.
+    pub text: String,
+    /// Checked on the state after the turn's dynamics.
+    #[serde(default = "always")]
+    pub condition: String,
+    /// Chance of firing when the condition holds (0..1).
+    #[serde(default = "always")]
+    pub probability: String,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// May fire again on later turns.
+    #[serde(default)]
+    pub repeat: bool,
+    /// Choices that become available once this has fired.
+    #[serde(default)]
+    pub opens: Vec<String>,
+}
+
+fn always() -> String {
+    "1".to_string()
+}
+
+/// Which direction of an outcome is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// A scored result shown at the debrief, computed on the final state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub value: String,
+    pub unit: String,
+    pub better: Better,
+    #[serde(default)]
+    pub precision: u8,
+}
+
+/// A goal a class can be scored on: a condition on the final state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub condition: String,
+}
+
+/// An observed real-world value of an indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub indicator: String,
+    pub date: Date,
+    pub value: f64,
+    /// Id of an entry in `sources`.
+    pub source: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A named sequence of decisions, e.g. what was actually decided. Written `Path(..)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Path")]
+pub struct ReferencePath {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Choice ids taken at each turn (0-based); turns not listed take none.
+    pub decisions: BTreeMap<u32, Vec<String>>,
+}

@@ -1,0 +1,747 @@
+//! The simulator: one run of a scenario, a turn at a time.
+//!
+//! A run is a pure function of (model, parameter values, seed, decisions). [`Sim`] steps a
+//! run; [`run`] plays a whole decision sequence and records every turn; the ensemble module
+//! runs many futures at once.
+//!
+//! Rules on numbers that go wrong: division by zero yields 0; a value that is not finite
+//! leaves its target unchanged and a warning is kept in the run's log; a value outside its
+//! target's bounds is clamped, the clamp appearing in the ledger as `Bounds`.
+
+pub mod params;
+pub mod rng;
+
+use std::fmt;
+
+use crate::scenario::expr::{NoDraws, Program};
+use crate::scenario::{CompiledEffect, Layout, Model, Op, RuleOrigin, TextPart, format_number};
+
+pub use params::{Overrides, draw_parameters};
+use rng::{Purpose, RunKey};
+
+/// Choice indices taken on each turn.
+pub type Decisions = Vec<Vec<usize>>;
+
+/// What changed a value, for "why did this change".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Cause {
+    /// The cost of a choice.
+    Cost { choice: usize },
+    /// An effect of a choice (possibly chosen on an earlier turn).
+    Choice { choice: usize, effect: usize },
+    /// An effect of an event.
+    Event { event: usize, effect: usize },
+    /// A dynamics rule or an actor's rule.
+    Rule(RuleOrigin),
+    /// Clamping to the target's bounds.
+    Bounds,
+}
+
+/// One change in the ledger.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LedgerEntry {
+    pub slot: usize,
+    pub cause: Cause,
+    pub delta: f64,
+}
+
+/// An event that fired, with its rendered text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired {
+    pub event: usize,
+    pub text: String,
+}
+
+/// Something odd the run did to keep going.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub turn: usize,
+    pub message: String,
+}
+
+/// Most warnings kept per run.
+const MAX_WARNINGS: usize = 100;
+
+/// Why choices were refused. The state is unchanged when a turn is refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// The run is over.
+    Finished,
+    /// No choice has this index.
+    Unknown(usize),
+    /// The same choice twice in one turn.
+    Repeated(usize),
+    /// Not available now, with the reason shown to the player.
+    Unavailable { choice: usize, reason: String },
+    /// Two choices of one group.
+    Conflict {
+        first: usize,
+        second: usize,
+        group: String,
+    },
+    /// The player does not hold enough of a resource.
+    Unaffordable {
+        resource: String,
+        need: f64,
+        have: f64,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Finished => write!(f, "the scenario is over"),
+            Refusal::Unknown(c) => write!(f, "there is no choice number {c}"),
+            Refusal::Repeated(_) => write!(f, "a choice can be taken once a turn"),
+            Refusal::Unavailable { reason, .. } => write!(f, "{reason}"),
+            Refusal::Conflict { group, .. } => {
+                write!(
+                    f,
+                    "only one choice of the group \"{group}\" can be taken in a turn"
+                )
+            }
+            Refusal::Unaffordable {
+                resource,
+                need,
+                have,
+            } => write!(
+                f,
+                "not enough {resource}: needs {}, holds {}",
+                format_number(*need, 1),
+                format_number(*have, 1)
+            ),
+        }
+    }
+}
+
+/// A turn as played.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnRecord {
+    /// Choices taken, in index order.
+    pub choices: Vec<usize>,
+    pub events: Vec<Fired>,
+    pub ledger: Vec<LedgerEntry>,
+    /// The state after the turn.
+    pub state: Vec<f64>,
+}
+
+/// A whole run, recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub seed: u64,
+    /// Parameter values used.
+    pub parameters: Vec<f64>,
+    pub initial: Vec<f64>,
+    pub turns: Vec<TurnRecord>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Run {
+    /// The state after `turn` turns (0 is the initial state).
+    pub fn state(&self, turn: usize) -> &[f64] {
+        if turn == 0 {
+            &self.initial
+        } else {
+            &self.turns[(turn - 1).min(self.turns.len().saturating_sub(1))].state
+        }
+    }
+
+    /// The latest state.
+    pub fn last(&self) -> &[f64] {
+        self.turns.last().map_or(&self.initial, |t| &t.state)
+    }
+
+    /// A slot's value at every state, initial included.
+    pub fn series(&self, slot: usize) -> Vec<f64> {
+        std::iter::once(&self.initial)
+            .chain(self.turns.iter().map(|t| &t.state))
+            .map(|s| s[slot])
+            .collect()
+    }
+
+    /// The decisions taken so far.
+    pub fn decisions(&self) -> Decisions {
+        self.turns.iter().map(|t| t.choices.clone()).collect()
+    }
+}
+
+/// Plays `decisions` from the start, recording every turn.
+pub fn run(
+    model: &Model,
+    seed: u64,
+    overrides: &Overrides,
+    decisions: &[Vec<usize>],
+) -> Result<Run, (usize, Refusal)> {
+    let mut sim = Sim::new(model, RunKey::new(seed, 0), overrides);
+    sim.record = true;
+    let initial = sim.state().to_vec();
+    let mut turns = Vec::with_capacity(decisions.len());
+    for (t, choices) in decisions.iter().enumerate() {
+        sim.step(choices).map_err(|r| (t, r))?;
+        turns.push(sim.take_record());
+    }
+    Ok(Run {
+        seed,
+        parameters: sim.parameters().to_vec(),
+        initial,
+        turns,
+        warnings: std::mem::take(&mut sim.warnings),
+    })
+}
+
+/// An effect waiting for its turns.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    origin: Origin,
+    effect: usize,
+    first: usize,
+    last: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    Choice(usize),
+    Event(usize),
+}
+
+/// One run in progress.
+pub struct Sim<'m> {
+    model: &'m Model,
+    key: RunKey,
+    state: Vec<f64>,
+    turn: usize,
+    pending: Vec<Pending>,
+    /// Rule indices grouped by target, `Set` before `Multiply` before `Add`.
+    rule_order: Vec<usize>,
+    rule_values: Vec<f64>,
+    weights: Vec<(f64, f64)>,
+    fired_now: Vec<usize>,
+    parameters: Vec<f64>,
+    /// Whether to keep the ledger and render news texts.
+    pub record: bool,
+    ledger: Vec<LedgerEntry>,
+    events: Vec<Fired>,
+    choices: Vec<usize>,
+    pub warnings: Vec<Warning>,
+}
+
+impl<'m> Sim<'m> {
+    /// Starts a run: parameters drawn (or overridden), initial values set, stances derived.
+    pub fn new(model: &'m Model, key: RunKey, overrides: &Overrides) -> Self {
+        let layout = &model.layout;
+        let s = &model.scenario;
+        let mut state = vec![0.0; layout.len()];
+        state[Layout::TURNS] = model.turns() as f64;
+        for (i, ind) in s.indicators.iter().enumerate() {
+            state[layout.indicator(i)] = ind.initial;
+        }
+        let parameters = draw_parameters(model, &key, overrides);
+        state[layout.parameters.clone()].copy_from_slice(&parameters);
+        for (a, actor) in s.actors.iter().enumerate() {
+            for (r, res) in actor.resources.iter().enumerate() {
+                state[layout.resources[a].start + r] = res.initial;
+            }
+            for (i, issue) in s.issues.iter().enumerate() {
+                if let Some(stance) = actor.stances.get(&issue.id) {
+                    state[layout.position(a, i)] = stance.position;
+                    state[layout.salience(a, i)] = stance.salience;
+                } else {
+                    state[layout.position(a, i)] = 0.5;
+                }
+            }
+        }
+        let mut rule_order: Vec<usize> = (0..model.rules.len()).collect();
+        let rank = |op: Op| match op {
+            Op::Set => 0,
+            Op::Multiply => 1,
+            Op::Add => 2,
+        };
+        rule_order.sort_by_key(|&r| (model.rules[r].target, rank(model.rules[r].op), r));
+        let mut sim = Self {
+            model,
+            key,
+            state,
+            turn: 0,
+            pending: Vec::new(),
+            rule_order,
+            rule_values: vec![0.0; model.rules.len()],
+            weights: Vec::with_capacity(s.actors.len()),
+            fired_now: Vec::with_capacity(s.events.len()),
+            parameters,
+            record: false,
+            ledger: Vec::new(),
+            events: Vec::new(),
+            choices: Vec::new(),
+            warnings: Vec::new(),
+        };
+        sim.derive();
+        sim
+    }
+
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &[f64] {
+        &self.state
+    }
+
+    /// Turns played so far.
+    pub fn turn(&self) -> usize {
+        self.turn
+    }
+
+    /// Parameter values of this run.
+    pub fn parameters(&self) -> &[f64] {
+        &self.parameters
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.turn >= self.model.turns()
+    }
+
+    /// Whether one choice can be taken now on its own, and if not, why.
+    pub fn available(&self, choice: usize) -> Result<(), Refusal> {
+        if self.is_finished() {
+            return Err(Refusal::Finished);
+        }
+        let Some(spec) = self.model.scenario.choices.get(choice) else {
+            return Err(Refusal::Unknown(choice));
+        };
+        let compiled = &self.model.choices[choice];
+        let layout = &self.model.layout;
+        let unavailable = |reason: String| Refusal::Unavailable { choice, reason };
+        let t = self.turn as u32;
+        if t < spec.from_turn {
+            let date = self.model.date(spec.from_turn as usize);
+            return Err(unavailable(format!(
+                "Not before the week of {}.",
+                date.human()
+            )));
+        }
+        if spec.to_turn.is_some_and(|to| t > to) {
+            return Err(unavailable("No longer possible.".into()));
+        }
+        let taken = self.state[layout.times_chosen + choice];
+        if spec.max_times.is_some_and(|m| taken >= m as f64) {
+            return Err(unavailable(match spec.max_times {
+                Some(1) => "Already done.".into(),
+                _ => "Already done as often as it can be.".into(),
+            }));
+        }
+        if !compiled.opened_by.is_empty()
+            && !compiled
+                .opened_by
+                .iter()
+                .any(|&e| self.state[layout.fired + e] > 0.0)
+        {
+            return Err(unavailable(if spec.unavailable.is_empty() {
+                "Not on the table yet.".into()
+            } else {
+                spec.unavailable.clone()
+            }));
+        }
+        if let Some(condition) = &compiled.condition
+            && condition.eval(&self.state, &mut NoDraws) == 0.0
+        {
+            return Err(unavailable(if spec.unavailable.is_empty() {
+                "Not possible in the present situation.".into()
+            } else {
+                spec.unavailable.clone()
+            }));
+        }
+        self.affordable(compiled.cost.iter().copied())
+    }
+
+    fn affordable(&self, costs: impl Iterator<Item = (usize, f64)>) -> Result<(), Refusal> {
+        let layout = &self.model.layout;
+        let mut need: Vec<(usize, f64)> = Vec::new();
+        for (slot, amount) in costs {
+            match need.iter_mut().find(|(s, _)| *s == slot) {
+                Some(entry) => entry.1 += amount,
+                None => need.push((slot, amount)),
+            }
+        }
+        for (slot, amount) in need {
+            let have = self.state[slot] - layout.bounds[slot].0;
+            if amount > have + 1e-9 {
+                let name = match layout.kinds[slot] {
+                    crate::scenario::SlotKind::Resource { actor, resource } => {
+                        let r = &self.model.scenario.actors[actor].resources[resource];
+                        format!("{} ({})", r.name, r.unit)
+                    }
+                    _ => layout.names[slot].clone(),
+                };
+                return Err(Refusal::Unaffordable {
+                    resource: name,
+                    need: amount,
+                    have: have.max(0.0),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a set of choices can be taken together this turn.
+    pub fn check(&self, choices: &[usize]) -> Result<(), Refusal> {
+        if self.is_finished() {
+            return Err(Refusal::Finished);
+        }
+        for (i, &c) in choices.iter().enumerate() {
+            if c >= self.model.choices.len() {
+                return Err(Refusal::Unknown(c));
+            }
+            if choices[..i].contains(&c) {
+                return Err(Refusal::Repeated(c));
+            }
+            self.available(c)?;
+            if let Some(g) = self.model.choices[c].group
+                && let Some(&first) = choices[..i]
+                    .iter()
+                    .find(|&&o| self.model.choices[o].group == Some(g))
+            {
+                return Err(Refusal::Conflict {
+                    first,
+                    second: c,
+                    group: self.model.scenario.choices[c]
+                        .group
+                        .clone()
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        self.affordable(
+            choices
+                .iter()
+                .flat_map(|&c| self.model.choices[c].cost.iter().copied()),
+        )
+    }
+
+    /// Plays one turn with `choices`. On refusal nothing changes.
+    pub fn step(&mut self, choices: &[usize]) -> Result<(), Refusal> {
+        self.check(choices)?;
+        let model = self.model;
+        let layout = &model.layout;
+        let t = self.turn;
+        self.state[Layout::TURN] = t as f64;
+        self.choices.clear();
+        self.choices.extend_from_slice(choices);
+        self.choices.sort_unstable();
+
+        // 1. Costs.
+        self.state[layout.chosen..layout.chosen + model.choices.len()].fill(0.0);
+        for i in 0..self.choices.len() {
+            let c = self.choices[i];
+            self.state[layout.chosen + c] = 1.0;
+            self.state[layout.times_chosen + c] += 1.0;
+            for &(slot, amount) in &model.choices[c].cost {
+                self.state[slot] -= amount;
+                self.note(slot, Cause::Cost { choice: c }, -amount);
+            }
+            for (e, effect) in model.choices[c].effects.iter().enumerate() {
+                let first = t + effect.delay as usize;
+                self.pending.push(Pending {
+                    origin: Origin::Choice(c),
+                    effect: e,
+                    first,
+                    last: first + effect.duration as usize - 1,
+                });
+            }
+        }
+
+        // 2. Effects due this turn.
+        let mut stream = self.key.stream(Purpose::Effects, t);
+        for i in 0..self.pending.len() {
+            let p = self.pending[i];
+            if p.first <= t && t <= p.last {
+                let (effect, cause) = self.effect_of(p.origin, p.effect);
+                self.apply_effect(effect, cause, &mut stream);
+            }
+        }
+        self.pending.retain(|p| p.last > t);
+
+        // 3. Dynamics, all computed from the same state.
+        let mut stream = self.key.stream(Purpose::Rules, t);
+        for (r, rule) in model.rules.iter().enumerate() {
+            let active = rule
+                .when
+                .as_ref()
+                .is_none_or(|w| w.eval(&self.state, &mut stream) != 0.0);
+            let value = rule.value.eval(&self.state, &mut stream);
+            self.rule_values[r] = if active { value } else { f64::NAN };
+            if active && !value.is_finite() {
+                self.warn(format!(
+                    "rule `{}` gave {value} for `{}`; the value was left unchanged",
+                    self.rule_name(rule.origin),
+                    layout.names[rule.target]
+                ));
+            }
+        }
+        let mut i = 0;
+        while i < self.rule_order.len() {
+            let target = model.rules[self.rule_order[i]].target;
+            let mut x = self.state[target];
+            while i < self.rule_order.len() && model.rules[self.rule_order[i]].target == target {
+                let r = self.rule_order[i];
+                let v = self.rule_values[r];
+                i += 1;
+                if !v.is_finite() {
+                    continue;
+                }
+                let next = match model.rules[r].op {
+                    Op::Set => v,
+                    Op::Multiply => x * v,
+                    Op::Add => x + v,
+                };
+                self.note(target, Cause::Rule(model.rules[r].origin), next - x);
+                x = next;
+            }
+            self.state[target] = x;
+            self.clamp(target);
+        }
+
+        // 4. Events, their conditions all read on the state the dynamics produced.
+        let mut stream = self.key.stream(Purpose::Events, t);
+        self.fired_now.clear();
+        for (e, event) in model.events.iter().enumerate() {
+            let condition = event.condition.eval(&self.state, &mut stream);
+            let probability = event.probability.eval(&self.state, &mut stream);
+            let draw = rng_draw(&mut stream);
+            let repeat = model.scenario.events[e].repeat;
+            let eligible = repeat || self.state[layout.fired + e] == 0.0;
+            if eligible && condition != 0.0 && draw < probability {
+                self.fired_now.push(e);
+            }
+        }
+        let mut stream = self.key.stream(Purpose::EventEffects, t);
+        for k in 0..self.fired_now.len() {
+            let e = self.fired_now[k];
+            if self.record {
+                let text = render(&model.events[e].text, &self.state);
+                self.events.push(Fired { event: e, text });
+            }
+            self.state[layout.fired + e] += 1.0;
+            for (i, effect) in model.events[e].effects.iter().enumerate() {
+                if effect.delay == 0 {
+                    self.apply_effect(
+                        effect,
+                        Cause::Event {
+                            event: e,
+                            effect: i,
+                        },
+                        &mut stream,
+                    );
+                    if effect.duration > 1 {
+                        self.pending.push(Pending {
+                            origin: Origin::Event(e),
+                            effect: i,
+                            first: t + 1,
+                            last: t + effect.duration as usize - 1,
+                        });
+                    }
+                } else {
+                    let first = t + effect.delay as usize;
+                    self.pending.push(Pending {
+                        origin: Origin::Event(e),
+                        effect: i,
+                        first,
+                        last: first + effect.duration as usize - 1,
+                    });
+                }
+            }
+        }
+
+        // 5. Derived quantities of the new state.
+        self.turn += 1;
+        self.state[Layout::TURN] = self.turn as f64;
+        self.derive();
+        Ok(())
+    }
+
+    /// The ledger, news and choices of the turn just played, and its state.
+    pub fn take_record(&mut self) -> TurnRecord {
+        TurnRecord {
+            choices: std::mem::take(&mut self.choices),
+            events: std::mem::take(&mut self.events),
+            ledger: std::mem::take(&mut self.ledger),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Indices of the events that fired on the turn just played.
+    pub fn fired_now(&self) -> &[usize] {
+        &self.fired_now
+    }
+
+    /// Evaluates a deterministic program (outcome, goal) on the current state.
+    pub fn eval(&self, program: &Program) -> f64 {
+        program.eval(&self.state, &mut NoDraws)
+    }
+
+    fn effect_of(&self, origin: Origin, effect: usize) -> (&'m CompiledEffect, Cause) {
+        match origin {
+            Origin::Choice(c) => (
+                &self.model.choices[c].effects[effect],
+                Cause::Choice { choice: c, effect },
+            ),
+            Origin::Event(e) => (
+                &self.model.events[e].effects[effect],
+                Cause::Event { event: e, effect },
+            ),
+        }
+    }
+
+    fn apply_effect(&mut self, effect: &CompiledEffect, cause: Cause, stream: &mut rng::Stream) {
+        let value = effect.value.eval(&self.state, stream);
+        let slot = effect.target;
+        let old = self.state[slot];
+        let new = match effect.op {
+            Op::Add => old + value,
+            Op::Set => value,
+            Op::Multiply => old * value,
+        };
+        if !new.is_finite() {
+            self.warn(format!(
+                "an effect gave {new} for `{}`; the value was left unchanged",
+                self.model.layout.names[slot]
+            ));
+            return;
+        }
+        self.state[slot] = new;
+        self.note(slot, cause, new - old);
+        self.clamp(slot);
+    }
+
+    fn clamp(&mut self, slot: usize) {
+        let (lo, hi) = self.model.layout.bounds[slot];
+        let x = self.state[slot];
+        let clamped = x.clamp(lo, hi);
+        if clamped != x {
+            self.state[slot] = clamped;
+            self.note(slot, Cause::Bounds, clamped - x);
+        }
+    }
+
+    fn note(&mut self, slot: usize, cause: Cause, delta: f64) {
+        if self.record && delta != 0.0 {
+            self.ledger.push(LedgerEntry { slot, cause, delta });
+        }
+    }
+
+    fn warn(&mut self, message: String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(Warning {
+                turn: self.turn,
+                message,
+            });
+        }
+    }
+
+    fn rule_name(&self, origin: RuleOrigin) -> &'m str {
+        let s = &self.model.scenario;
+        match origin {
+            RuleOrigin::Dynamics(i) => &s.dynamics[i].id,
+            RuleOrigin::Actor { actor, rule } => &s.actors[actor].rules[rule].id,
+        }
+    }
+
+    /// Policies, capabilities, approvals and pressure points of the current state.
+    fn derive(&mut self) {
+        let model = self.model;
+        let layout = &model.layout;
+        let issues = model.issues.len();
+        for (i, issue) in model.issues.iter().enumerate() {
+            let p = issue.policy.eval(&self.state, &mut NoDraws);
+            self.state[layout.policy(i)] = if p.is_finite() {
+                p.clamp(0.0, 1.0)
+            } else {
+                0.5
+            };
+        }
+        for (a, actor) in model.actors.iter().enumerate() {
+            let c = actor.capability.eval(&self.state, &mut NoDraws);
+            self.state[layout.capabilities + a] = if c.is_finite() { c.max(0.0) } else { 0.0 };
+        }
+        for (a, actor) in model.actors.iter().enumerate() {
+            let (mut distance, mut total) = (0.0, 0.0);
+            for i in 0..issues {
+                if actor.has_stance[i] {
+                    let s = self.state[layout.salience(a, i)];
+                    distance += s
+                        * (self.state[layout.policy(i)] - self.state[layout.position(a, i)]).abs();
+                    total += s;
+                }
+            }
+            self.state[layout.approval(a)] = if total > 0.0 {
+                100.0 * (1.0 - distance / total)
+            } else {
+                50.0
+            };
+        }
+        for i in 0..issues {
+            self.weights.clear();
+            for (a, actor) in model.actors.iter().enumerate() {
+                if actor.has_stance[i] {
+                    let w = self.state[layout.salience(a, i)] * self.state[layout.capabilities + a];
+                    self.weights.push((self.state[layout.position(a, i)], w));
+                }
+            }
+            self.state[layout.pressure(i)] = weighted_median(&mut self.weights);
+        }
+    }
+}
+
+fn rng_draw(stream: &mut rng::Stream) -> f64 {
+    use crate::scenario::expr::Draws;
+    stream.uniform01()
+}
+
+/// The weighted median of (value, weight) pairs; the plain mean when all weights are 0.
+pub fn weighted_median(points: &mut [(f64, f64)]) -> f64 {
+    if points.is_empty() {
+        return 0.5;
+    }
+    let total: f64 = points.iter().map(|p| p.1.max(0.0)).sum();
+    if total <= 0.0 {
+        return points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64;
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cumulative = 0.0;
+    for &(value, weight) in points.iter() {
+        cumulative += weight.max(0.0);
+        if cumulative >= total / 2.0 {
+            return value;
+        }
+    }
+    points[points.len() - 1].0
+}
+
+/// Renders a news text on a state.
+pub fn render(parts: &[TextPart], state: &[f64]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            TextPart::Literal(s) => out.push_str(s),
+            TextPart::Value { slot, precision } => {
+                out.push_str(&format_number(state[*slot], *precision))
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_median_is_the_balancing_position() {
+        let mut pts = [(0.1, 1.0), (0.9, 1.0), (0.5, 3.0)];
+        assert_eq!(weighted_median(&mut pts), 0.5);
+        let mut pts = [(0.1, 5.0), (0.9, 1.0), (0.5, 1.0)];
+        assert_eq!(weighted_median(&mut pts), 0.1);
+        let mut pts = [(0.2, 0.0), (0.6, 0.0)];
+        assert!((weighted_median(&mut pts) - 0.4).abs() < 1e-12);
+    }
+}
