@@ -7,4 +7,5 @@
 pub mod cli;
 pub mod files;
 pub mod scenario;
+pub mod session;
 pub mod sim;

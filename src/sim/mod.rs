@@ -204,7 +204,8 @@ enum Origin {
     Event(usize),
 }
 
-/// One run in progress.
+/// One run in progress. Cloning it branches the run: both go on from the same state.
+#[derive(Clone)]
 pub struct Sim<'m> {
     model: &'m Model,
     key: RunKey,
@@ -416,6 +417,35 @@ impl<'m> Sim<'m> {
                 .iter()
                 .flat_map(|&c| self.model.choices[c].cost.iter().copied()),
         )
+    }
+
+    /// A copy of this run that goes on as another future: the same state and scheduled
+    /// effects, the random streams of `key` from now on, and the parameters redrawn with
+    /// `key` (our uncertainty about the world), except those overridden.
+    pub fn fork(&self, key: RunKey, overrides: &Overrides) -> Self {
+        let mut sim = self.clone();
+        sim.key = key;
+        sim.parameters = draw_parameters(self.model, &key, overrides);
+        let params = self.model.layout.parameters.clone();
+        sim.state[params].copy_from_slice(&sim.parameters);
+        sim.derive();
+        sim
+    }
+
+    /// Plays one turn taking those of `choices` that can be taken, in order, and dropping
+    /// the rest (for plans that meet a future where a choice is no longer possible).
+    /// Returns how many were dropped.
+    pub fn step_lenient(&mut self, choices: &[usize]) -> Result<usize, Refusal> {
+        let mut taken: Vec<usize> = Vec::with_capacity(choices.len());
+        for &c in choices {
+            taken.push(c);
+            if self.check(&taken).is_err() {
+                taken.pop();
+            }
+        }
+        let dropped = choices.len() - taken.len();
+        self.step(&taken)?;
+        Ok(dropped)
     }
 
     /// Plays one turn with `choices`. On refusal nothing changes.
