@@ -133,6 +133,13 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
     } else {
         end
     };
+    // RON notices a missing field at the item's closing bracket; point at the item instead.
+    let (start, end) = match e.code {
+        E::MissingStructField { .. } => Node::scan(text)
+            .and_then(|tree| tree.start_of_value_ending_at(end))
+            .map_or((start, end), |s| (s, end)),
+        _ => (start, end),
+    };
     let hint = match &e.code {
         E::NoSuchStructField {
             expected, found, ..
@@ -537,7 +544,8 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             .as_ref()
             .map(|t| expr(&mut p, &path.field("condition"), t, false));
         let mut cost = Vec::new();
-        for (res, &amount) in &choice.cost {
+        // Without a valid role there is no one to pay; that problem is reported already.
+        for (res, &amount) in choice.cost.iter().filter(|_| role.is_some()) {
             let cp = path.field("cost").key(res.clone());
             let resources = role.map(|r| &scenario.actors[r].resources);
             match resources.and_then(|rs| rs.iter().position(|x| &x.id == res)) {

@@ -162,6 +162,22 @@ impl Node {
         Some((value, node.span.clone()))
     }
 
+    /// The start of the innermost value whose text ends at `end` (e.g. the struct a closing
+    /// bracket belongs to).
+    pub fn start_of_value_ending_at(&self, end: usize) -> Option<usize> {
+        let children: Vec<&Node> = match &self.kind {
+            Kind::Scalar => Vec::new(),
+            Kind::Struct(fields) | Kind::Map(fields) => fields.iter().map(|f| &f.2).collect(),
+            Kind::Seq(_, items) => items.iter().collect(),
+        };
+        for child in children {
+            if child.span.start < end && end <= child.span.end {
+                return child.start_of_value_ending_at(end);
+            }
+        }
+        (self.span.end == end).then_some(self.span.start)
+    }
+
     fn unwrap_some(&self) -> &Node {
         match &self.kind {
             Kind::Seq(Some(name), items) if name == "Some" && items.len() == 1 => &items[0],

@@ -1,0 +1,224 @@
+//! The command line, run as a process.
+
+use crate::util::{TINY, position_of, sandtable, temp_dir};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_accepts_valid_scenarios() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mali = format!("{root}/scenarios/mali-2013.ron");
+    let tiny = format!("{root}/tests/data/tiny.ron");
+    let out = sandtable(&["check", &mali, &tiny]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("mali-2013.ron: ok (8 actors"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("tiny.ron: ok"));
+}
+
+#[test]
+fn check_reports_errors_with_file_line_and_column() {
+    let dir = temp_dir("check");
+    let bad = dir.join("bad.ron");
+    let text = TINY.replacen("value: \"rain\")", "value: \"rian\")", 1);
+    std::fs::write(&bad, &text).unwrap();
+    let good = format!("{}/tests/data/tiny.ron", env!("CARGO_MANIFEST_DIR"));
+    let out = sandtable(&["check", &good, bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let (line, column) = position_of(&text, "rian");
+    let err = stderr(&out);
+    assert!(err.contains(&format!("bad.ron:{line}:{column}")), "{err}");
+    assert!(err.contains("did you mean `rain`?"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn check_reports_missing_files() {
+    let out = sandtable(&["check", "/no/such/scenario.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("/no/such/scenario.ron"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("cannot read the file"));
+}
+
+#[test]
+fn run_prints_a_turn_by_turn_summary_of_the_default_scenario() {
+    let out = sandtable(&["run", "--path", "history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("path history, seed 2013"), "{text}");
+    assert!(text.contains("Week 1 (2013-01-15 to 2013-01-22)"), "{text}");
+    assert!(text.contains("french_troops"), "{text}");
+    assert!(text.contains("Outcomes"), "{text}");
+}
+
+#[test]
+fn run_writes_a_csv_with_one_row_per_turn() {
+    let dir = temp_dir("csv");
+    let csv = dir.join("out.csv");
+    let out = sandtable(&[
+        "run",
+        "--seed",
+        "7",
+        "--path",
+        "history",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..4],
+        &["turn", "date", "french_troops", "afisma_troops"]
+    );
+    assert!(header.contains(&"france.approval"));
+    assert!(header.last().unwrap().ends_with(".approval"));
+    let rows: Vec<&str> = lines.collect();
+    let model = sandtable::scenario::default_model().unwrap();
+    assert_eq!(rows.len(), model.turns() + 1);
+    assert!(rows[0].starts_with("0,2013-01-15,"));
+    assert!(rows[1].starts_with("1,2013-01-22,"));
+    assert!(rows.iter().all(|r| r.split(',').count() == header.len()));
+    // The same seed gives the same file; another seed does not.
+    let again = dir.join("again.csv");
+    sandtable(&[
+        "run",
+        "--seed",
+        "7",
+        "--path",
+        "history",
+        "--csv",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(text, std::fs::read_to_string(&again).unwrap());
+    let other = dir.join("other.csv");
+    sandtable(&[
+        "run",
+        "--seed",
+        "8",
+        "--path",
+        "history",
+        "--csv",
+        other.to_str().unwrap(),
+    ]);
+    assert_ne!(text, std::fs::read_to_string(&other).unwrap());
+}
+
+#[test]
+fn run_reads_decisions_from_a_file() {
+    let dir = temp_dir("decisions");
+    let tiny = format!("{}/tests/data/tiny.ron", env!("CARGO_MANIFEST_DIR"));
+    let decisions = dir.join("d.ron");
+    std::fs::write(&decisions, "{ 0: [\"raise_dikes\"], 2: [\"sandbags\"] }").unwrap();
+    let out = sandtable(&[
+        "run",
+        "--scenario",
+        &tiny,
+        "--decisions",
+        decisions.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("chose: Raise the dikes"));
+    assert!(stdout(&out).contains("chose: Hand out sandbags"));
+
+    std::fs::write(&decisions, "{ 0: [\"raise_dike\"] }").unwrap();
+    let out = sandtable(&[
+        "run",
+        "--scenario",
+        &tiny,
+        "--decisions",
+        decisions.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("did you mean `raise_dikes`?"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        &decisions,
+        "{ 0: [\"raise_dikes\"],\n  1: [\"raise_dikes\"] oops }",
+    )
+    .unwrap();
+    let out = sandtable(&[
+        "run",
+        "--scenario",
+        &tiny,
+        "--decisions",
+        decisions.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("d.ron:2:"), "{}", stderr(&out));
+
+    // Decisions the scenario refuses name the week and the reason.
+    std::fs::write(&decisions, "{ 0: [\"evacuate\"] }").unwrap();
+    let out = sandtable(&[
+        "run",
+        "--scenario",
+        &tiny,
+        "--decisions",
+        decisions.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("The water is not high enough"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_arguments_fail_cleanly() {
+    let out = sandtable(&["run", "--path", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no path `nowhere`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("history"));
+    let out = sandtable(&["run", "--seed", "minus-one"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sandtable(&["run", "--csv", "/no/such/dir/out.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write /no/such/dir/out.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandtable(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Usage"), "{}", stderr(&out));
+}
+
+#[test]
+fn info_describes_the_scenario() {
+    let out = sandtable(&["info"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for needle in [
+        "Actors",
+        "France",
+        "Choices",
+        "Indicators",
+        "french_troops",
+        "history",
+    ] {
+        assert!(text.contains(needle), "missing {needle}:\n{text}");
+    }
+}

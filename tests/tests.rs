@@ -1,0 +1,6 @@
+//! Integration tests, one binary; shared helpers live in `util`.
+
+mod cli;
+mod engine;
+mod util;
+mod validation;

@@ -1,0 +1,399 @@
+//! Every kind of scenario error is reported at its line and column, with a useful hint.
+
+use crate::util::{TINY, load_err, position_of, tiny};
+
+/// Replaces `from` by `to` in the tiny scenario, loads it, and checks that a problem whose
+/// message contains `message` is reported where `at` stands in the changed text.
+fn expect(from: &str, to: &str, at: &str, message: &str) -> sandtable::scenario::Diagnostic {
+    expect_after(from, to, at, 0, message)
+}
+
+/// As [`expect`], with the expected place `skip` characters after the start of `at`.
+fn expect_after(
+    from: &str,
+    to: &str,
+    at: &str,
+    skip: usize,
+    message: &str,
+) -> sandtable::scenario::Diagnostic {
+    assert!(TINY.contains(from), "`{from}` is not in tiny.ron");
+    let text = TINY.replacen(from, to, 1);
+    let err = load_err(&text);
+    let (line, column) = position_of(&text, at);
+    let column = column + skip;
+    let found = err
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains(message))
+        .unwrap_or_else(|| panic!("no problem mentions `{message}`:\n{}", err.short()));
+    assert_eq!(
+        (found.line, found.column),
+        (line, column),
+        "`{message}` reported at the wrong place:\n{}",
+        err.short()
+    );
+    assert_eq!(err.file, "test.ron");
+    found.clone()
+}
+
+#[test]
+fn the_tiny_scenario_is_valid() {
+    let model = tiny();
+    assert_eq!(model.scenario.actors.len(), 2);
+    assert_eq!(model.turns(), 4);
+}
+
+#[test]
+fn syntax_errors_point_at_the_token() {
+    // A missing comma between two fields.
+    let d = expect(
+        "title: \"Tiny crisis\",",
+        "title: \"Tiny crisis\"",
+        "summary",
+        "",
+    );
+    assert!(!d.message.is_empty());
+}
+
+#[test]
+fn unknown_fields_suggest_the_right_one() {
+    let d = expect(
+        "Choice(id: \"raise_dikes\", label:",
+        "Choice(id: \"raise_dikes\", lable:",
+        "lable",
+        "lable",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `label`?"));
+}
+
+#[test]
+fn missing_fields_are_named() {
+    // Reported at the item that lacks it.
+    let d = expect(
+        "Issue(id: \"spending\", name: \"Flood spending\", ",
+        "Issue(id: \"spending\", ",
+        "Issue(id",
+        "name",
+    );
+    assert_eq!(d.hint.as_deref(), Some("add `name: ...` to this item"));
+    assert!(d.message.contains("name"), "{}", d.message);
+}
+
+#[test]
+fn unknown_names_in_expressions_point_inside_the_string() {
+    let d = expect(
+        "value: \"rain\")",
+        "value: \"rian\")",
+        "rian",
+        "unknown name `rian`",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `rain`?"));
+    assert_eq!(d.field, "dynamics[0].value");
+}
+
+#[test]
+fn unknown_functions_are_reported_with_a_suggestion() {
+    let d = expect(
+        "max(water - dikes, 0)",
+        "mx(water - dikes, 0)",
+        "mx(",
+        "unknown function `mx`",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `max`?"));
+}
+
+#[test]
+fn expression_syntax_errors_point_at_the_operator() {
+    // The missing operand is reported where it should stand, after `rain * `.
+    expect_after(
+        "value: \"rain\")",
+        "value: \"rain * \")",
+        "rain * ",
+        7,
+        "ends too early",
+    );
+    expect(
+        "condition: \"water > 2.5\"",
+        "condition: \"water = 2.5\"",
+        "= 2.5",
+        "unexpected `=`",
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let d = expect(
+        "Choice(id: \"sandbags\"",
+        "Choice(id: \"raise_dikes\"",
+        "\"raise_dikes\", label: \"Hand out",
+        "duplicate choice id `raise_dikes`",
+    );
+    assert_eq!(d.hint.as_deref(), Some("choices[0] has the same id"));
+}
+
+#[test]
+fn ids_shared_between_kinds_are_refused() {
+    // The second use is the one reported.
+    expect_after(
+        "Indicator(id: \"damage\"",
+        "Indicator(id: \"rain\"",
+        "Parameter(id: \"rain\"",
+        14,
+        "`rain` is already used",
+    );
+}
+
+#[test]
+fn costs_must_name_a_resource_of_the_player() {
+    let d = expect(
+        "cost: { \"money\": 4 }",
+        "cost: { \"mony\": 4 }",
+        "\"mony\"",
+        "`mony` is not a resource",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `money`?"));
+}
+
+#[test]
+fn effects_must_target_something_that_exists() {
+    expect(
+        "Effect(target: \"dikes\", op: Add",
+        "Effect(target: \"dykes\", op: Add",
+        "\"dykes\"",
+        "unknown name `dykes`",
+    );
+}
+
+#[test]
+fn derived_values_cannot_be_targets() {
+    let d = expect(
+        "Effect(target: \"mayor.money\", value: \"5\")",
+        "Effect(target: \"council.approval\", value: \"5\")",
+        "\"council.approval\"",
+        "cannot be a target",
+    );
+    assert!(d.message.contains("derived"), "{}", d.message);
+}
+
+#[test]
+fn events_must_open_existing_choices() {
+    expect(
+        "opens: [\"ask_help\"]",
+        "opens: [\"ask_hlep\"]",
+        "\"ask_hlep\"",
+        "no choice has the id `ask_hlep`",
+    );
+}
+
+#[test]
+fn stances_must_lie_between_zero_and_one() {
+    expect(
+        "(position: 0.0, salience: 1.0)",
+        "(position: 0.0, salience: 1.5)",
+        "1.5",
+        "salience must be between 0 and 1",
+    );
+    expect(
+        "(position: 0.5, salience: 0.5)",
+        "(position: -0.2, salience: 0.5)",
+        "-0.2",
+        "position must be between 0 and 1",
+    );
+}
+
+#[test]
+fn stances_must_name_an_issue() {
+    expect(
+        "stances: { \"spending\": (position: 0.0",
+        "stances: { \"spendin\": (position: 0.0",
+        "\"spendin\"",
+        "`spendin` is not an issue",
+    );
+}
+
+#[test]
+fn impossible_distributions_are_refused() {
+    expect(
+        "Uniform(low: 0, high: 1)",
+        "Uniform(low: 2, high: 1)",
+        "Uniform(low: 2",
+        "impossible distribution",
+    );
+}
+
+#[test]
+fn unsupported_formats_are_refused_clearly() {
+    let d = expect("format: 1,", "format: 2,", "2,", "format 2 is newer");
+    assert_eq!(d.hint.as_deref(), Some("open it with a newer Sandtable"));
+    expect(
+        "format: 1,",
+        "format: 0,",
+        "0,",
+        "format 0 is not supported",
+    );
+}
+
+#[test]
+fn the_role_must_be_an_actor() {
+    let d = expect(
+        "role: \"mayor\"",
+        "role: \"mayr\"",
+        "\"mayr\"",
+        "the role `mayr` is not an actor",
+    );
+    assert_eq!(d.hint.as_deref(), Some("did you mean `mayor`?"));
+}
+
+#[test]
+fn policies_cannot_draw_random_numbers() {
+    expect(
+        "policy: \"clamp(mayor.budget_spent / 10, 0, 1)\"",
+        "policy: \"uniform(0, 1)\"",
+        "uniform(0, 1)",
+        "not allowed here",
+    );
+}
+
+#[test]
+fn two_rules_cannot_set_one_target() {
+    let text = TINY.replacen(
+        "Rule(id: \"drain\", description: \"The river drains a little.\", target: \"water\", op: Multiply",
+        "Rule(id: \"drain\", description: \"The river drains a little.\", target: \"water\", op: Set",
+        1,
+    );
+    let text = text.replacen(
+        "Rule(id: \"rain\", description: \"Rain raises the river.\", target: \"water\", value",
+        "Rule(id: \"rain\", description: \"Rain raises the river.\", target: \"water\", op: Set, value",
+        1,
+    );
+    let err = load_err(&text);
+    let d = &err.diagnostics[0];
+    assert!(
+        d.message.contains("two rules set `water`"),
+        "{}",
+        err.short()
+    );
+    let (line, column) = position_of(&text, "Set, value: \"0.9\"");
+    assert_eq!((d.line, d.column), (line, column));
+}
+
+#[test]
+fn observations_name_an_indicator_and_a_source() {
+    expect(
+        "Observation(indicator: \"water\"",
+        "Observation(indicator: \"watr\"",
+        "\"watr\"",
+        "`watr` is not an indicator",
+    );
+    expect(
+        "source: \"paper\")",
+        "source: \"radio\")",
+        "\"radio\"",
+        "`radio` is not in the scenario's sources",
+    );
+}
+
+#[test]
+fn paths_name_existing_choices_and_turns() {
+    expect(
+        "0: [\"sandbags\"]",
+        "0: [\"sandbag\"]",
+        "\"sandbag\"",
+        "no choice has the id `sandbag`",
+    );
+    expect(
+        "1: [\"raise_dikes\", \"ask_help\"]",
+        "9: [\"raise_dikes\"]",
+        "9:",
+        "turn 9 is past the last turn",
+    );
+}
+
+#[test]
+fn news_texts_interpolate_known_names_only() {
+    expect("{dikes} m.", "{dykes} m.", "dykes}", "unknown name `dykes`");
+}
+
+#[test]
+fn bad_dates_are_explained() {
+    let d = expect(
+        "start: \"2020-03-02\"",
+        "start: \"2020-02-30\"",
+        "2020-02-30\"",
+        "is not a date",
+    );
+    assert!(d.message.contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = TINY
+        .replacen("value: \"rain\")", "value: \"rian\")", 1)
+        .replacen("role: \"mayor\"", "role: \"mayr\"", 1)
+        .replacen(
+            "(position: 0.0, salience: 1.0)",
+            "(position: 0.0, salience: 1.5)",
+            1,
+        );
+    let err = load_err(&text);
+    assert_eq!(err.diagnostics.len(), 3, "{}", err.short());
+    // Sorted by place in the file.
+    let lines: Vec<usize> = err.diagnostics.iter().map(|d| d.line).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+    let rendered = err.to_string();
+    assert!(rendered.contains("3 problems in test.ron"), "{rendered}");
+}
+
+#[test]
+fn rendered_errors_underline_the_source_line() {
+    let text = TINY.replacen("value: \"rain\")", "value: \"rian\")", 1);
+    let rendered = load_err(&text).to_string();
+    let (line, column) = position_of(&text, "rian");
+    assert!(
+        rendered.contains(&format!("test.ron:{line}:{column}")),
+        "{rendered}"
+    );
+    assert!(rendered.contains("^^^^"), "{rendered}");
+    assert!(rendered.contains("did you mean `rain`?"), "{rendered}");
+}
+
+#[test]
+fn oversized_and_deeply_nested_files_are_refused() {
+    let huge = format!(
+        "{TINY}//{}",
+        "x".repeat(sandtable::scenario::MAX_FILE_BYTES)
+    );
+    let err = load_err(&huge);
+    assert!(
+        err.diagnostics[0].message.contains("are refused"),
+        "{}",
+        err.short()
+    );
+
+    // Hostile nesting is refused without exhausting the stack.
+    for opener in ["[", "(", "Some(", "{\"a\": "] {
+        let deep = format!("Scenario(format: 1, sources: {}", opener.repeat(100_000));
+        let err = load_err(&deep);
+        let d = &err.diagnostics[0];
+        assert!(d.line == 1 && d.column > 1, "{}", err.short());
+    }
+}
+
+#[test]
+fn missing_and_non_text_files_are_refused() {
+    let err =
+        sandtable::scenario::load_file(std::path::Path::new("/no/such/file.ron")).unwrap_err();
+    assert!(
+        err.short()
+            .contains("/no/such/file.ron: cannot read the file"),
+        "{}",
+        err.short()
+    );
+    let dir = crate::util::temp_dir("binary");
+    let path = dir.join("bin.ron");
+    std::fs::write(&path, [0x53, 0xff, 0xfe, 0x00]).unwrap();
+    let err = sandtable::scenario::load_file(&path).unwrap_err();
+    assert!(err.short().contains("not UTF-8"), "{}", err.short());
+    let err = sandtable::scenario::load_file(&dir).unwrap_err();
+    assert!(err.short().contains("folder"), "{}", err.short());
+}
