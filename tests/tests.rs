@@ -2,5 +2,6 @@
 
 mod cli;
 mod engine;
+mod mali;
 mod util;
 mod validation;
