@@ -355,16 +355,14 @@ impl<'m> Sim<'m> {
         self.affordable(compiled.cost.iter().copied())
     }
 
-    fn affordable(&self, costs: impl Iterator<Item = (usize, f64)>) -> Result<(), Refusal> {
+    fn affordable(&self, costs: impl Iterator<Item = (usize, f64)> + Clone) -> Result<(), Refusal> {
         let layout = &self.model.layout;
-        let mut need: Vec<(usize, f64)> = Vec::new();
-        for (slot, amount) in costs {
-            match need.iter_mut().find(|(s, _)| *s == slot) {
-                Some(entry) => entry.1 += amount,
-                None => need.push((slot, amount)),
+        // Costs are few: total each resource at its first mention, without allocating.
+        for (k, (slot, _)) in costs.clone().enumerate() {
+            if costs.clone().take(k).any(|(s, _)| s == slot) {
+                continue;
             }
-        }
-        for (slot, amount) in need {
+            let amount: f64 = costs.clone().filter(|&(s, _)| s == slot).map(|(_, a)| a).sum();
             let have = self.state[slot] - layout.bounds[slot].0;
             if amount > have + 1e-9 {
                 let name = match layout.kinds[slot] {
