@@ -9,3 +9,4 @@ pub mod files;
 pub mod scenario;
 pub mod session;
 pub mod sim;
+pub mod ui;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::files::atomic_write;
+use crate::scenario::expr::NoDraws;
 use crate::scenario::{self, FileError, Model, load};
 use crate::sim::{self, Decisions, Overrides, Refusal, Run, Sim, rng::RunKey};
 
@@ -214,6 +215,24 @@ impl Session {
     pub fn reference_run(&self, path: &str) -> Option<Run> {
         let decisions = self.model.path_decisions(path)?;
         sim::run(&self.model, self.seed, &self.overrides, &decisions).ok()
+    }
+
+    /// The scenario's outcomes evaluated on a state (normally a run's last), in file order.
+    pub fn outcome_values(&self, state: &[f64]) -> Vec<f64> {
+        self.model
+            .outcomes
+            .iter()
+            .map(|o| o.eval(state, &mut NoDraws))
+            .collect()
+    }
+
+    /// Whether each of the scenario's goals holds on a state, in file order.
+    pub fn goals_met(&self, state: &[f64]) -> Vec<bool> {
+        self.model
+            .goals
+            .iter()
+            .map(|g| g.eval(state, &mut NoDraws) != 0.0)
+            .collect()
     }
 
     /// Carries out a command; on error nothing changes.
@@ -751,6 +770,21 @@ mod tests {
         assert_eq!(s.run(), &before);
         assert!(s.selection().contains(&bags));
         assert_eq!(s.apply(Command::Undo), Err(CommandError::NothingToUndo));
+    }
+
+    #[test]
+    fn outcomes_and_goals_are_read_on_a_state() {
+        let mut s = tiny();
+        let start = s.run().initial.clone();
+        let money = s.model().layout.resources[0].start;
+        assert_eq!(s.outcome_values(&start)[1], start[money]);
+        assert_eq!(s.goals_met(&start), vec![true]);
+        let bags = idx(&s, "sandbags");
+        s.apply(Command::Toggle(bags)).unwrap();
+        s.apply(Command::Commit).unwrap();
+        let after = s.outcome_values(s.state());
+        assert_eq!(after.len(), 2);
+        assert_eq!(after[1], s.state()[money]);
     }
 
     #[test]

@@ -1,0 +1,87 @@
+//! What the panels ask the app to do. Panels queue [`Action`]s while drawing; the app
+//! applies them all in one place afterwards ([`super::SandtableApp::apply`]), and tests
+//! drive the same actions.
+
+use std::path::PathBuf;
+
+use crate::session::Command;
+
+/// The two screens of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The scenario's briefing, before the first week.
+    Briefing,
+    /// Playing: actors, choices, the centre tabs and the timeline.
+    Play,
+}
+
+/// The tabs of the centre panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    News,
+    Indicators,
+    Why,
+    /// Only offered once the active branch has reached the scenario's end.
+    Debrief,
+}
+
+impl Tab {
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::News => "News",
+            Tab::Indicators => "Indicators",
+            Tab::Why => "Why",
+            Tab::Debrief => "Debrief",
+        }
+    }
+}
+
+/// What a file window or dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// Open a scenario (`*.ron`) or a session (`*.session.ron`).
+    Open,
+    /// Save the session (`*.session.ron`).
+    Save,
+}
+
+/// Something the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A change to the session: choose, commit, undo, go back, branch…
+    Session(Command),
+    /// Leave the briefing and play.
+    Begin,
+    /// Show the briefing again.
+    ShowBriefing,
+    SetTab(Tab),
+    /// Show or hide an indicator's chart.
+    ToggleChart(usize),
+    /// Draw a reference path (e.g. `history`) on the charts, or stop drawing it.
+    ToggleReference,
+    /// Overlay another branch on the charts, or none.
+    SetOverlay(Option<usize>),
+    /// Start renaming a branch (shows a name field), or stop.
+    EditBranchName(Option<usize>),
+    /// Open a scenario or session file.
+    Open(PathBuf),
+    /// Start a new game on the embedded scenario.
+    OpenDefault,
+    /// Start the current scenario again from the first week (a new session).
+    Restart,
+    /// Ask for a file: the system dialog when there is one, else the app's own file window.
+    AskFile(FilePurpose),
+    /// The app's own file window (path field, recent files), or close it with `None`.
+    FileWindow(Option<FilePurpose>),
+    /// Save the session where it was last saved, or ask where.
+    Save,
+    /// Save the session to this path.
+    SaveTo(PathBuf),
+    /// Take back the autosaved session offered after a crash, or discard it.
+    RestoreAutosave(bool),
+    ToggleHelp,
+    /// Switch between the dark and the light theme.
+    ToggleTheme,
+    /// Close the notice banner.
+    DismissNotice,
+}

@@ -1,0 +1,582 @@
+//! The Indicators tab: one chart per selected indicator, dates on the x axis and the
+//! indicator's unit on the y axis; the active branch, the reference path (what was actually
+//! decided), another branch overlaid, and the real-world observations as points with their
+//! source on hover.
+//!
+//! The series are built once when the session changes ([`build_charts`]); drawing a frame
+//! only borrows them. [`indicator_chart_ui`] draws one indicator and takes optional
+//! [`Band`] data, so spreads over many futures can be drawn on the same chart.
+
+use std::ops::RangeInclusive;
+
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{
+    FilledArea, GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint,
+    Points, VLine,
+};
+
+use super::a11y::label;
+use super::actions::Action;
+use super::text::{short_date, with_unit};
+use crate::scenario::{Date, Model, format_number};
+use crate::sim::Run;
+
+/// What the charts show besides the active branch. Transient view state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartView {
+    /// Per indicator: whether its chart is shown.
+    pub selected: Vec<bool>,
+    /// Draw the reference path (`history`).
+    pub show_reference: bool,
+    /// Another branch drawn over the active one.
+    pub overlay: Option<usize>,
+}
+
+impl ChartView {
+    /// By default the indicators with real-world observations (up to four), else the first
+    /// four.
+    pub fn new(model: &Model) -> Self {
+        let s = &model.scenario;
+        let mut selected = vec![false; s.indicators.len()];
+        let mut n = 0;
+        for (i, ind) in s.indicators.iter().enumerate() {
+            if n < 4 && s.observations.iter().any(|o| o.indicator == ind.id) {
+                selected[i] = true;
+                n += 1;
+            }
+        }
+        for flag in selected.iter_mut().take(4) {
+            if n >= 4 {
+                break;
+            }
+            if !*flag {
+                *flag = true;
+                n += 1;
+            }
+        }
+        Self {
+            selected,
+            show_reference: true,
+            overlay: None,
+        }
+    }
+}
+
+/// Which line a series is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesKind {
+    /// The branch being played.
+    Active,
+    /// A reference path of the scenario, e.g. what was actually decided.
+    Reference,
+    /// Another branch, overlaid to compare.
+    Overlay,
+}
+
+impl SeriesKind {
+    fn color(self, dark: bool) -> Color32 {
+        match (self, dark) {
+            (SeriesKind::Active, true) => Color32::from_rgb(90, 160, 255),
+            (SeriesKind::Active, false) => Color32::from_rgb(20, 90, 200),
+            (SeriesKind::Reference, true) => Color32::from_rgb(170, 170, 170),
+            (SeriesKind::Reference, false) => Color32::from_rgb(100, 100, 100),
+            (SeriesKind::Overlay, _) => Color32::from_rgb(230, 126, 34),
+        }
+    }
+}
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub kind: SeriesKind,
+    /// x: days since the scenario's start; y: the value.
+    pub points: Vec<PlotPoint>,
+}
+
+/// Everything one indicator's chart draws, computed once per change of the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorChart {
+    pub indicator: usize,
+    pub title: String,
+    pub unit: String,
+    pub precision: usize,
+    pub series: Vec<Series>,
+    /// Real-world observations (x in days since the start).
+    pub observed: Vec<PlotPoint>,
+    /// Per observation: its date, value, source and note, shown on hover.
+    pub observed_notes: Vec<String>,
+    /// The values at the week being viewed, as a sentence (what a screen reader reads).
+    pub summary: String,
+    /// Per week: date and each series' value, for the table under the chart.
+    pub table: Vec<(String, Vec<String>)>,
+}
+
+/// Spread over many futures, for one indicator (median and a low..high band per x).
+#[derive(Debug, Clone, Copy)]
+pub struct Band<'a> {
+    pub name: &'a str,
+    pub xs: &'a [f64],
+    pub low: &'a [f64],
+    pub median: &'a [f64],
+    pub high: &'a [f64],
+}
+
+/// Name of the observations' series in every chart.
+const OBSERVED: &str = "Observed";
+
+/// The lines to draw, by kind, with the name each has in the legend.
+pub struct ChartRuns<'a> {
+    pub active: (&'a str, &'a Run),
+    pub reference: Option<(&'a str, &'a Run)>,
+    pub overlay: Option<(&'a str, &'a Run)>,
+}
+
+/// Builds every indicator's chart data.
+pub fn build_charts(model: &Model, runs: &ChartRuns<'_>, cursor: usize) -> Vec<IndicatorChart> {
+    let s = &model.scenario;
+    let start = s.clock.start;
+    let step = s.clock.step_days as f64;
+    let horizon_days = model.turns() as f64 * step;
+    let mut lines: Vec<(&str, SeriesKind, &Run)> =
+        vec![(runs.active.0, SeriesKind::Active, runs.active.1)];
+    if let Some((name, run)) = runs.reference {
+        lines.push((name, SeriesKind::Reference, run));
+    }
+    if let Some((name, run)) = runs.overlay {
+        lines.push((name, SeriesKind::Overlay, run));
+    }
+    s.indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            let slot = model.layout.indicator(i);
+            let precision = ind.precision as usize;
+            let series: Vec<Series> = lines
+                .iter()
+                .map(|&(name, kind, run)| Series {
+                    name: name.to_string(),
+                    kind,
+                    points: run
+                        .series(slot)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(t, y)| PlotPoint::new(t as f64 * step, y))
+                        .collect(),
+                })
+                .collect();
+            let mut observed = Vec::new();
+            let mut observed_notes = Vec::new();
+            for o in s.observations.iter().filter(|o| o.indicator == ind.id) {
+                let x = o.date.days_since(start) as f64;
+                // Keep what falls within the scenario's weeks (and a week either side).
+                if x < -2.0 * step || x > horizon_days + step {
+                    continue;
+                }
+                observed.push(PlotPoint::new(x, o.value));
+                let source = s
+                    .sources
+                    .iter()
+                    .find(|src| src.id == o.source)
+                    .map_or(o.source.clone(), |src| src.title.clone());
+                let mut note = format!(
+                    "Observed on {}: {}\nSource: {source}",
+                    o.date.human(),
+                    with_unit(format_number(o.value, precision), &ind.unit)
+                );
+                if !o.note.is_empty() {
+                    note.push_str(&format!("\nNote: {}", o.note));
+                }
+                observed_notes.push(note);
+            }
+            let value_at = |run: &Run, t: usize| -> Option<String> {
+                (t <= run.turns.len())
+                    .then(|| with_unit(format_number(run.state(t)[slot], precision), &ind.unit))
+            };
+            let mut summary = format!("{}: ", model.date(cursor).human());
+            let parts: Vec<String> = lines
+                .iter()
+                .filter_map(|&(name, _, run)| value_at(run, cursor).map(|v| format!("{name} {v}")))
+                .collect();
+            summary.push_str(&parts.join("; "));
+            summary.push_str(&format!(
+                " (at the start: {})",
+                with_unit(format_number(ind.initial, precision), &ind.unit)
+            ));
+            let table = (0..=model.turns())
+                .map(|t| {
+                    let values = lines
+                        .iter()
+                        .map(|&(_, _, run)| value_at(run, t).unwrap_or_else(|| "–".into()))
+                        .collect();
+                    (model.date(t).human(), values)
+                })
+                .collect();
+            IndicatorChart {
+                indicator: i,
+                title: ind.name.clone(),
+                unit: ind.unit.clone(),
+                precision,
+                series,
+                observed,
+                observed_notes,
+                summary,
+                table,
+            }
+        })
+        .collect()
+}
+
+/// The Indicators tab.
+pub fn indicators_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    view: &ChartView,
+    charts: &[IndicatorChart],
+    reference_name: Option<&str>,
+    cursor: usize,
+    actions: &mut Vec<Action>,
+) {
+    let s = &model.scenario;
+    egui::Panel::left("indicator_list")
+        .default_size(175.0)
+        .size_range(130.0..=320.0)
+        .show(ui, |ui| {
+            label(ui, RichText::new("Show indicators").strong());
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for (i, ind) in s.indicators.iter().enumerate() {
+                    let mut on = view.selected.get(i).copied().unwrap_or(false);
+                    let response = ui.checkbox(&mut on, &ind.name);
+                    let response = if ind.description.is_empty() {
+                        response.on_hover_text(format!("Unit: {}", ind.unit))
+                    } else {
+                        response.on_hover_text(format!("{} Unit: {}.", ind.description, ind.unit))
+                    };
+                    if response.changed() {
+                        actions.push(Action::ToggleChart(i));
+                    }
+                }
+            });
+        });
+    egui::CentralPanel::default()
+        .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(6, 0)))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                if let Some(name) = reference_name {
+                    let mut on = view.show_reference;
+                    if ui
+                        .checkbox(&mut on, format!("Show “{name}”"))
+                        .on_hover_text("Draw the reference path as a grey dashed line.")
+                        .changed()
+                    {
+                        actions.push(Action::ToggleReference);
+                    }
+                    ui.separator();
+                }
+                if let Some(first) = charts.first() {
+                    legend_ui(ui, &first.series);
+                }
+            });
+            let shown: Vec<&IndicatorChart> = charts
+                .iter()
+                .filter(|c| view.selected.get(c.indicator).copied().unwrap_or(false))
+                .collect();
+            if shown.is_empty() {
+                label(
+                    ui,
+                    "No indicator selected: tick one in the list on the left.",
+                );
+                return;
+            }
+            let step = s.clock.step_days as f64;
+            let x_range = (0.0, model.turns() as f64 * step);
+            let cursor_x = cursor as f64 * step;
+            let per_chart = ((ui.available_height() - 8.0) / shown.len() as f32 - 64.0).max(170.0);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for chart in shown {
+                    ui.push_id(chart.indicator, |ui| {
+                        label(
+                            ui,
+                            RichText::new(format!("{} ({})", chart.title, chart.unit)).strong(),
+                        );
+                        indicator_chart_ui(
+                            ui,
+                            s.clock.start,
+                            step,
+                            chart,
+                            None,
+                            x_range,
+                            cursor_x,
+                            per_chart,
+                        );
+                        label(ui, RichText::new(&chart.summary).small());
+                        values_table_ui(ui, chart);
+                        ui.add_space(6.0);
+                    });
+                }
+            });
+        });
+}
+
+/// Draws one indicator's chart, with an optional band (median and spread over many
+/// futures) under its lines.
+#[allow(clippy::too_many_arguments)]
+pub fn indicator_chart_ui(
+    ui: &mut egui::Ui,
+    start: Date,
+    step_days: f64,
+    chart: &IndicatorChart,
+    band: Option<Band<'_>>,
+    x_range: (f64, f64),
+    cursor_x: f64,
+    height: f32,
+) {
+    let dark = ui.visuals().dark_mode;
+    let precision = chart.precision;
+    let unit = chart.unit.clone();
+    let notes = &chart.observed_notes;
+    let series = &chart.series;
+    let date_at = move |x: f64| start.plus_days(x.round() as i64);
+    let label_unit = unit.clone();
+    Plot::new(("indicator_chart", chart.indicator))
+        .height(height)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(x_range.0)
+        .include_x(x_range.1)
+        .y_axis_label(RichText::new(&chart.unit).small())
+        .y_axis_min_width(58.0)
+        .x_grid_spacer(move |input| step_marks(input, step_days))
+        .x_axis_formatter(move |mark: GridMark, _range: &RangeInclusive<f64>| {
+            short_date(date_at(mark.value))
+        })
+        .y_grid_spacer(nice_marks)
+        .y_axis_formatter(move |mark: GridMark, _range: &RangeInclusive<f64>| {
+            // As many decimals as the grid step needs, at least as many as the indicator has.
+            let p = if mark.step_size >= 1.0 {
+                0
+            } else {
+                ((-mark.step_size.log10()).ceil() as usize).max(precision)
+            };
+            format_number(mark.value, p)
+        })
+        .label_formatter(move |pos: &HoverPosition<'_>| match pos {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                index,
+                position,
+            } => {
+                if *plot_name == OBSERVED {
+                    notes.get(*index).cloned()
+                } else {
+                    Some(format!(
+                        "{plot_name}\n{}: {}",
+                        date_at(position.x).human(),
+                        with_unit(format_number(position.y, precision), &label_unit)
+                    ))
+                }
+            }
+            HoverPosition::Elsewhere { .. } => None,
+        })
+        .show(ui, |plot_ui| {
+            if let Some(band) = band {
+                plot_ui.add(
+                    FilledArea::new(band.name, band.xs, band.low, band.high)
+                        .fill_color(SeriesKind::Active.color(dark).gamma_multiply(0.25)),
+                );
+                let median: Vec<[f64; 2]> = band
+                    .xs
+                    .iter()
+                    .zip(band.median)
+                    .map(|(&x, &y)| [x, y])
+                    .collect();
+                plot_ui.line(
+                    Line::new(format!("{} (median)", band.name), median)
+                        .color(SeriesKind::Active.color(dark).gamma_multiply(0.6))
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+            plot_ui.vline(
+                VLine::new("Week shown", cursor_x)
+                    .color(ui_weak(dark))
+                    .style(LineStyle::dashed_loose()),
+            );
+            for s in series.iter().rev() {
+                let mut line = Line::new(s.name.as_str(), &s.points[..])
+                    .color(s.kind.color(dark))
+                    .width(if s.kind == SeriesKind::Active {
+                        2.5
+                    } else {
+                        1.8
+                    });
+                if s.kind == SeriesKind::Reference {
+                    line = line.style(LineStyle::dashed_dense());
+                }
+                plot_ui.line(line);
+            }
+            if !chart.observed.is_empty() {
+                plot_ui.points(
+                    Points::new(OBSERVED, &chart.observed[..])
+                        .shape(MarkerShape::Diamond)
+                        .radius(4.5)
+                        .filled(true)
+                        .color(OBSERVED_COLOR),
+                );
+            }
+        });
+}
+
+/// The chart's numbers as a table, for reading rather than looking.
+fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
+    egui::CollapsingHeader::new(format!("Values by week: {}", chart.title))
+        .default_open(false)
+        .show(ui, |ui| {
+            egui::Grid::new("values")
+                .striped(true)
+                .num_columns(chart.series.len() + 1)
+                .show(ui, |ui| {
+                    label(ui, RichText::new("Date").strong());
+                    for s in &chart.series {
+                        label(ui, RichText::new(&s.name).strong());
+                    }
+                    ui.end_row();
+                    for (date, values) in &chart.table {
+                        label(ui, date);
+                        for v in values {
+                            label(ui, v);
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// What the lines and marks mean (one legend for all the charts).
+fn legend_ui(ui: &mut egui::Ui, series: &[Series]) {
+    let dark = ui.visuals().dark_mode;
+    let mut items: Vec<(Mark, &str)> = series
+        .iter()
+        .map(|s| {
+            let mark = if s.kind == SeriesKind::Reference {
+                Mark::Dashed(s.kind.color(dark))
+            } else {
+                Mark::Solid(s.kind.color(dark))
+            };
+            (mark, s.name.as_str())
+        })
+        .collect();
+    items.push((Mark::Diamond, "observed (hover a point for its source)"));
+    items.push((Mark::Dashed(ui_weak(dark)), "the week shown"));
+    for (mark, text) in items {
+        // Each item moves to the next row whole when it does not fit.
+        let galley = egui::WidgetText::from(text).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        );
+        let width = 26.0 + ui.spacing().item_spacing.x * 2.0 + galley.size().x;
+        if ui.available_size_before_wrap().x < width {
+            ui.end_row();
+        }
+        ui.horizontal(|ui| {
+            mark.ui(ui);
+            label(ui, text);
+        });
+    }
+}
+
+/// A line or point sample in the legend.
+#[derive(Clone, Copy)]
+enum Mark {
+    Solid(Color32),
+    Dashed(Color32),
+    Diamond,
+}
+
+impl Mark {
+    fn ui(self, ui: &mut egui::Ui) {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(26.0, 12.0), egui::Sense::hover());
+        let points = [rect.left_center(), rect.right_center()];
+        match self {
+            Mark::Solid(color) => {
+                ui.painter()
+                    .line_segment(points, egui::Stroke::new(2.5, color));
+            }
+            Mark::Dashed(color) => {
+                ui.painter().extend(egui::Shape::dashed_line(
+                    &points,
+                    egui::Stroke::new(2.5, color),
+                    5.0,
+                    3.0,
+                ));
+            }
+            Mark::Diamond => {
+                let c = rect.center();
+                ui.painter().add(egui::Shape::convex_polygon(
+                    vec![
+                        c + egui::vec2(0.0, -5.0),
+                        c + egui::vec2(5.0, 0.0),
+                        c + egui::vec2(0.0, 5.0),
+                        c + egui::vec2(-5.0, 0.0),
+                    ],
+                    OBSERVED_COLOR,
+                    egui::Stroke::NONE,
+                ));
+            }
+        }
+    }
+}
+
+const OBSERVED_COLOR: Color32 = Color32::from_rgb(214, 39, 40);
+
+fn ui_weak(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(120)
+    } else {
+        Color32::from_gray(150)
+    }
+}
+
+/// About five grid lines at round values (1, 2 or 5 times a power of ten).
+fn nice_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = (hi - lo).abs();
+    if !span.is_finite() || span <= 0.0 {
+        return Vec::new();
+    }
+    let raw = span / 5.0;
+    let power = 10f64.powf(raw.log10().floor());
+    let step = power
+        * match raw / power {
+            m if m <= 1.0 => 1.0,
+            m if m <= 2.0 => 2.0,
+            m if m <= 5.0 => 5.0,
+            _ => 10.0,
+        };
+    let first = (lo.min(hi) / step).ceil() as i64;
+    let last = (lo.max(hi) / step).floor() as i64;
+    (first..=last)
+        .map(|k| GridMark {
+            value: k as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
+
+/// Grid marks every turn, stronger every four turns.
+fn step_marks(input: GridInput, step: f64) -> Vec<GridMark> {
+    let step = step.max(1.0);
+    let (lo, hi) = input.bounds;
+    let first = (lo / step).floor() as i64;
+    let last = (hi / step).ceil() as i64;
+    (first..=last)
+        .map(|w| GridMark {
+            value: w as f64 * step,
+            step_size: if w % 4 == 0 { 4.0 * step } else { step },
+        })
+        .collect()
+}

@@ -1,0 +1,465 @@
+//! Files from the app: opening scenarios and sessions, the system file dialog (with the
+//! app's own file window when there is none), recent files, and the autosave with its
+//! offer to restore after a crash.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant, SystemTime};
+
+use eframe::egui::{self, RichText};
+
+use super::a11y::label;
+use super::actions::{Action, FilePurpose};
+use crate::scenario::{self, FileError, load};
+use crate::session::Session;
+
+/// Most recent files remembered.
+pub const MAX_RECENT: usize = 8;
+
+/// What a file turned out to be.
+pub enum Opened {
+    /// A scenario: a new session at its first week.
+    Scenario(Session),
+    /// A saved session, where it was left.
+    Session(Session),
+}
+
+/// Whether a file is a session (by its name, or by its first word for renamed files).
+fn is_session(path: &Path, text: &str) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".session.ron") {
+        return true;
+    }
+    let body = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    body.starts_with("Session(") || body.starts_with("Session (")
+}
+
+/// Opens a scenario or a session file. Nothing outside is changed on error.
+pub fn open_path(path: &Path) -> Result<Opened, FileError> {
+    let text = load::read_text(path)?;
+    let name = path.display().to_string();
+    if is_session(path, &text) {
+        Session::from_ron(&name, &text).map(Opened::Session)
+    } else {
+        let mut model = scenario::load_str(&name, &text)?;
+        if let Some(file_name) = path.file_name() {
+            model.file_name = file_name.to_string_lossy().into_owned();
+        }
+        Ok(Opened::Scenario(Session::new(model)))
+    }
+}
+
+/// Puts `path` first in the recent files.
+pub fn remember(recent: &mut Vec<PathBuf>, path: &Path) {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    recent.retain(|p| p != &path);
+    recent.insert(0, path);
+    recent.truncate(MAX_RECENT);
+}
+
+/// A suggested file name for saving a session.
+pub fn suggested_session_path(session: &Session, current: Option<&Path>) -> PathBuf {
+    if let Some(p) = current {
+        return p.to_path_buf();
+    }
+    let id = &session.model().scenario.id;
+    let dir = std::env::home_dir()
+        .filter(|h| h.is_dir())
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    dir.join(format!("{id}.session.ron"))
+}
+
+/// Adds `.session.ron` to a path typed without it.
+pub fn with_session_extension(path: PathBuf) -> PathBuf {
+    let name = path.to_string_lossy().to_lowercase();
+    if name.ends_with(".ron") {
+        path
+    } else {
+        let mut s = path.into_os_string();
+        s.push(".session.ron");
+        PathBuf::from(s)
+    }
+}
+
+/// The system file dialog, run on its own thread so the window keeps drawing.
+pub struct NativeDialog {
+    purpose: FilePurpose,
+    started: Instant,
+    receiver: Receiver<Option<PathBuf>>,
+}
+
+/// Whether a system file dialog can be expected to open: the desktop portal (over the
+/// session bus) or zenity.
+pub fn native_dialogs_available() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    let bus = std::env::var_os("XDG_RUNTIME_DIR").map(|d| PathBuf::from(d).join("bus"));
+    if bus.is_some_and(|b| b.exists()) {
+        return true;
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()))
+}
+
+/// A dialog that answers "nothing" faster than this did not open at all.
+const TOO_FAST_TO_BE_A_CHOICE: Duration = Duration::from_millis(700);
+
+impl NativeDialog {
+    /// Opens the system dialog. `start` is the folder or file it starts at.
+    pub fn spawn(purpose: FilePurpose, start: Option<PathBuf>, ctx: &egui::Context) -> Self {
+        let (sender, receiver) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new();
+            let (folder, file_name) = match &start {
+                Some(p) if p.is_dir() => (Some(p.clone()), None),
+                Some(p) => (
+                    p.parent().map(Path::to_path_buf),
+                    p.file_name().map(|n| n.to_string_lossy().into_owned()),
+                ),
+                None => (None, None),
+            };
+            if let Some(folder) = folder.filter(|f| f.is_dir()) {
+                dialog = dialog.set_directory(folder);
+            }
+            let result = match purpose {
+                FilePurpose::Open => dialog
+                    .set_title("Open a scenario or a session")
+                    .add_filter("Scenarios and sessions", &["ron"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                FilePurpose::Save => {
+                    if let Some(name) = file_name {
+                        dialog = dialog.set_file_name(name);
+                    }
+                    dialog
+                        .set_title("Save the session")
+                        .add_filter("Sessions", &["ron"])
+                        .save_file()
+                }
+            };
+            let _ = sender.send(result);
+            ctx.request_repaint();
+        });
+        Self {
+            purpose,
+            started: Instant::now(),
+            receiver,
+        }
+    }
+
+    /// What the dialog answered, once it has: `Ok(Some(action))` when a file was chosen,
+    /// `Ok(None)` when cancelled, `Err(purpose)` when no dialog could be shown.
+    pub fn poll(&self) -> Option<Result<Option<Action>, FilePurpose>> {
+        match self.receiver.try_recv() {
+            Ok(Some(path)) => Some(Ok(Some(match self.purpose {
+                FilePurpose::Open => Action::Open(path),
+                FilePurpose::Save => Action::SaveTo(with_session_extension(path)),
+            }))),
+            Ok(None) if self.started.elapsed() < TOO_FAST_TO_BE_A_CHOICE => Some(Err(self.purpose)),
+            Ok(None) => Some(Ok(None)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(self.purpose)),
+        }
+    }
+}
+
+/// The app's own file window: a path field, the recent files, and a button for the system
+/// dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileWindow {
+    pub purpose: FilePurpose,
+    pub path: String,
+    /// Why this window is shown instead of the system dialog, if it is.
+    pub message: Option<String>,
+    /// Give the path field the keyboard focus on the next frame.
+    pub focus: bool,
+}
+
+impl FileWindow {
+    pub fn new(purpose: FilePurpose, path: String, message: Option<String>) -> Self {
+        Self {
+            purpose,
+            path,
+            message,
+            focus: true,
+        }
+    }
+}
+
+/// Draws the file window; returns false when it should close.
+pub fn file_window_ui(
+    ctx: &egui::Context,
+    window: &mut FileWindow,
+    recent: &[PathBuf],
+    native: bool,
+    actions: &mut Vec<Action>,
+) {
+    let title = match window.purpose {
+        FilePurpose::Open => "Open a file",
+        FilePurpose::Save => "Save the session",
+    };
+    let mut open = true;
+    egui::Window::new(title)
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(true)
+        .default_width(520.0)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            if let Some(message) = &window.message {
+                label(ui, RichText::new(message).color(ui.visuals().warn_fg_color));
+                ui.add_space(4.0);
+            }
+            let prompt = match window.purpose {
+                FilePurpose::Open => "Path of a scenario (.ron) or a session (.session.ron):",
+                FilePurpose::Save => "Save the session as (.session.ron):",
+            };
+            let prompt = label(ui, prompt);
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut window.path)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("/home/you/mali.session.ron"),
+            );
+            let field = field.labelled_by(prompt.id);
+            if std::mem::take(&mut window.focus) {
+                field.request_focus();
+            }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                let go = match window.purpose {
+                    FilePurpose::Open => "Open this file",
+                    FilePurpose::Save => "Save to this file",
+                };
+                let path = window.path.trim();
+                let clicked = ui
+                    .add_enabled(!path.is_empty(), egui::Button::new(go))
+                    .clicked();
+                if (clicked || entered) && !path.is_empty() {
+                    let path = expand_home(path);
+                    actions.push(match window.purpose {
+                        FilePurpose::Open => Action::Open(path),
+                        FilePurpose::Save => Action::SaveTo(with_session_extension(path)),
+                    });
+                }
+                if native && ui.button("Browse…").clicked() {
+                    actions.push(Action::AskFile(window.purpose));
+                }
+                if ui.button("Cancel").clicked() {
+                    actions.push(Action::FileWindow(None));
+                }
+            });
+            if window.purpose == FilePurpose::Open && !recent.is_empty() {
+                ui.separator();
+                label(ui, RichText::new("Recent files").strong());
+                for path in recent {
+                    let name = path.display().to_string();
+                    if ui.button(&name).clicked() {
+                        actions.push(Action::Open(path.clone()));
+                    }
+                }
+            }
+        });
+    if !open {
+        actions.push(Action::FileWindow(None));
+    }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => std::env::home_dir().map_or_else(|| PathBuf::from(path), |h| h.join(rest)),
+        None => PathBuf::from(path),
+    }
+}
+
+/// The autosave: the session after every committed week, and a marker that says the app
+/// is running, left behind by a crash.
+#[derive(Debug, Clone)]
+pub struct Autosave {
+    dir: PathBuf,
+}
+
+/// An autosave left by a run of the app that did not exit cleanly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreOffer {
+    /// What it holds, e.g. "Mali 2013: one plane, or more?, week 5 of 18".
+    pub description: String,
+    pub saved: Option<SystemTime>,
+}
+
+impl Autosave {
+    /// The autosave in `dir` (eframe's storage folder, e.g. `~/.local/share/sandtable`).
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// The default folder: `$XDG_DATA_HOME/sandtable` (or the platform's equivalent).
+    pub fn default_dir() -> Option<PathBuf> {
+        eframe::storage_dir(super::APP_ID)
+    }
+
+    pub fn session_path(&self) -> PathBuf {
+        self.dir.join("autosave.session.ron")
+    }
+
+    fn marker_path(&self) -> PathBuf {
+        self.dir.join("running")
+    }
+
+    /// Where a crashed run's autosave is kept until the user restores or discards it, so
+    /// that the new run's autosaves do not overwrite it.
+    pub fn recovered_path(&self) -> PathBuf {
+        self.dir.join("recovered.session.ron")
+    }
+
+    /// Marks the app as running and returns an offer to restore the session the last run
+    /// autosaved, if that run did not exit cleanly.
+    pub fn start(&self) -> Option<RestoreOffer> {
+        let marker = self.marker_path();
+        let crashed = match std::fs::read_to_string(&marker) {
+            Ok(pid) => !pid_is_running(pid.trim()),
+            Err(_) => false,
+        };
+        if crashed && self.session_path().exists() {
+            let _ = std::fs::rename(self.session_path(), self.recovered_path());
+        }
+        let offer = if self.recovered_path().exists() {
+            self.describe()
+        } else {
+            None
+        };
+        let _ = std::fs::create_dir_all(&self.dir);
+        let _ = crate::files::atomic_write(&marker, std::process::id().to_string().as_bytes());
+        offer
+    }
+
+    fn describe(&self) -> Option<RestoreOffer> {
+        let path = self.recovered_path();
+        let saved = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let session = Session::load(&path).ok()?;
+        Some(RestoreOffer {
+            description: format!(
+                "{}, {}",
+                session.model().scenario.title,
+                super::text::week_title(session.model(), session.cursor())
+            ),
+            saved,
+        })
+    }
+
+    /// The session a crashed run autosaved.
+    pub fn load_recovered(&self) -> Result<Session, FileError> {
+        Session::load(&self.recovered_path())
+    }
+
+    /// Saves the session (atomically).
+    pub fn save(&self, session: &Session) -> Result<(), crate::session::SaveError> {
+        let _ = std::fs::create_dir_all(&self.dir);
+        session.save(&self.session_path())
+    }
+
+    /// Forgets the crashed run's session.
+    pub fn discard_recovered(&self) {
+        let _ = std::fs::remove_file(self.recovered_path());
+    }
+
+    /// The app exits cleanly: no restore offer next time.
+    pub fn clean_exit(&self) {
+        let _ = std::fs::remove_file(self.marker_path());
+    }
+}
+
+/// Whether another process with this id is running (always false where that cannot be
+/// checked, so a stale marker is taken for a crash).
+fn pid_is_running(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sandtable-ui-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn sessions_are_told_from_scenarios() {
+        assert!(is_session(Path::new("a.session.ron"), ""));
+        assert!(is_session(
+            Path::new("a.ron"),
+            "// saved\nSession(\n format: 1"
+        ));
+        assert!(!is_session(Path::new("a.ron"), "Scenario(format: 1"));
+    }
+
+    #[test]
+    fn recent_files_are_unique_and_bounded() {
+        let mut recent = Vec::new();
+        for i in 0..12 {
+            remember(&mut recent, Path::new(&format!("/tmp/{i}.ron")));
+        }
+        remember(&mut recent, Path::new("/tmp/5.ron"));
+        assert_eq!(recent.len(), MAX_RECENT);
+        assert_eq!(recent[0], Path::new("/tmp/5.ron"));
+        assert_eq!(recent.iter().filter(|p| p.ends_with("5.ron")).count(), 1);
+    }
+
+    #[test]
+    fn a_crash_leaves_an_autosave_to_restore() {
+        let dir = temp_dir("autosave");
+        let autosave = Autosave::new(dir.clone());
+        assert_eq!(autosave.start(), None);
+        let session = Session::new(scenario::default_model().unwrap());
+        autosave.save(&session).unwrap();
+        // A run that died leaves its marker behind, naming a process that is gone.
+        std::fs::write(dir.join("running"), "4294967295").unwrap();
+        let offer = Autosave::new(dir.clone())
+            .start()
+            .expect("offered after a crash");
+        assert!(
+            offer.description.contains("Week 1 of 18"),
+            "{}",
+            offer.description
+        );
+        // The new run autosaves without losing the crashed run's session.
+        let mut other = session.clone();
+        other.apply(crate::session::Command::Commit).unwrap();
+        autosave.save(&other).unwrap();
+        assert_eq!(
+            autosave.load_recovered().unwrap().to_ron(),
+            session.to_ron()
+        );
+        autosave.discard_recovered();
+        autosave.clean_exit();
+        assert_eq!(Autosave::new(dir.clone()).start(), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn session_paths_get_their_extension() {
+        assert_eq!(
+            with_session_extension(PathBuf::from("/tmp/x")),
+            PathBuf::from("/tmp/x.session.ron")
+        );
+        assert_eq!(
+            with_session_extension(PathBuf::from("/tmp/x.session.ron")),
+            PathBuf::from("/tmp/x.session.ron")
+        );
+    }
+}

@@ -1,0 +1,341 @@
+//! Background jobs for the what-if analyses: one job at a time on its own thread, with
+//! progress, cancel and a debounce, and a result slot the app polls once a frame.
+//!
+//! The UI thread never waits for a job. [`Worker::schedule`] only records the job and when
+//! it is due (a short delay after the last change, so that dragging a slider or clicking
+//! through choices starts one job, not twenty); [`Worker::poll`], called every frame,
+//! starts it when due and takes its result when it has come. A newer job cancels the one
+//! running, whose result is then dropped. Time is the caller's (egui's input time in the
+//! app), so tests that step frames see the same debounce as a user.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+
+use eframe::egui;
+
+use crate::sim::ensemble::{Control, EnsembleError};
+
+/// Seconds between the last change of an analysis' inputs and the start of its job.
+pub const DEBOUNCE_SECONDS: f64 = 0.3;
+
+/// Seconds between frames while a job runs, to move its progress bar.
+const PROGRESS_REPAINT_SECONDS: f64 = 0.1;
+
+/// Why a job gave no result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JobError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<EnsembleError> for JobError {
+    fn from(e: EnsembleError) -> Self {
+        match e {
+            EnsembleError::Cancelled => JobError::Cancelled,
+            other => JobError::Failed(other.to_string()),
+        }
+    }
+}
+
+/// The work of a job: it reports progress and checks for cancellation through the control.
+pub type Job<T> = Box<dyn FnOnce(Control<'_>) -> Result<T, JobError> + Send>;
+
+/// Where a worker is, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing asked yet.
+    Idle,
+    /// A job waits for the inputs to settle.
+    Waiting,
+    /// A job runs: `done` of `total` runs so far.
+    Running { done: usize, total: usize },
+    /// The latest job finished; its result is in the slot.
+    Done,
+    /// The latest job was cancelled after `done` of `total` runs.
+    Cancelled { done: usize, total: usize },
+    /// The latest job failed.
+    Failed(String),
+}
+
+struct Pending<T> {
+    due: f64,
+    total: usize,
+    job: Job<T>,
+}
+
+struct Running<T> {
+    progress: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    total: usize,
+    answer: mpsc::Receiver<Result<T, JobError>>,
+}
+
+impl<T> Running<T> {
+    fn done(&self) -> usize {
+        self.progress.load(Ordering::Relaxed).min(self.total)
+    }
+}
+
+/// Runs one job at a time off the UI thread and keeps the latest result.
+pub struct Worker<T> {
+    pending: Option<Pending<T>>,
+    running: Option<Running<T>>,
+    result: Option<T>,
+    /// How the latest job ended (while none is pending or running).
+    ended: Status,
+    /// Counts the results received, so views can tell a new one.
+    generation: u64,
+}
+
+impl<T> Default for Worker<T> {
+    fn default() -> Self {
+        Self {
+            pending: None,
+            running: None,
+            result: None,
+            ended: Status::Idle,
+            generation: 0,
+        }
+    }
+}
+
+impl<T: Send + 'static> Worker<T> {
+    /// Queues `job` (of `total` runs, for progress) to start `delay` seconds after `now`,
+    /// replacing any job waiting, and cancelling the one running.
+    pub fn schedule(
+        &mut self,
+        now: f64,
+        delay: f64,
+        total: usize,
+        job: impl FnOnce(Control<'_>) -> Result<T, JobError> + Send + 'static,
+    ) {
+        self.stop_running();
+        self.pending = Some(Pending {
+            due: now + delay.max(0.0),
+            total,
+            job: Box::new(job),
+        });
+    }
+
+    /// Stops the job running or waiting; the previous result stays in the slot.
+    pub fn cancel(&mut self) {
+        let (done, total) = match (&self.running, &self.pending) {
+            (Some(r), _) => (r.done(), r.total),
+            (None, Some(p)) => (0, p.total),
+            (None, None) => return,
+        };
+        self.stop_running();
+        self.pending = None;
+        self.ended = Status::Cancelled { done, total };
+    }
+
+    fn stop_running(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Starts the waiting job if it is due and takes the running job's answer if it has
+    /// come. Returns whether a new result arrived. `ctx` is woken when a job ends.
+    pub fn poll(&mut self, now: f64, ctx: Option<&egui::Context>) -> bool {
+        let mut arrived = false;
+        if let Some(running) = &self.running {
+            match running.answer.try_recv() {
+                Ok(answer) => {
+                    let (done, total) = (running.done(), running.total);
+                    self.running = None;
+                    match answer {
+                        Ok(result) => {
+                            self.result = Some(result);
+                            self.generation += 1;
+                            self.ended = Status::Done;
+                            arrived = true;
+                        }
+                        Err(JobError::Cancelled) => {
+                            self.ended = Status::Cancelled { done, total };
+                        }
+                        Err(JobError::Failed(message)) => self.ended = Status::Failed(message),
+                    }
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.running = None;
+                    self.ended = Status::Failed("the analysis stopped unexpectedly".into());
+                }
+            }
+        }
+        if self.pending.as_ref().is_some_and(|p| p.due <= now)
+            && let Some(pending) = self.pending.take()
+        {
+            self.start(pending, ctx);
+        }
+        arrived
+    }
+
+    fn start(&mut self, pending: Pending<T>, ctx: Option<&egui::Context>) {
+        let progress = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (send, answer) = mpsc::channel();
+        let (p, c) = (progress.clone(), cancel.clone());
+        let ctx = ctx.cloned();
+        let job = pending.job;
+        let spawned = std::thread::Builder::new()
+            .name("what-if".into())
+            .spawn(move || {
+                let control = Control {
+                    progress: Some(&p),
+                    cancel: Some(&c),
+                };
+                // A panic in a job must not take the app down: it becomes a failure.
+                let answer = std::panic::catch_unwind(AssertUnwindSafe(|| job(control)))
+                    .unwrap_or_else(|_| {
+                        Err(JobError::Failed("the analysis stopped on an internal error".into()))
+                    });
+                let _ = send.send(answer);
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                self.running = Some(Running {
+                    progress,
+                    cancel,
+                    total: pending.total,
+                    answer,
+                })
+            }
+            Err(e) => self.ended = Status::Failed(format!("cannot start the analysis: {e}")),
+        }
+    }
+
+    /// Where the worker is.
+    pub fn status(&self) -> Status {
+        if let Some(r) = &self.running {
+            Status::Running {
+                done: r.done(),
+                total: r.total,
+            }
+        } else if self.pending.is_some() {
+            Status::Waiting
+        } else {
+            self.ended.clone()
+        }
+    }
+
+    /// Whether a job waits or runs.
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some() || self.pending.is_some()
+    }
+
+    /// The latest result, possibly of earlier inputs while a newer job runs.
+    pub fn result(&self) -> Option<&T> {
+        self.result.as_ref()
+    }
+
+    /// Counts the results received so far.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Seconds until the app should draw again to move this worker on, if it should.
+    pub fn repaint_after(&self, now: f64) -> Option<f64> {
+        if self.running.is_some() {
+            Some(PROGRESS_REPAINT_SECONDS)
+        } else {
+            // Never zero: a zero delay is a request to repaint at once, again and again.
+            self.pending
+                .as_ref()
+                .map(|p| (p.due - now).max(PROGRESS_REPAINT_SECONDS / 10.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// Polls until the worker is no longer busy, advancing the clock by 0.1 s a poll.
+    fn settle<T: Send + 'static>(worker: &mut Worker<T>, now: &mut f64) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while worker.is_busy() {
+            assert!(Instant::now() < deadline, "the job did not end");
+            *now += 0.1;
+            worker.poll(*now, None);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_job_waits_for_the_debounce_then_runs_off_the_calling_thread() {
+        let mut worker: Worker<std::thread::ThreadId> = Worker::default();
+        worker.schedule(0.0, DEBOUNCE_SECONDS, 1, |_| Ok(std::thread::current().id()));
+        worker.poll(0.1, None);
+        assert_eq!(worker.status(), Status::Waiting);
+        let mut now = 0.1;
+        settle(&mut worker, &mut now);
+        assert_eq!(worker.status(), Status::Done);
+        assert_ne!(worker.result(), Some(&std::thread::current().id()));
+        assert_eq!(worker.generation(), 1);
+    }
+
+    #[test]
+    fn a_newer_job_replaces_a_waiting_one() {
+        let mut worker: Worker<u32> = Worker::default();
+        worker.schedule(0.0, 0.3, 1, |_| Ok(1));
+        worker.schedule(0.2, 0.3, 1, |_| Ok(2));
+        worker.poll(0.4, None);
+        assert_eq!(worker.status(), Status::Waiting, "the debounce restarted");
+        let mut now = 0.4;
+        settle(&mut worker, &mut now);
+        assert_eq!(worker.result(), Some(&2));
+        assert_eq!(worker.generation(), 1);
+    }
+
+    #[test]
+    fn cancel_stops_a_running_job_and_keeps_its_progress() {
+        let mut worker: Worker<u32> = Worker::default();
+        worker.schedule(0.0, 0.0, 1_000, |control| {
+            for _ in 0..1_000 {
+                if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(JobError::Cancelled);
+                }
+                if let Some(p) = control.progress {
+                    p.fetch_add(1, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Ok(7)
+        });
+        worker.poll(0.0, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !matches!(worker.status(), Status::Running { done, .. } if done > 0) {
+            assert!(Instant::now() < deadline, "the job never progressed");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        worker.cancel();
+        let Status::Cancelled { done, total } = worker.status() else {
+            panic!("not cancelled: {:?}", worker.status());
+        };
+        assert!(done > 0 && done < total, "{done} of {total}");
+        assert!(!worker.is_busy());
+        assert_eq!(worker.result(), None);
+        assert_eq!(worker.repaint_after(0.0), None);
+    }
+
+    #[test]
+    fn failures_and_panics_are_reported_not_raised() {
+        let mut worker: Worker<u32> = Worker::default();
+        let mut now = 0.0;
+        worker.schedule(now, 0.0, 1, |_| Err(JobError::Failed("no such path".into())));
+        settle(&mut worker, &mut now);
+        assert_eq!(worker.status(), Status::Failed("no such path".into()));
+        worker.schedule(now, 0.0, 1, |_| panic!("boom"));
+        settle(&mut worker, &mut now);
+        assert!(matches!(worker.status(), Status::Failed(_)));
+    }
+}

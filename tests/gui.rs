@@ -1,0 +1,697 @@
+//! The desktop app driven headlessly with `egui_kittest`: widgets found by their
+//! accessible names (what a screen reader reads), clicked, and the visible text and the
+//! session checked after each step.
+
+use std::path::Path;
+
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use sandtable::scenario::{self, Model};
+use sandtable::session::Session;
+use sandtable::ui::charts::SeriesKind;
+use sandtable::ui::{Action, SandtableApp, Screen, Tab};
+
+use crate::util::{TINY, temp_dir};
+
+fn mali() -> Session {
+    Session::new(scenario::default_model().expect("the embedded scenario loads"))
+}
+
+/// The app on `session` in a 1280×800 window, at the briefing.
+fn app(session: Session) -> Harness<'static, SandtableApp> {
+    app_from(SandtableApp::new_for_test(session))
+}
+
+fn app_from(app: SandtableApp) -> Harness<'static, SandtableApp> {
+    sized(app, 800.0)
+}
+
+/// The app in a window `height` high: text scrolled out of view is not in the
+/// accessibility tree, so tests that read long panels use a tall window.
+fn sized(app: SandtableApp, height: f32) -> Harness<'static, SandtableApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, height))
+        .build_eframe(move |_cc| app);
+    harness.run();
+    harness
+}
+
+/// Clicks the widget named `label` and lets the app settle.
+fn click(harness: &mut Harness<'_, SandtableApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+/// Whether some text on screen contains `text`.
+fn shows(harness: &Harness<'_, SandtableApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+fn choice(model: &Model, id: &str) -> usize {
+    model
+        .choice_index(id)
+        .unwrap_or_else(|| panic!("no choice `{id}`"))
+}
+
+fn label_of(session: &Session, id: &str) -> String {
+    let m = session.model();
+    m.scenario.choices[choice(m, id)].label.clone()
+}
+
+/// Begins and plays `weeks` weeks with no choices, by clicking Commit week.
+fn play_empty_weeks(harness: &mut Harness<'_, SandtableApp>, weeks: usize) {
+    for _ in 0..weeks {
+        click(harness, "Commit week");
+    }
+}
+
+#[test]
+fn the_app_opens_on_the_briefing_of_the_mali_scenario() {
+    let harness = sized(SandtableApp::new_for_test(mali()), 2000.0);
+    let title = &harness.state().session().model().scenario.title;
+    assert_eq!(harness.state().view().screen, Screen::Briefing);
+    assert!(shows(&harness, title));
+    for section in [
+        "The situation",
+        "Your role",
+        "Your goals",
+        "The actors at a glance",
+    ] {
+        assert!(shows(&harness, section), "the briefing shows {section}");
+    }
+    assert!(shows(&harness, "It is Tuesday 15 January 2013"));
+    assert!(shows(&harness, "Crisis envelope: 250 CAD M"));
+    harness.get_by_role_and_label(Role::Button, "Begin");
+}
+
+/// A whole game of the Mali scenario, from the briefing to the debrief, by clicking.
+#[test]
+fn a_full_play_through_of_mali_from_briefing_to_debrief() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    assert_eq!(harness.state().view().screen, Screen::Play);
+    assert!(shows(&harness, "Week 1 of 18 · 15 Jan 2013"));
+
+    let session = harness.state().session().clone();
+    let extend = label_of(&session, "extend_c17_until");
+    let push = label_of(&session, "election_push");
+    let aid = label_of(&session, "humanitarian_aid");
+    let end = label_of(&session, "end_c17");
+
+    // Week 1: two choices, their cost against what Canada holds, then commit.
+    click(&mut harness, &extend);
+    click(&mut harness, &push);
+    assert_eq!(harness.state().session().selection().len(), 2);
+    assert!(shows(&harness, "Crisis envelope: 17.3 of 250 CAD M"));
+    assert!(shows(&harness, "Political capital: 4 of 25 points"));
+    click(&mut harness, "Commit week");
+    let s = harness.state().session();
+    assert_eq!((s.played(), s.cursor()), (1, 1));
+    assert!(s.selection().is_empty());
+    let budget = s.model().layout.resources[s.model().role()].start;
+    assert!((s.state()[budget] - (250.0 - 17.3)).abs() < 1e-9);
+    assert!(shows(&harness, "Week 2 of 18 · 22 Jan 2013"));
+    // The news of the week, as rendered by the engine.
+    for fired in &s.run().turns[0].events {
+        let title = &s.model().scenario.events[fired.event].title;
+        assert!(shows(&harness, title), "the news shows “{title}”");
+    }
+    assert!(shows(&harness, &format!("You decided: {extend}; {push}.")));
+
+    // The rest of the weeks: aid when it can be given, the plane home in week 12.
+    for week in 2..=18 {
+        let s = harness.state().session().clone();
+        assert_eq!(s.cursor(), week - 1);
+        let mut picked = Vec::new();
+        if s.availability(choice(s.model(), "humanitarian_aid"))
+            .is_ok()
+            && week % 3 == 0
+        {
+            click(&mut harness, &aid);
+            picked.push(choice(s.model(), "humanitarian_aid"));
+        }
+        if week == 12 && s.availability(choice(s.model(), "end_c17")).is_ok() {
+            click(&mut harness, &end);
+            picked.push(choice(s.model(), "end_c17"));
+        }
+        picked.sort_unstable();
+        click(&mut harness, "Commit week");
+        let s = harness.state().session();
+        assert_eq!(s.played(), week, "week {week} is played");
+        assert_eq!(s.run().turns[week - 1].choices, picked);
+    }
+
+    // The debrief: outcomes and goals side by side with what Canada did.
+    let s = harness.state().session();
+    assert!(s.is_finished());
+    assert_eq!(harness.state().view().tab, Tab::Debrief);
+    assert!(shows(&harness, "Debrief: Mali 2013"));
+    assert!(shows(&harness, "your path “Main” met"));
+    assert!(shows(&harness, "Against “What Canada did”, your path did"));
+    let debrief = &harness.state().derived().debrief;
+    assert_eq!(debrief.columns[0].name, "Main");
+    assert_eq!(debrief.columns[1].name, "What Canada did");
+    let met = debrief.columns[0].goals.iter().filter(|&&g| g).count();
+    assert!(shows(&harness, &format!("met {met} of 7 goals")));
+    for outcome in &s.model().scenario.outcomes {
+        assert!(shows(&harness, &outcome.name));
+    }
+    assert!(harness.query_by_label("Commit week").is_none());
+    assert!(shows(&harness, "The scenario is over."));
+}
+
+#[test]
+fn going_back_to_a_week_and_choosing_differently_makes_a_branch() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 3);
+    let main_run = harness.state().session().run().clone();
+
+    click(&mut harness, "Week 2");
+    let s = harness.state().session();
+    assert_eq!((s.cursor(), s.played()), (1, 3));
+    assert!(shows(&harness, "You are looking back at week 2"));
+    let aid = label_of(s, "humanitarian_aid");
+    click(&mut harness, &aid);
+    assert!(shows(&harness, "Different choices: starts a new branch"));
+    click(&mut harness, "Commit week");
+
+    let s = harness.state().session();
+    assert_eq!(s.branches().len(), 2);
+    assert_eq!(s.active(), 1);
+    assert_eq!(s.active_branch().name, "Branch 2");
+    assert_eq!(s.active_branch().parent, Some((0, 1)));
+    assert_eq!(s.played(), 2);
+    assert_eq!(s.run().state(1), main_run.state(1));
+    assert!(shows(&harness, "from “Main” at week 2"));
+
+    // Rename it.
+    click(&mut harness, "Rename “Branch 2”");
+    harness
+        .get_by_label("New name for “Branch 2”")
+        .type_text(" with aid");
+    harness.run();
+    click(&mut harness, "Save name");
+    assert_eq!(
+        harness.state().session().active_branch().name,
+        "Branch 2 with aid"
+    );
+
+    // Switch back to the first branch: it is untouched.
+    click(&mut harness, "Main");
+    let s = harness.state().session();
+    assert_eq!(s.active(), 0);
+    assert_eq!(s.run(), &main_run);
+    assert!(shows(&harness, "branch “Main”"));
+}
+
+#[test]
+fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    let aid = label_of(harness.state().session(), "humanitarian_aid");
+    click(&mut harness, &aid);
+    click(&mut harness, "Commit week");
+    play_empty_weeks(&mut harness, 1);
+    assert_eq!(harness.state().session().played(), 2);
+
+    click(&mut harness, "Undo last week");
+    assert_eq!(harness.state().session().played(), 1);
+    assert!(shows(&harness, "Week 2 of 18"));
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    let s = harness.state().session();
+    assert_eq!(s.played(), 0);
+    // The undone week's choices are selected again.
+    assert!(
+        s.selection()
+            .contains(&choice(s.model(), "humanitarian_aid"))
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert!(shows(&harness, "nothing to undo"));
+}
+
+#[test]
+fn enter_begins_and_commits_the_week() {
+    let mut harness = app(mali());
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().view().screen, Screen::Play);
+    let aid = label_of(harness.state().session(), "humanitarian_aid");
+    click(&mut harness, &aid);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let s = harness.state().session();
+    assert_eq!(s.played(), 1);
+    assert_eq!(
+        s.run().turns[0].choices,
+        vec![choice(s.model(), "humanitarian_aid")]
+    );
+}
+
+#[test]
+fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 18);
+    click(&mut harness, "Week 1");
+    let end = label_of(harness.state().session(), "end_c17");
+    click(&mut harness, &end);
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().active(), 1);
+
+    click(&mut harness, "Compare “Main” on the charts");
+    assert_eq!(harness.state().view().charts.overlay, Some(0));
+    click(&mut harness, "Indicators");
+    assert!(shows(&harness, "French troops in Mali (soldiers)"));
+    let s = harness.state().session().clone();
+    let main_run = s.branch_run(0).expect("Main replays");
+    let chart = &harness.state().derived().charts[0];
+    let overlay = chart
+        .series
+        .iter()
+        .find(|line| line.kind == SeriesKind::Overlay)
+        .expect("the overlaid branch is drawn");
+    assert_eq!(overlay.name, "Main");
+    let slot = s.model().layout.indicator(0);
+    let ys: Vec<f64> = overlay.points.iter().map(|p| p.y).collect();
+    assert_eq!(ys, main_run.series(slot));
+    // The chart's numbers are also text.
+    assert!(shows(
+        &harness,
+        &format!(
+            "Branch 2 {}",
+            s.model().format_indicator(0, s.state()[slot])
+        )
+    ));
+
+    // Finish the branch: the debrief compares it with Main and with history.
+    play_empty_weeks(&mut harness, 17);
+    let debrief = &harness.state().derived().debrief;
+    let names: Vec<&str> = debrief.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Branch 2", "What Canada did", "Main"]);
+    assert!(shows(&harness, "Of your other branches, “Main”"));
+}
+
+#[test]
+fn unavailable_choices_are_greyed_with_the_reason_and_cannot_be_committed() {
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 1200.0);
+    click(&mut harness, "Begin");
+    let s = harness.state().session().clone();
+    let trainers = choice(s.model(), "send_trainers");
+    assert!(s.availability(trainers).is_err());
+    let label = label_of(&s, "send_trainers");
+    let node = harness.get_by_label(&label);
+    assert!(node.accesskit_node().is_disabled());
+    node.click();
+    harness.run();
+    assert!(harness.state().session().selection().is_empty());
+    assert!(shows(&harness, "Not before the week of 22 Jan 2013."));
+    // Even pressed through the accessibility tree, the choice is not taken.
+    harness.get_by_label(&label).click_accesskit();
+    harness.run();
+    assert!(harness.state().session().selection().is_empty());
+    click(&mut harness, "Commit week");
+    let s = harness.state().session();
+    assert_eq!(s.played(), 1);
+    assert!(s.run().turns[0].choices.is_empty());
+    // A selection that costs more than Canada holds cannot be committed either.
+    let mut s = s.clone();
+    let dev = choice(s.model(), "development_package");
+    let all: Vec<usize> = (0..s.model().choices.len()).filter(|&c| c != dev).collect();
+    s.apply(sandtable::session::Command::Select(all))
+        .expect("a selection");
+    assert!(s.selection_check().is_err());
+    let mut harness = app(s);
+    click(&mut harness, "Back to the game");
+    assert!(
+        harness
+            .get_by_label("Commit week")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(shows(&harness, "Cannot commit:"));
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().played(), 1);
+}
+
+/// Writes the tiny scenario with a typo into a temporary file.
+fn broken_scenario(dir: &Path) -> (std::path::PathBuf, usize, usize) {
+    let text = TINY.replacen("initial: 2.0", "initail: 2.0", 1);
+    let path = dir.join("broken.ron");
+    std::fs::write(&path, &text).expect("write the broken scenario");
+    let (line, column) = crate::util::position_of(&text, "initail");
+    (path, line, column)
+}
+
+#[test]
+fn a_broken_scenario_shows_its_error_and_the_session_is_kept() {
+    let dir = temp_dir("gui-broken");
+    let (path, line, column) = broken_scenario(&dir);
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 2);
+    let before = harness.state().session().to_ron();
+
+    click(&mut harness, "File");
+    click(&mut harness, "Open a path…");
+    harness
+        .get_by_label("Path of a scenario (.ron) or a session (.session.ron):")
+        .type_text(&path.display().to_string());
+    harness.run();
+    click(&mut harness, "Open this file");
+
+    let expected = format!("{}:{line}:{column}:", path.display());
+    assert!(
+        shows(&harness, &expected),
+        "the error names {expected}: {:?}",
+        harness.state().view().notice
+    );
+    assert!(shows(&harness, "initail"));
+    assert!(shows(&harness, "The current session is unchanged."));
+    let notice = harness.state().view().notice.clone().expect("a notice");
+    assert!(notice.error);
+    // The app goes on with the same session.
+    assert_eq!(harness.state().session().to_ron(), before);
+    click(&mut harness, "Dismiss");
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().played(), 3);
+
+    // A hostile file: not text at all.
+    let binary = dir.join("noise.ron");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0x00, 0x42]).expect("write");
+    harness.state_mut().apply(Action::Open(binary));
+    harness.run();
+    assert!(shows(&harness, "not UTF-8"));
+    assert_eq!(harness.state().session().played(), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_session_saved_and_reopened_is_identical() {
+    let dir = temp_dir("gui-save");
+    let path = dir.join("class.session.ron");
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    let aid = label_of(harness.state().session(), "humanitarian_aid");
+    click(&mut harness, &aid);
+    click(&mut harness, "Commit week");
+    play_empty_weeks(&mut harness, 3);
+    click(&mut harness, "Week 3");
+    click(&mut harness, &aid);
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().branches().len(), 2);
+
+    // Save as, through the app's own file window.
+    click(&mut harness, "File");
+    click(&mut harness, "Save as…");
+    let field = harness.get_by_label("Save the session as (.session.ron):");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_label("Save the session as (.session.ron):")
+        .type_text(&path.display().to_string());
+    harness.run();
+    click(&mut harness, "Save to this file");
+    assert!(path.exists());
+    assert_eq!(harness.state().session_path(), Some(path.as_path()));
+    assert!(shows(&harness, "Saved to"));
+    let saved = harness.state().session().clone();
+
+    // Open it in a fresh app: the same state, to the last number.
+    let mut other = app(mali());
+    other.state_mut().apply(Action::Open(path.clone()));
+    other.run();
+    let back = other.state().session();
+    assert_eq!(back.to_ron(), saved.to_ron());
+    assert_eq!(back.run(), saved.run());
+    assert_eq!(back.branches(), saved.branches());
+    assert_eq!(
+        (back.active(), back.cursor()),
+        (saved.active(), saved.cursor())
+    );
+    assert_eq!(other.state().view().screen, Screen::Play);
+    assert!(
+        other
+            .state()
+            .prefs()
+            .recent
+            .iter()
+            .any(|p| p.ends_with("class.session.ron"))
+    );
+
+    // Ctrl+S saves again to the same file, atomically.
+    play_empty_weeks(&mut other, 1);
+    other.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    other.run();
+    let again = Session::load(&path).expect("the saved file opens");
+    assert_eq!(again.to_ron(), other.state().session().to_ron());
+    let leftovers = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .count();
+    assert_eq!(leftovers, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_session_is_autosaved_and_offered_back_after_a_crash() {
+    let dir = temp_dir("gui-autosave");
+    let mut harness = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    assert!(harness.state().view().restore.is_none());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 2);
+    let autosaved = Session::load(&dir.join("autosave.session.ron")).expect("an autosave");
+    assert_eq!(autosaved.to_ron(), harness.state().session().to_ron());
+
+    // The app dies without a clean exit: its marker stays (a process id no longer running).
+    std::fs::write(dir.join("running"), "4294967295").expect("marker");
+    let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    assert!(shows(&next, "did not close properly"));
+    assert!(shows(&next, "Week 3 of 18"));
+    // Playing on autosaves the new game without losing the one offered back.
+    click(&mut next, "Begin");
+    click(&mut next, "Commit week");
+    assert!(shows(&next, "did not close properly"));
+    click(&mut next, "Restore");
+    let s = next.state().session();
+    assert_eq!(s.to_ron(), autosaved.to_ron());
+    assert_eq!(next.state().view().screen, Screen::Play);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn help_lists_the_shortcuts_and_the_theme_switches() {
+    let mut harness = app(mali());
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    assert!(shows(&harness, "Keyboard shortcuts"));
+    assert!(shows(&harness, "Ctrl+Z"));
+    click(&mut harness, "Close help");
+    assert!(!harness.state().view().help);
+
+    let dark = harness.ctx.global_style().visuals.dark_mode;
+    let button = if dark { "Light theme" } else { "Dark theme" };
+    click(&mut harness, button);
+    assert_eq!(harness.state().prefs().dark, Some(!dark));
+    assert_eq!(harness.ctx.global_style().visuals.dark_mode, !dark);
+}
+
+#[test]
+fn the_actors_panel_reads_as_text() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    let s = harness.state().session();
+    let france = s
+        .model()
+        .scenario
+        .actors
+        .iter()
+        .position(|a| a.id == "france")
+        .expect("France");
+    let approval = s.state()[s.model().layout.approval(france)];
+    let text = format!(
+        "Approval of your policy: {} / 100",
+        scenario::format_number(approval, 0)
+    );
+    assert!(shows(&harness, &text), "{text}");
+    assert!(shows(&harness, "position 0.70 · your policy"));
+    assert!(shows(&harness, "Political resolve: 70 index 0-100"));
+}
+
+#[test]
+fn the_why_tab_lists_the_causes_of_the_week() {
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 3000.0);
+    click(&mut harness, "Begin");
+    let aid = label_of(harness.state().session(), "humanitarian_aid");
+    click(&mut harness, &aid);
+    click(&mut harness, "Commit week");
+    click(&mut harness, "Why");
+    assert!(shows(&harness, "Why things changed in week 1"));
+    assert!(shows(&harness, &format!("Cost of your choice “{aid}”")));
+    assert!(shows(
+        &harness,
+        "Canada (you): Crisis envelope (CAD M): -13 (from 250 to 237)"
+    ));
+}
+
+#[test]
+fn another_scenario_opens_on_its_briefing() {
+    let dir = temp_dir("gui-tiny");
+    let path = dir.join("tiny.ron");
+    std::fs::write(&path, TINY).expect("write");
+    let mut harness = app(mali());
+    harness.state_mut().apply(Action::Open(path));
+    harness.run();
+    let s = harness.state().session();
+    assert_eq!(s.model().scenario.id, "tiny");
+    assert_eq!(harness.state().view().screen, Screen::Briefing);
+    assert!(shows(&harness, &s.model().scenario.title.clone()));
+    click(&mut harness, "Begin");
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().played(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file dropped on the window, as the windowing system hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_session_dropped_on_the_window_opens() {
+    let dir = temp_dir("gui-drop");
+    let path = dir.join("dropped.session.ron");
+    let mut played = mali();
+    played
+        .apply(sandtable::session::Command::Commit)
+        .expect("a week");
+    played.save(&path).expect("saved");
+
+    let mut harness = app(mali());
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    harness.run();
+    let s = harness.state().session();
+    assert_eq!(s.to_ron(), played.to_ron());
+    assert_eq!(harness.state().view().screen, Screen::Play);
+    assert_eq!(harness.state().session_path(), Some(path.as_path()));
+    assert!(shows(&harness, "Week 2 of 18"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(feature = "snapshot")]
+mod snapshots {
+    //! Deliberate image snapshots, rendered on the CPU (lavapipe or llvmpipe). They fail,
+    //! not skip, when no graphics adapter is found.
+
+    use super::*;
+
+    fn snapshot_app(session: Session) -> Harness<'static, SandtableApp> {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .wgpu()
+            .build_eframe(move |_cc| SandtableApp::new_for_test(session));
+        harness.run();
+        harness
+    }
+
+    #[test]
+    fn snapshot_briefing() {
+        let mut harness = snapshot_app(mali());
+        harness.snapshot("briefing");
+    }
+
+    #[test]
+    fn snapshot_mid_game() {
+        let mut harness = snapshot_app(mali());
+        click(&mut harness, "Begin");
+        let session = harness.state().session().clone();
+        for id in ["extend_c17_until", "election_push"] {
+            click(&mut harness, &label_of(&session, id));
+        }
+        play_empty_weeks(&mut harness, 6);
+        click(&mut harness, &label_of(&session, "humanitarian_aid"));
+        click(&mut harness, "Indicators");
+        harness.remove_cursor();
+        harness.run();
+        harness.snapshot("mid_game");
+    }
+
+    #[test]
+    fn snapshot_debrief() {
+        let mut harness = snapshot_app(mali());
+        click(&mut harness, "Begin");
+        play_empty_weeks(&mut harness, 18);
+        harness.remove_cursor();
+        harness.run();
+        harness.snapshot("debrief");
+    }
+}
+
+/// Measures the CPU time of one frame mid-game with four charts shown, as eframe spends it:
+/// the app's ui and the tessellation, with the pointer moving over a chart. Run by hand:
+/// `cargo test --release --test tests gui::frame_time -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand in release mode"]
+fn frame_time_mid_game_with_charts() {
+    use eframe::App as _;
+    use std::time::Instant;
+
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 6);
+    click(&mut harness, "Indicators");
+    let mut app = harness.into_state();
+    for accesskit in [false, true] {
+        let ctx = egui::Context::default();
+        if accesskit {
+            // As when a screen reader is running.
+            ctx.enable_accesskit();
+        }
+        let mut frame = eframe::Frame::_new_kittest();
+        let size = egui::vec2(1280.0, 800.0);
+        let mut times = Vec::new();
+        for i in 0..400 {
+            let x = 600.0 + (i % 100) as f32 * 2.5;
+            let input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+                events: vec![egui::Event::PointerMoved(egui::pos2(x, 250.0))],
+                time: Some(i as f64 / 60.0),
+                ..Default::default()
+            };
+            let start = Instant::now();
+            let output = ctx.run_ui(input, |ui| app.ui(ui, &mut frame));
+            let shapes = ctx.tessellate(output.shapes, output.pixels_per_point);
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            assert!(!shapes.is_empty());
+        }
+        let mut measured = times[100..].to_vec();
+        measured.sort_by(f64::total_cmp);
+        let mean = measured.iter().sum::<f64>() / measured.len() as f64;
+        let p95 = measured[measured.len() * 95 / 100];
+        println!(
+            "frame mid-game, Indicators tab with 4 charts, AccessKit {}: mean {mean:.2} ms, median {:.2} ms, p95 {p95:.2} ms",
+            if accesskit { "on" } else { "off" },
+            measured[measured.len() / 2]
+        );
+    }
+}
