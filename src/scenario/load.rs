@@ -519,14 +519,14 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                 groups.len() - 1
             })
         });
-        if let Some(to) = choice.to_turn {
-            if to < choice.from_turn {
-                p.at(
-                    &path.field("to_turn"),
-                    format!("to_turn {to} is before from_turn {}", choice.from_turn),
-                    None,
-                );
-            }
+        if let Some(to) = choice.to_turn
+            && to < choice.from_turn
+        {
+            p.at(
+                &path.field("to_turn"),
+                format!("to_turn {to} is before from_turn {}", choice.from_turn),
+                None,
+            );
         }
         if choice.from_turn >= turns {
             p.at(
@@ -940,17 +940,12 @@ fn check_ids(s: &Scenario, p: &mut Problems) {
                 );
                 continue;
             }
-            if shared {
-                if let Some(other) = top.insert(id, kind) {
-                    p.at(
-                        &path,
-                        format!("`{id}` is already used as {other}"),
-                        Some(
-                            "indicators, parameters, actors and issues share one set of names"
-                                .into(),
-                        ),
-                    );
-                }
+            if shared && let Some(other) = top.insert(id, kind) {
+                p.at(
+                    &path,
+                    format!("`{id}` is already used as {other}"),
+                    Some("indicators, parameters, actors and issues share one set of names".into()),
+                );
             }
         }
     }

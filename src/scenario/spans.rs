@@ -192,8 +192,8 @@ pub fn offset_in_literal(text: &str, literal: &Range<usize>, offset: usize) -> u
     let Some(lit) = text.get(literal.clone()) else {
         return literal.start;
     };
-    let prefix = if lit.starts_with('r') {
-        1 + lit[1..].bytes().take_while(|&b| b == b'#').count() + 1
+    let prefix = if let Some(raw) = lit.strip_prefix('r') {
+        1 + raw.bytes().take_while(|&b| b == b'#').count() + 1
     } else if lit.starts_with('"') {
         1
     } else {
