@@ -5,11 +5,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 
 use crate::files::atomic_write;
 use crate::scenario::{self, FileError, Model, format_number};
+use crate::sim::analysis::{self, Comparison, Sensitivity, Statistic};
+use crate::sim::ensemble::{
+    Bands, Control, Ensemble, EnsembleError, Options, Plan, Start, run_ensemble,
+};
 use crate::sim::{self, Decisions, Run};
 
 /// Sandtable: play a crisis scenario week by week and explore what could have happened.
@@ -37,6 +41,12 @@ pub enum Command {
         #[command(flatten)]
         scenario: ScenarioArg,
     },
+    /// Run many futures of a plan: the spread of each outcome and the chance of each goal.
+    Ensemble(EnsembleArgs),
+    /// Compare reference paths with common random numbers: outcomes and paired differences.
+    Compare(CompareArgs),
+    /// Which uncertain parameters move the outcomes most: a tornado table per outcome.
+    Sensitivity(SensitivityArgs),
 }
 
 /// Which scenario to use.
@@ -96,8 +106,8 @@ pub fn main() -> ExitCode {
 }
 
 fn open_app(file: Option<PathBuf>) -> Result<ExitCode> {
-    let _ = file;
-    bail!("the desktop app is not built yet; try `sandtable run` or `sandtable --help`")
+    crate::ui::run(file)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_command(command: Command) -> Result<ExitCode> {
@@ -110,6 +120,18 @@ fn run_command(command: Command) -> Result<ExitCode> {
         Command::Info { scenario } => {
             let model = scenario.load()?;
             print!("{}", info(&model));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ensemble(args) => {
+            ensemble_cmd(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare(args) => {
+            compare_cmd(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sensitivity(args) => {
+            sensitivity_cmd(&args)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -387,6 +409,567 @@ pub fn info(model: &Model) -> String {
         out.push_str("\nReference paths\n");
         for p in &s.paths {
             out.push_str(&format!("  {}: {}\n", p.id, p.name));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// What-if analysis: ensemble, compare, sensitivity.
+
+/// What every analysis command takes.
+#[derive(Debug, Args)]
+pub struct AnalysisArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
+    /// Number of simulated futures, 1 to 100,000.
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..=sim::ensemble::MAX_RUNS as u64))]
+    pub runs: u64,
+    /// Seed of the random generator; run i of every plan uses the same random numbers.
+    #[arg(long, default_value_t = 2013)]
+    pub seed: u64,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
+impl AnalysisArgs {
+    fn options(&self, bands: Bands) -> Options {
+        Options {
+            runs: self.runs as usize,
+            threads: self
+                .threads
+                .map_or_else(sim::ensemble::default_threads, |t| t as usize),
+            bands,
+            ledger: false,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EnsembleArgs {
+    #[command(flatten)]
+    pub common: AnalysisArgs,
+    /// The plan: a reference path of the scenario, e.g. `history` (default: no choices).
+    #[arg(long, value_name = "NAME")]
+    pub path: Option<String>,
+    /// Write the bands of every indicator as CSV:
+    /// `turn,indicator,p10,p25,p50,p75,p90,mean`.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Print a JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub common: AnalysisArgs,
+    /// Reference paths to compare, at least two; differences are against the first.
+    #[arg(long = "path", value_name = "NAME", required = true)]
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub common: AnalysisArgs,
+    /// The plan: a reference path of the scenario (default: no choices).
+    #[arg(long, value_name = "NAME")]
+    pub path: Option<String>,
+}
+
+/// A reference path as a plan, or an error listing the scenario's paths.
+fn path_plan(model: &Model, name: &str) -> Result<Plan> {
+    Plan::path(model, name).ok_or_else(|| {
+        let known: Vec<&str> = model.scenario.paths.iter().map(|p| p.id.as_str()).collect();
+        anyhow!(
+            "the scenario has no path `{name}`; its paths are: {}",
+            if known.is_empty() {
+                "(none)".to_string()
+            } else {
+                known.join(", ")
+            }
+        )
+    })
+}
+
+/// Runs `work` with progress shown on stderr when it is a terminal.
+fn with_progress<T: Send>(total: usize, work: impl FnOnce(&Control) -> T + Send) -> T {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let progress = AtomicUsize::new(0);
+    let control = Control {
+        progress: Some(&progress),
+        cancel: None,
+    };
+    if !std::io::stderr().is_terminal() {
+        return work(&control);
+    }
+    let done = AtomicBool::new(false);
+    let (result, printed) = std::thread::scope(|scope| {
+        let handle = scope.spawn(|| {
+            let result = work(&control);
+            done.store(true, Ordering::Release);
+            result
+        });
+        let mut shown = usize::MAX;
+        while !done.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let now = progress.load(Ordering::Relaxed);
+            if now != shown && !done.load(Ordering::Acquire) {
+                eprint!(
+                    "\r{} of {} runs",
+                    format_number(now as f64, 0),
+                    format_number(total as f64, 0)
+                );
+                shown = now;
+            }
+        }
+        (handle.join(), shown != usize::MAX)
+    });
+    if printed {
+        eprint!("\r{:40}\r", "");
+    }
+    match result {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+fn ensemble_error(e: EnsembleError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
+    let model = args.common.scenario.load()?;
+    let plan = match &args.path {
+        Some(name) => path_plan(&model, name)?,
+        None => Plan::hold_course(),
+    };
+    let label = args
+        .path
+        .as_ref()
+        .map_or_else(|| "no choices".to_string(), |p| format!("path {p}"));
+    let overrides = vec![None; model.parameters.len()];
+    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let bands = if args.csv.is_some() {
+        Bands::All
+    } else {
+        Bands::None
+    };
+    let options = args.common.options(bands);
+    let ensemble = with_progress(options.runs, |control| {
+        run_ensemble(&start, &plan, &options, control)
+    })
+    .map_err(ensemble_error)?;
+    if let Some(csv_path) = &args.csv {
+        atomic_write(csv_path, bands_csv(&model, &ensemble).as_bytes())
+            .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    }
+    let text = if args.json {
+        ensemble_json(&model, &ensemble, args.path.as_deref())
+    } else {
+        ensemble_table(&model, &ensemble, &label)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// A readable account of an ensemble's outcomes and goals.
+pub fn ensemble_table(model: &Model, ensemble: &Ensemble, label: &str) -> String {
+    let s = &model.scenario;
+    let mut out = format!(
+        "{} — {label}: {} runs from {}, seed {}\n\n",
+        s.title,
+        format_number(ensemble.runs as f64, 0),
+        model.date(ensemble.start_turn),
+        ensemble.seed
+    );
+    let width = s
+        .outcomes
+        .iter()
+        .map(|o| o.name.chars().count())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    out.push_str(&format!(
+        "{:width$}  {:>12} {:>12} {:>12} {:>12}  unit\n",
+        "Outcome", "p10", "median", "p90", "mean"
+    ));
+    for (o, outcome) in s.outcomes.iter().enumerate() {
+        let q = &ensemble.outcomes[o];
+        let f = |v: f64| format_number(v, outcome.precision as usize);
+        out.push_str(&format!(
+            "{:width$}  {:>12} {:>12} {:>12} {:>12}  {}\n",
+            outcome.name,
+            f(q.p10),
+            f(q.p50),
+            f(q.p90),
+            format_number(q.mean, outcome.precision as usize + 1),
+            outcome.unit
+        ));
+    }
+    if !s.goals.is_empty() {
+        let width = s
+            .goals
+            .iter()
+            .map(|g| g.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        out.push_str(&format!("\n{:width$}  {:>7}\n", "Goal", "chance"));
+        for (g, goal) in s.goals.iter().enumerate() {
+            out.push_str(&format!(
+                "{:width$}  {:>5.1} %\n",
+                goal.name,
+                100.0 * ensemble.goals[g]
+            ));
+        }
+    }
+    if ensemble.dropped_choices > 0 {
+        out.push_str(&format!(
+            "\n{} planned choices could not be taken in the futures where they came up and were dropped.\n",
+            format_number(ensemble.dropped_choices as f64, 0)
+        ));
+    }
+    out
+}
+
+/// Bands of every indicator: `turn,indicator,p10,p25,p50,p75,p90,mean`, one row per turn
+/// and indicator. Quantiles come from values stored as `f32` and are written as such.
+pub fn bands_csv(model: &Model, ensemble: &Ensemble) -> String {
+    let mut out = String::from("turn,indicator,p10,p25,p50,p75,p90,mean\n");
+    for t in ensemble.start_turn..=ensemble.turns {
+        for (i, ind) in model.scenario.indicators.iter().enumerate() {
+            let Some(b) = ensemble.band(i, t) else {
+                continue;
+            };
+            let q = |v: f64| (v as f32).to_string();
+            out.push_str(&format!(
+                "{t},{},{},{},{},{},{},{}\n",
+                ind.id,
+                q(b.p10),
+                q(b.p25),
+                q(b.p50),
+                q(b.p75),
+                q(b.p90),
+                b.mean
+            ));
+        }
+    }
+    out
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A JSON number (`null` if not finite).
+fn json_number(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "null".to_string()
+    }
+}
+
+/// The ensemble as a JSON object: scenario, seed, runs, plan, start_turn,
+/// dropped_choices, outcomes (id, name, unit, better, p5 … p95, mean, min, max) and goals
+/// (id, name, probability).
+pub fn ensemble_json(model: &Model, ensemble: &Ensemble, path: Option<&str>) -> String {
+    let s = &model.scenario;
+    let outcomes: Vec<String> = s
+        .outcomes
+        .iter()
+        .zip(&ensemble.outcomes)
+        .map(|(o, q)| {
+            format!(
+                "{{\"id\": {}, \"name\": {}, \"unit\": {}, \"better\": \"{}\", \"p5\": {}, \"p10\": {}, \"p25\": {}, \"p50\": {}, \"p75\": {}, \"p90\": {}, \"p95\": {}, \"mean\": {}, \"min\": {}, \"max\": {}}}",
+                json_string(&o.id),
+                json_string(&o.name),
+                json_string(&o.unit),
+                match o.better {
+                    scenario::Better::Higher => "higher",
+                    scenario::Better::Lower => "lower",
+                },
+                json_number(q.p5),
+                json_number(q.p10),
+                json_number(q.p25),
+                json_number(q.p50),
+                json_number(q.p75),
+                json_number(q.p90),
+                json_number(q.p95),
+                json_number(q.mean),
+                json_number(q.min),
+                json_number(q.max),
+            )
+        })
+        .collect();
+    let goals: Vec<String> = s
+        .goals
+        .iter()
+        .zip(&ensemble.goals)
+        .map(|(g, p)| {
+            format!(
+                "{{\"id\": {}, \"name\": {}, \"probability\": {}}}",
+                json_string(&g.id),
+                json_string(&g.name),
+                json_number(*p)
+            )
+        })
+        .collect();
+    format!(
+        "{{\n  \"scenario\": {},\n  \"seed\": {},\n  \"runs\": {},\n  \"plan\": {},\n  \"start_turn\": {},\n  \"dropped_choices\": {},\n  \"outcomes\": [\n    {}\n  ],\n  \"goals\": [\n    {}\n  ]\n}}\n",
+        json_string(&s.id),
+        ensemble.seed,
+        ensemble.runs,
+        path.map_or_else(|| "null".to_string(), json_string),
+        ensemble.start_turn,
+        ensemble.dropped_choices,
+        outcomes.join(",\n    "),
+        goals.join(",\n    ")
+    )
+}
+
+fn compare_cmd(args: &CompareArgs) -> Result<()> {
+    let model = args.common.scenario.load()?;
+    if args.paths.len() < 2 {
+        return Err(anyhow!(
+            "compare needs at least two paths, e.g. `--path history --path no_help`"
+        ));
+    }
+    let plans = args
+        .paths
+        .iter()
+        .map(|name| path_plan(&model, name))
+        .collect::<Result<Vec<_>>>()?;
+    let overrides = vec![None; model.parameters.len()];
+    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let options = args.common.options(Bands::None);
+    let comparison = with_progress(options.runs * plans.len(), |control| {
+        analysis::compare(&start, &plans, &options, control)
+    })
+    .map_err(ensemble_error)?;
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(comparison_table(&model, &comparison, &args.paths).as_bytes());
+    Ok(())
+}
+
+/// The outcome table of a comparison: each plan's median and 10–90 % range, and each
+/// plan's paired difference from the first (median and 90 % interval, p5–p95).
+pub fn comparison_table(model: &Model, comparison: &Comparison, names: &[String]) -> String {
+    let s = &model.scenario;
+    let Some(base) = comparison.ensembles.first() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "{} — {} runs per plan from {}, seed {}, common random numbers\n",
+        s.title,
+        format_number(base.runs as f64, 0),
+        model.date(base.start_turn),
+        base.seed
+    );
+    let first = names.first().map_or("", String::as_str);
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4)
+        + 2;
+    for (o, outcome) in s.outcomes.iter().enumerate() {
+        let p = outcome.precision as usize;
+        let f = |v: f64| format_number(v, p);
+        let signed = |v: f64| {
+            let text = format_number(v, p);
+            if v > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                format!("+{text}")
+            } else {
+                text
+            }
+        };
+        out.push_str(&format!(
+            "\n{} ({})\n{:width$}{:>12}  {:>25}  {:>12}  {:>25}\n",
+            outcome.name,
+            outcome.unit,
+            "",
+            "median",
+            "10–90 % range",
+            format!("vs {first}"),
+            "90 % interval"
+        ));
+        for (k, (ensemble, name)) in comparison.ensembles.iter().zip(names).enumerate() {
+            let q = &ensemble.outcomes[o];
+            let mut line = format!(
+                "  {name:w$}{:>12}  {:>25}",
+                f(q.p50),
+                format!("{} to {}", f(q.p10), f(q.p90)),
+                w = width - 2
+            );
+            if k > 0 {
+                let d = &comparison.differences[k][o];
+                line.push_str(&format!(
+                    "  {:>12}  {:>25}",
+                    signed(d.p50),
+                    format!("{} to {}", signed(d.p5), signed(d.p95))
+                ));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    if !s.goals.is_empty() {
+        let gw = s
+            .goals
+            .iter()
+            .map(|g| g.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        out.push_str(&format!("\n{:gw$}", "Chance of each goal"));
+        for name in names {
+            out.push_str(&format!("  {name:>12}"));
+        }
+        out.push('\n');
+        for (g, goal) in s.goals.iter().enumerate() {
+            out.push_str(&format!("{:gw$}", goal.name));
+            for (k, ensemble) in comparison.ensembles.iter().enumerate() {
+                let mut cell = format!("{:.1} %", 100.0 * ensemble.goals[g]);
+                if k > 0 {
+                    let d = 100.0 * comparison.goal_differences[k][g];
+                    cell = format!("{cell} ({d:+.1})");
+                }
+                out.push_str(&format!("  {cell:>12}"));
+            }
+            out.push('\n');
+        }
+    }
+    for (ensemble, name) in comparison.ensembles.iter().zip(names) {
+        if ensemble.dropped_choices > 0 {
+            out.push_str(&format!(
+                "\n{name}: {} planned choices could not be taken in some futures and were dropped.",
+                format_number(ensemble.dropped_choices as f64, 0)
+            ));
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn sensitivity_cmd(args: &SensitivityArgs) -> Result<()> {
+    let model = args.common.scenario.load()?;
+    let plan = match &args.path {
+        Some(name) => path_plan(&model, name)?,
+        None => Plan::hold_course(),
+    };
+    let overrides = vec![None; model.parameters.len()];
+    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let options = args.common.options(Bands::None);
+    let total = analysis::sensitivity_runs(&model, options.runs);
+    let result = with_progress(total, |control| {
+        analysis::sensitivity(&start, &plan, &options, control)
+    })
+    .map_err(ensemble_error)?;
+    let label = args
+        .path
+        .as_ref()
+        .map_or_else(|| "no choices".to_string(), |p| format!("path {p}"));
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(sensitivity_table(&model, &result, &label).as_bytes());
+    Ok(())
+}
+
+/// A number with about four significant digits, for parameter values.
+fn short_number(v: f64) -> String {
+    let a = v.abs();
+    let precision = if a >= 1000.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        3
+    };
+    format_number(v, precision)
+}
+
+/// One tornado table per outcome: each parameter at its p10 and p90 and the outcome's mean
+/// at each, the largest swing first.
+pub fn sensitivity_table(model: &Model, result: &Sensitivity, label: &str) -> String {
+    let s = &model.scenario;
+    let mut out = format!(
+        "{} — {label}: each uncertain parameter at its 10th and 90th percentile, {} runs each, common random numbers\n",
+        s.title,
+        format_number(result.runs as f64, 0)
+    );
+    if result.parameters.is_empty() {
+        out.push_str("\nThe scenario has no uncertain parameter.\n");
+        return out;
+    }
+    let width = result
+        .parameters
+        .iter()
+        .map(|p| s.parameters[p.parameter].name.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    for (o, outcome) in s.outcomes.iter().enumerate() {
+        let p = outcome.precision as usize + 1;
+        out.push_str(&format!(
+            "\n{} ({}): mean {} with every parameter drawn\n  {:width$}  {:>21}  {:>12}  {:>12}  {:>12}\n",
+            outcome.name,
+            outcome.unit,
+            format_number(result.baseline[o].mean, p),
+            "parameter",
+            "low → high value",
+            "mean at low",
+            "at high",
+            "swing"
+        ));
+        for bar in result.tornado(o, Statistic::Mean) {
+            let swing = bar.swing();
+            let swing_text = format_number(swing, p);
+            let swing_text =
+                if swing > 0.0 && swing_text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                    format!("+{swing_text}")
+                } else {
+                    swing_text
+                };
+            out.push_str(&format!(
+                "  {:width$}  {:>21}  {:>12}  {:>12}  {:>12}\n",
+                s.parameters[bar.parameter].name,
+                format!(
+                    "{} → {}",
+                    short_number(bar.low_value),
+                    short_number(bar.high_value)
+                ),
+                format_number(bar.at_low, p),
+                format_number(bar.at_high, p),
+                swing_text
+            ));
         }
     }
     out

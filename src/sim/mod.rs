@@ -8,6 +8,8 @@
 //! leaves its target unchanged and a warning is kept in the run's log; a value outside its
 //! target's bounds is clamped, the clamp appearing in the ledger as `Bounds`.
 
+pub mod analysis;
+pub mod ensemble;
 pub mod params;
 pub mod rng;
 
@@ -362,7 +364,11 @@ impl<'m> Sim<'m> {
             if costs.clone().take(k).any(|(s, _)| s == slot) {
                 continue;
             }
-            let amount: f64 = costs.clone().filter(|&(s, _)| s == slot).map(|(_, a)| a).sum();
+            let amount: f64 = costs
+                .clone()
+                .filter(|&(s, _)| s == slot)
+                .map(|(_, a)| a)
+                .sum();
             let have = self.state[slot] - layout.bounds[slot].0;
             if amount > have + 1e-9 {
                 let name = match layout.kinds[slot] {
