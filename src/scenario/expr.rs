@@ -15,7 +15,7 @@ pub const MAX_LEN: usize = 4096;
 /// Deepest nesting of parentheses, calls and operators accepted.
 pub const MAX_DEPTH: usize = 48;
 /// Evaluation stack size; programs needing more are refused at compile time.
-const STACK: usize = 64;
+const STACK: usize = 32;
 
 /// A problem in an expression, located by byte range within the expression's text.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +94,76 @@ enum Op {
     Uniform,
     Triangular,
     Chance,
+    // Fused: the binary op with a loaded slot or a constant as its right operand.
+    AddL(u32),
+    SubL(u32),
+    MulL(u32),
+    DivL(u32),
+    GtL(u32),
+    LtL(u32),
+    GeL(u32),
+    LeL(u32),
+    MinL(u32),
+    MaxL(u32),
+    AddC(f64),
+    SubC(f64),
+    MulC(f64),
+    DivC(f64),
+    GtC(f64),
+    LtC(f64),
+    GeC(f64),
+    LeC(f64),
+    MinC(f64),
+    MaxC(f64),
+}
+
+/// Fuses `Load`/`Const` followed by a binary op into one op (the VM keeps the top of the
+/// stack in a register, so the fused op combines it with the operand directly).
+fn fuse(ops: Vec<Op>) -> Vec<Op> {
+    let mut out = Vec::with_capacity(ops.len());
+    let mut i = 0;
+    while i < ops.len() {
+        let fused = match (ops[i], ops.get(i + 1).copied()) {
+            (Op::Load(s), Some(b)) => match b {
+                Op::Add => Some(Op::AddL(s)),
+                Op::Sub => Some(Op::SubL(s)),
+                Op::Mul => Some(Op::MulL(s)),
+                Op::Div => Some(Op::DivL(s)),
+                Op::Gt => Some(Op::GtL(s)),
+                Op::Lt => Some(Op::LtL(s)),
+                Op::Ge => Some(Op::GeL(s)),
+                Op::Le => Some(Op::LeL(s)),
+                Op::Min => Some(Op::MinL(s)),
+                Op::Max => Some(Op::MaxL(s)),
+                _ => None,
+            },
+            (Op::Const(c), Some(b)) => match b {
+                Op::Add => Some(Op::AddC(c)),
+                Op::Sub => Some(Op::SubC(c)),
+                Op::Mul => Some(Op::MulC(c)),
+                Op::Div => Some(Op::DivC(c)),
+                Op::Gt => Some(Op::GtC(c)),
+                Op::Lt => Some(Op::LtC(c)),
+                Op::Ge => Some(Op::GeC(c)),
+                Op::Le => Some(Op::LeC(c)),
+                Op::Min => Some(Op::MinC(c)),
+                Op::Max => Some(Op::MaxC(c)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match fused {
+            Some(op) => {
+                out.push(op);
+                i += 2;
+            }
+            None => {
+                out.push(ops[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Source of uniform random numbers in [0, 1) for the draw functions.
@@ -142,44 +212,51 @@ impl Program {
     /// Evaluates on `slots`. Division by zero yields 0; other non-finite results are
     /// returned as they are, for the caller to handle.
     pub fn eval(&self, slots: &[f64], rng: &mut impl Draws) -> f64 {
-        let mut stack = [0.0f64; STACK];
+        // The top of the stack lives in `acc`; `stack` holds what is below it (its first
+        // entry is the meaningless accumulator before the first push).
+        let mut stack = [0.0f64; STACK + 1];
         let mut sp = 0usize;
+        let mut acc = 0.0f64;
+        // compile() refuses programs deeper than STACK, and its depth accounting guarantees
+        // every pop follows a push, so the indexing below never fails.
         macro_rules! pop {
             () => {{
                 sp -= 1;
                 stack[sp]
             }};
         }
-        macro_rules! push {
-            ($v:expr) => {{
-                stack[sp] = $v;
+        macro_rules! push_acc {
+            () => {{
+                stack[sp] = acc;
                 sp += 1;
             }};
         }
         macro_rules! bin {
             (|$a:ident, $b:ident| $e:expr) => {{
-                let $b = pop!();
+                let $b = acc;
                 let $a = pop!();
-                push!($e);
+                acc = $e;
             }};
         }
+        let load = |slot: u32| slots.get(slot as usize).copied().unwrap_or(0.0);
         let truth = |b: bool| if b { 1.0 } else { 0.0 };
+        let div = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
         for op in &self.ops {
             match *op {
-                Op::Const(v) => push!(v),
-                Op::Load(slot) => push!(slots.get(slot as usize).copied().unwrap_or(0.0)),
-                Op::Neg => {
-                    let a = pop!();
-                    push!(-a)
+                Op::Const(v) => {
+                    push_acc!();
+                    acc = v;
                 }
-                Op::Not => {
-                    let a = pop!();
-                    push!(truth(a == 0.0))
+                Op::Load(slot) => {
+                    push_acc!();
+                    acc = load(slot);
                 }
+                Op::Neg => acc = -acc,
+                Op::Not => acc = truth(acc == 0.0),
                 Op::Add => bin!(|a, b| a + b),
                 Op::Sub => bin!(|a, b| a - b),
                 Op::Mul => bin!(|a, b| a * b),
-                Op::Div => bin!(|a, b| if b == 0.0 { 0.0 } else { a / b }),
+                Op::Div => bin!(|a, b| div(a, b)),
                 Op::Pow => bin!(|a, b| a.powf(b)),
                 Op::Lt => bin!(|a, b| truth(a < b)),
                 Op::Le => bin!(|a, b| truth(a <= b)),
@@ -190,74 +267,70 @@ impl Program {
                 Op::And => bin!(|a, b| truth(a != 0.0 && b != 0.0)),
                 Op::Or => bin!(|a, b| truth(a != 0.0 || b != 0.0)),
                 Op::Select => {
-                    let b = pop!();
+                    let b = acc;
                     let a = pop!();
                     let c = pop!();
-                    push!(if c != 0.0 { a } else { b })
+                    acc = if c != 0.0 { a } else { b };
                 }
                 Op::Min => bin!(|a, b| a.min(b)),
                 Op::Max => bin!(|a, b| a.max(b)),
                 Op::Clamp => {
-                    let hi = pop!();
+                    let hi = acc;
                     let lo = pop!();
                     let x = pop!();
-                    push!(if lo <= hi {
+                    acc = if lo <= hi {
                         x.max(lo).min(hi)
                     } else {
                         f64::NAN
-                    })
+                    };
                 }
-                Op::Abs => {
-                    let a = pop!();
-                    push!(a.abs())
-                }
-                Op::Sqrt => {
-                    let a = pop!();
-                    push!(a.sqrt())
-                }
-                Op::Exp => {
-                    let a = pop!();
-                    push!(a.exp())
-                }
-                Op::Ln => {
-                    let a = pop!();
-                    push!(a.ln())
-                }
-                Op::Logistic => {
-                    let a = pop!();
-                    push!(1.0 / (1.0 + (-a).exp()))
-                }
-                Op::Floor => {
-                    let a = pop!();
-                    push!(a.floor())
-                }
-                Op::Round => {
-                    let a = pop!();
-                    push!(a.round())
-                }
+                Op::Abs => acc = acc.abs(),
+                Op::Sqrt => acc = acc.sqrt(),
+                Op::Exp => acc = acc.exp(),
+                Op::Ln => acc = acc.ln(),
+                Op::Logistic => acc = 1.0 / (1.0 + (-acc).exp()),
+                Op::Floor => acc = acc.floor(),
+                Op::Round => acc = acc.round(),
                 Op::Normal => {
-                    let sd = pop!();
+                    let sd = acc;
                     let mean = pop!();
-                    push!(mean + sd * standard_normal(rng))
+                    acc = mean + sd * standard_normal(rng);
                 }
                 Op::Uniform => {
-                    let hi = pop!();
+                    let hi = acc;
                     let lo = pop!();
-                    push!(lo + (hi - lo) * rng.uniform01())
+                    acc = lo + (hi - lo) * rng.uniform01();
                 }
                 Op::Triangular => {
-                    let hi = pop!();
+                    let hi = acc;
                     let mode = pop!();
                     let lo = pop!();
-                    push!(triangular(lo, mode, hi, rng.uniform01()))
+                    acc = triangular(lo, mode, hi, rng.uniform01());
                 }
-                Op::Chance => {
-                    let p = pop!();
-                    push!(truth(rng.uniform01() < p))
-                }
+                Op::Chance => acc = truth(rng.uniform01() < acc),
+                Op::AddL(s) => acc += load(s),
+                Op::SubL(s) => acc -= load(s),
+                Op::MulL(s) => acc *= load(s),
+                Op::DivL(s) => acc = div(acc, load(s)),
+                Op::GtL(s) => acc = truth(acc > load(s)),
+                Op::LtL(s) => acc = truth(acc < load(s)),
+                Op::GeL(s) => acc = truth(acc >= load(s)),
+                Op::LeL(s) => acc = truth(acc <= load(s)),
+                Op::MinL(s) => acc = acc.min(load(s)),
+                Op::MaxL(s) => acc = acc.max(load(s)),
+                Op::AddC(c) => acc += c,
+                Op::SubC(c) => acc -= c,
+                Op::MulC(c) => acc *= c,
+                Op::DivC(c) => acc = div(acc, c),
+                Op::GtC(c) => acc = truth(acc > c),
+                Op::LtC(c) => acc = truth(acc < c),
+                Op::GeC(c) => acc = truth(acc >= c),
+                Op::LeC(c) => acc = truth(acc <= c),
+                Op::MinC(c) => acc = acc.min(c),
+                Op::MaxC(c) => acc = acc.max(c),
             }
         }
-        if sp == 1 { stack[0] } else { f64::NAN }
+        if sp == 1 { acc } else { f64::NAN }
     }
 }
 
@@ -308,7 +381,7 @@ pub fn compile(
     }
     if compiler.errors.is_empty() {
         Ok(Program {
-            ops: compiler.ops,
+            ops: fuse(compiler.ops),
             draws: compiler.draws,
         })
     } else {

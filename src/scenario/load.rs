@@ -713,6 +713,13 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         return Err(p.err);
     }
     let parameters = scenario.parameters.iter().map(|x| x.dist).collect();
+    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
+    let rank = |op: Op| match op {
+        Op::Set => 0,
+        Op::Multiply => 1,
+        Op::Add => 2,
+    };
+    rule_order.sort_by_key(|&r| (rules[r].target, rank(rules[r].op), r));
     Ok(Model {
         scenario,
         source: text.to_string(),
@@ -721,6 +728,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         issues,
         actors,
         rules,
+        rule_order,
         choices,
         events,
         outcomes,

@@ -44,6 +44,9 @@ pub struct Model {
     pub actors: Vec<CompiledActor>,
     /// Dynamics first, then each actor's own rules.
     pub rules: Vec<CompiledRule>,
+    /// Rule indices in the order they are applied: grouped by target, `Set` before
+    /// `Multiply` before `Add`, then in file order.
+    pub rule_order: Vec<usize>,
     pub choices: Vec<CompiledChoice>,
     pub events: Vec<CompiledEvent>,
     pub outcomes: Vec<Program>,

@@ -214,8 +214,6 @@ pub struct Sim<'m> {
     state: Vec<f64>,
     turn: usize,
     pending: Vec<Pending>,
-    /// Rule indices grouped by target, `Set` before `Multiply` before `Add`.
-    rule_order: Vec<usize>,
     rule_values: Vec<f64>,
     weights: Vec<(f64, f64)>,
     fired_now: Vec<usize>,
@@ -253,20 +251,12 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        let mut rule_order: Vec<usize> = (0..model.rules.len()).collect();
-        let rank = |op: Op| match op {
-            Op::Set => 0,
-            Op::Multiply => 1,
-            Op::Add => 2,
-        };
-        rule_order.sort_by_key(|&r| (model.rules[r].target, rank(model.rules[r].op), r));
         let mut sim = Self {
             model,
             key,
             state,
             turn: 0,
             pending: Vec::new(),
-            rule_order,
             rule_values: vec![0.0; model.rules.len()],
             weights: Vec::with_capacity(s.actors.len()),
             fired_now: Vec::with_capacity(s.events.len()),
@@ -513,11 +503,11 @@ impl<'m> Sim<'m> {
             }
         }
         let mut i = 0;
-        while i < self.rule_order.len() {
-            let target = model.rules[self.rule_order[i]].target;
+        while i < model.rule_order.len() {
+            let target = model.rules[model.rule_order[i]].target;
             let mut x = self.state[target];
-            while i < self.rule_order.len() && model.rules[self.rule_order[i]].target == target {
-                let r = self.rule_order[i];
+            while i < model.rule_order.len() && model.rules[model.rule_order[i]].target == target {
+                let r = model.rule_order[i];
                 let v = self.rule_values[r];
                 i += 1;
                 if !v.is_finite() {
@@ -539,11 +529,16 @@ impl<'m> Sim<'m> {
         let mut stream = self.key.stream(Purpose::Events, t);
         self.fired_now.clear();
         for (e, event) in model.events.iter().enumerate() {
+            let repeat = model.scenario.events[e].repeat;
+            let eligible = repeat || self.state[layout.fired + e] == 0.0;
+            if !eligible && !event.condition.draws() && !event.probability.draws() {
+                // Nothing to evaluate, but the stream moves on as if it had been.
+                rng_draw(&mut stream);
+                continue;
+            }
             let condition = event.condition.eval(&self.state, &mut stream);
             let probability = event.probability.eval(&self.state, &mut stream);
             let draw = rng_draw(&mut stream);
-            let repeat = model.scenario.events[e].repeat;
-            let eligible = repeat || self.state[layout.fired + e] == 0.0;
             if eligible && condition != 0.0 && draw < probability {
                 self.fired_now.push(e);
             }
