@@ -16,22 +16,22 @@ use sandtable::ui::{Action, SandtableApp, Screen, Tab};
 
 use crate::util::{TINY, temp_dir};
 
-fn mali() -> Session {
+pub(crate) fn mali() -> Session {
     Session::new(scenario::default_model().expect("the embedded scenario loads"))
 }
 
 /// The app on `session` in a 1280×800 window, at the briefing.
-fn app(session: Session) -> Harness<'static, SandtableApp> {
+pub(crate) fn app(session: Session) -> Harness<'static, SandtableApp> {
     app_from(SandtableApp::new_for_test(session))
 }
 
-fn app_from(app: SandtableApp) -> Harness<'static, SandtableApp> {
+pub(crate) fn app_from(app: SandtableApp) -> Harness<'static, SandtableApp> {
     sized(app, 800.0)
 }
 
 /// The app in a window `height` high: text scrolled out of view is not in the
 /// accessibility tree, so tests that read long panels use a tall window.
-fn sized(app: SandtableApp, height: f32) -> Harness<'static, SandtableApp> {
+pub(crate) fn sized(app: SandtableApp, height: f32) -> Harness<'static, SandtableApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, height))
         .build_eframe(move |_cc| app);
@@ -40,29 +40,29 @@ fn sized(app: SandtableApp, height: f32) -> Harness<'static, SandtableApp> {
 }
 
 /// Clicks the widget named `label` and lets the app settle.
-fn click(harness: &mut Harness<'_, SandtableApp>, label: &str) {
+pub(crate) fn click(harness: &mut Harness<'_, SandtableApp>, label: &str) {
     harness.get_by_label(label).click();
     harness.run();
 }
 
 /// Whether some text on screen contains `text`.
-fn shows(harness: &Harness<'_, SandtableApp>, text: &str) -> bool {
+pub(crate) fn shows(harness: &Harness<'_, SandtableApp>, text: &str) -> bool {
     harness.query_all_by_label_contains(text).next().is_some()
 }
 
-fn choice(model: &Model, id: &str) -> usize {
+pub(crate) fn choice(model: &Model, id: &str) -> usize {
     model
         .choice_index(id)
         .unwrap_or_else(|| panic!("no choice `{id}`"))
 }
 
-fn label_of(session: &Session, id: &str) -> String {
+pub(crate) fn label_of(session: &Session, id: &str) -> String {
     let m = session.model();
     m.scenario.choices[choice(m, id)].label.clone()
 }
 
 /// Begins and plays `weeks` weeks with no choices, by clicking Commit week.
-fn play_empty_weeks(harness: &mut Harness<'_, SandtableApp>, weeks: usize) {
+pub(crate) fn play_empty_weeks(harness: &mut Harness<'_, SandtableApp>, weeks: usize) {
     for _ in 0..weeks {
         click(harness, "Commit week");
     }

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::whatif::WhatIfAction;
 use crate::session::Command;
 
 /// The two screens of the app.
@@ -21,6 +22,8 @@ pub enum Tab {
     News,
     Indicators,
     Why,
+    /// Many simulated futures: bands, goals' chances, comparisons, explanations.
+    WhatIf,
     /// Only offered once the active branch has reached the scenario's end.
     Debrief,
 }
@@ -31,6 +34,7 @@ impl Tab {
             Tab::News => "News",
             Tab::Indicators => "Indicators",
             Tab::Why => "Why",
+            Tab::WhatIf => "What if",
             Tab::Debrief => "Debrief",
         }
     }
@@ -84,4 +88,6 @@ pub enum Action {
     ToggleTheme,
     /// Close the notice banner.
     DismissNotice,
+    /// Something for the what-if analyses (settings, cancel, explain a choice…).
+    WhatIf(WhatIfAction),
 }

@@ -13,6 +13,7 @@ use super::derived::Derived;
 use super::files::{self, Autosave, FileWindow, NativeDialog, Opened, RestoreOffer};
 use super::notice::Notice;
 use super::timeline::Rename;
+use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
 use super::{actors, briefing, choices, debrief, help, menu, news, notice, timeline, why};
 use crate::scenario;
 use crate::session::{Command, Session};
@@ -38,6 +39,8 @@ pub struct View {
     pub rename: Option<Rename>,
     pub file_window: Option<FileWindow>,
     pub restore: Option<RestoreOffer>,
+    /// The what-if analyses: their settings, jobs and results.
+    pub whatif: WhatIf,
 }
 
 impl View {
@@ -51,6 +54,7 @@ impl View {
             rename: None,
             file_window: None,
             restore: None,
+            whatif: WhatIf::new(session.model()),
         }
     }
 }
@@ -259,6 +263,13 @@ impl SandtableApp {
                 self.prefs.dark = Some(!dark);
             }
             Action::DismissNotice => self.view.notice = None,
+            Action::WhatIf(action) => {
+                if matches!(action, WhatIfAction::ExplainChoice(_)) {
+                    self.view.screen = Screen::Play;
+                    self.view.tab = Tab::WhatIf;
+                }
+                self.view.whatif.apply(action, &self.session);
+            }
         }
     }
 
@@ -300,6 +311,7 @@ impl SandtableApp {
 
     fn replace_session(&mut self, session: Session, path: Option<PathBuf>) {
         self.view.charts = ChartView::new(session.model());
+        self.view.whatif = WhatIf::new(session.model());
         self.view.tab = if session.is_finished() && session.at_head() {
             Tab::Debrief
         } else {
@@ -458,6 +470,7 @@ impl eframe::App for SandtableApp {
             self.derived = Derived::build(&self.session, &self.view.charts);
             self.stale = false;
         }
+        self.update_whatif(&ctx);
         self.update_title(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -552,7 +565,13 @@ impl SandtableApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let finished = session.is_finished();
             ui.horizontal(|ui| {
-                for tab in [Tab::News, Tab::Indicators, Tab::Why, Tab::Debrief] {
+                for tab in [
+                    Tab::News,
+                    Tab::Indicators,
+                    Tab::Why,
+                    Tab::WhatIf,
+                    Tab::Debrief,
+                ] {
                     if tab == Tab::Debrief && !finished {
                         continue;
                     }
@@ -568,14 +587,15 @@ impl SandtableApp {
                 Tab::News => news::news_ui(ui, session),
                 Tab::Indicators => indicators_ui(
                     ui,
-                    model,
+                    session,
                     &view.charts,
                     &derived.charts,
                     derived.reference.as_ref().map(|(name, _)| name.as_str()),
-                    session.cursor(),
+                    &view.whatif,
                     actions,
                 ),
                 Tab::Why => why::why_ui(ui, session),
+                Tab::WhatIf => whatif_ui(ui, &view.whatif, session, &derived.charts, actions),
                 Tab::Debrief => debrief::debrief_ui(ui, model, &derived.debrief, actions),
             }
         });
@@ -616,6 +636,7 @@ impl SandtableApp {
                 (Key::Num2, Tab::Indicators),
                 (Key::Num3, Tab::Why),
                 (Key::Num4, Tab::Debrief),
+                (Key::Num5, Tab::WhatIf),
             ] {
                 if i.consume_shortcut(&command(key)) {
                     actions.push(Action::SetTab(tab));
@@ -651,6 +672,24 @@ impl SandtableApp {
         });
         if let Some(path) = dropped {
             actions.push(Action::Open(path));
+        }
+    }
+
+    /// Takes the what-if results that came and restarts the analyses on screen whose
+    /// inputs changed; asks for a frame when a job needs one (never waits for a job).
+    fn update_whatif(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let play = self.view.screen == Screen::Play;
+        let shown = Shown {
+            whatif_tab: play && self.view.tab == Tab::WhatIf,
+            indicators_tab: play && self.view.tab == Tab::Indicators,
+        };
+        if let Some(seconds) = self
+            .view
+            .whatif
+            .update(now, &self.session, shown, Some(ctx))
+        {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds));
         }
     }
 

@@ -4,21 +4,24 @@
 //! source on hover.
 //!
 //! The series are built once when the session changes ([`build_charts`]); drawing a frame
-//! only borrows them. [`indicator_chart_ui`] draws one indicator and takes optional
-//! [`Band`] data, so spreads over many futures can be drawn on the same chart.
+//! only borrows them. [`indicator_chart_ui`] draws one indicator and takes fans (the spread
+//! of the indicator over many simulated futures, [`super::fan`]) drawn under its lines.
 
 use std::ops::RangeInclusive;
 
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{
-    FilledArea, GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint,
-    Points, VLine,
+    GridInput, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint, Points,
+    VLine,
 };
 
 use super::a11y::label;
-use super::actions::Action;
+use super::actions::{Action, Tab};
+use super::fan::{FanSeries, FanStyle, INNER, MEDIAN, OUTER, fan_ui, item_name};
 use super::text::{short_date, with_unit};
+use super::whatif::{WhatIf, WhatIfAction, status_ui};
 use crate::scenario::{Date, Model, format_number};
+use crate::session::Session;
 use crate::sim::Run;
 
 /// What the charts show besides the active branch. Transient view state.
@@ -110,16 +113,6 @@ pub struct IndicatorChart {
     pub summary: String,
     /// Per week: date and each series' value, for the table under the chart.
     pub table: Vec<(String, Vec<String>)>,
-}
-
-/// Spread over many futures, for one indicator (median and a low..high band per x).
-#[derive(Debug, Clone, Copy)]
-pub struct Band<'a> {
-    pub name: &'a str,
-    pub xs: &'a [f64],
-    pub low: &'a [f64],
-    pub median: &'a [f64],
-    pub high: &'a [f64],
 }
 
 /// Name of the observations' series in every chart.
@@ -230,14 +223,17 @@ pub fn build_charts(model: &Model, runs: &ChartRuns<'_>, cursor: usize) -> Vec<I
 /// The Indicators tab.
 pub fn indicators_ui(
     ui: &mut egui::Ui,
-    model: &Model,
+    session: &Session,
     view: &ChartView,
     charts: &[IndicatorChart],
     reference_name: Option<&str>,
-    cursor: usize,
+    whatif: &WhatIf,
     actions: &mut Vec<Action>,
 ) {
+    let model = session.model();
+    let cursor = session.cursor();
     let s = &model.scenario;
+    let futures = whatif.bands();
     egui::Panel::left("indicator_list")
         .default_size(175.0)
         .size_range(130.0..=320.0)
@@ -273,10 +269,38 @@ pub fn indicators_ui(
                     }
                     ui.separator();
                 }
+                let mut on = whatif.settings.show_bands;
+                if ui
+                    .checkbox(&mut on, "Show simulated futures")
+                    .on_hover_text(
+                        "Draw the spread of many simulated futures under the lines: the \
+                         middle half of them, 8 in 10 of them, and their median. Set the \
+                         plan and the number of futures on the What if tab.",
+                    )
+                    .changed()
+                {
+                    actions.push(Action::WhatIf(WhatIfAction::ShowBands(on)));
+                }
+                if whatif.settings.show_bands && ui.button("Futures settings").clicked() {
+                    actions.push(Action::SetTab(Tab::WhatIf));
+                }
+                ui.separator();
                 if let Some(first) = charts.first() {
-                    legend_ui(ui, &first.series);
+                    legend_ui(ui, &first.series, futures.is_some());
                 }
             });
+            if whatif.settings.show_bands {
+                status_ui(
+                    ui,
+                    &whatif.futures.status(),
+                    super::whatif::Analysis::Futures,
+                    "Simulating futures",
+                    actions,
+                );
+                if let Some(f) = futures {
+                    label(ui, RichText::new(&f.headline).small());
+                }
+            }
             let shown: Vec<&IndicatorChart> = charts
                 .iter()
                 .filter(|c| view.selected.get(c.indicator).copied().unwrap_or(false))
@@ -299,17 +323,27 @@ pub fn indicators_ui(
                             ui,
                             RichText::new(format!("{} ({})", chart.title, chart.unit)).strong(),
                         );
+                        let fan = futures
+                            .and_then(|f| f.fans.get(chart.indicator))
+                            .and_then(Option::as_ref);
+                        let fans: Vec<(&FanSeries, FanStyle<'_>)> = fan
+                            .map(|fan| (fan, active_fan_style(ui)))
+                            .into_iter()
+                            .collect();
                         indicator_chart_ui(
                             ui,
                             s.clock.start,
                             step,
                             chart,
-                            None,
+                            &fans,
                             x_range,
                             cursor_x,
                             per_chart,
                         );
                         label(ui, RichText::new(&chart.summary).small());
+                        if let Some(fan) = fan {
+                            label(ui, RichText::new(&fan.summary).small());
+                        }
                         values_table_ui(ui, chart);
                         ui.add_space(6.0);
                     });
@@ -318,15 +352,24 @@ pub fn indicators_ui(
         });
 }
 
-/// Draws one indicator's chart, with an optional band (median and spread over many
-/// futures) under its lines.
+/// How the fan of the futures followed by the active branch is drawn.
+pub fn active_fan_style(ui: &egui::Ui) -> FanStyle<'static> {
+    FanStyle {
+        color: SeriesKind::Active.color(ui.visuals().dark_mode),
+        prefix: None,
+        inner: true,
+    }
+}
+
+/// Draws one indicator's chart, with fans (the spread over many simulated futures) under
+/// its lines; hovering a fan tells what it means in words.
 #[allow(clippy::too_many_arguments)]
 pub fn indicator_chart_ui(
     ui: &mut egui::Ui,
     start: Date,
     step_days: f64,
     chart: &IndicatorChart,
-    band: Option<Band<'_>>,
+    fans: &[(&FanSeries, FanStyle<'_>)],
     x_range: (f64, f64),
     cursor_x: f64,
     height: f32,
@@ -371,6 +414,13 @@ pub fn indicator_chart_ui(
             } => {
                 if *plot_name == OBSERVED {
                     notes.get(*index).cloned()
+                } else if let Some((fan, style)) = fans
+                    .iter()
+                    .find(|(_, style)| item_name(style.prefix, MEDIAN) == *plot_name)
+                {
+                    fan.sentences
+                        .get(*index)
+                        .map(|text| fan_hover(style.prefix, text))
                 } else {
                     Some(format!(
                         "{plot_name}\n{}: {}",
@@ -379,25 +429,14 @@ pub fn indicator_chart_ui(
                     ))
                 }
             }
-            HoverPosition::Elsewhere { .. } => None,
+            HoverPosition::Elsewhere { position } => fans.iter().find_map(|(fan, style)| {
+                fan.sentence_at(position.x, position.y, step_days)
+                    .map(|text| fan_hover(style.prefix, text))
+            }),
         })
         .show(ui, |plot_ui| {
-            if let Some(band) = band {
-                plot_ui.add(
-                    FilledArea::new(band.name, band.xs, band.low, band.high)
-                        .fill_color(SeriesKind::Active.color(dark).gamma_multiply(0.25)),
-                );
-                let median: Vec<[f64; 2]> = band
-                    .xs
-                    .iter()
-                    .zip(band.median)
-                    .map(|(&x, &y)| [x, y])
-                    .collect();
-                plot_ui.line(
-                    Line::new(format!("{} (median)", band.name), median)
-                        .color(SeriesKind::Active.color(dark).gamma_multiply(0.6))
-                        .style(LineStyle::dotted_dense()),
-                );
+            for &(fan, style) in fans {
+                fan_ui(plot_ui, fan, style);
             }
             plot_ui.vline(
                 VLine::new("Week shown", cursor_x)
@@ -429,6 +468,14 @@ pub fn indicator_chart_ui(
         });
 }
 
+/// A fan's hover sentence, with the plan's name when fans are overlaid.
+fn fan_hover(prefix: Option<&str>, text: &str) -> String {
+    match prefix {
+        Some(p) => format!("{p}\n{text}"),
+        None => text.to_string(),
+    }
+}
+
 /// The chart's numbers as a table, for reading rather than looking.
 fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
     egui::CollapsingHeader::new(format!("Values by week: {}", chart.title))
@@ -454,8 +501,9 @@ fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
         });
 }
 
-/// What the lines and marks mean (one legend for all the charts).
-fn legend_ui(ui: &mut egui::Ui, series: &[Series]) {
+/// What the lines and marks mean (one legend for all the charts), the fans' parts with
+/// them when `fans`.
+fn legend_ui(ui: &mut egui::Ui, series: &[Series], fans: bool) {
     let dark = ui.visuals().dark_mode;
     let mut items: Vec<(Mark, &str)> = series
         .iter()
@@ -470,6 +518,33 @@ fn legend_ui(ui: &mut egui::Ui, series: &[Series]) {
         .collect();
     items.push((Mark::Diamond, "observed (hover a point for its source)"));
     items.push((Mark::Dashed(ui_weak(dark)), "the week shown"));
+    if fans {
+        items.extend(fan_legend_items(dark));
+    }
+    legend_items_ui(ui, items);
+}
+
+/// The legend of a fan of the active plan: its two bands and its median.
+pub fn fan_legend_ui(ui: &mut egui::Ui) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| legend_items_ui(ui, fan_legend_items(dark)));
+}
+
+fn fan_legend_items(dark: bool) -> [(Mark, &'static str); 3] {
+    let color = SeriesKind::Active.color(dark);
+    [
+        (Mark::Band(color.gamma_multiply(0.28)), OUTER),
+        (Mark::Band(color.gamma_multiply(0.55)), INNER),
+        (Mark::Dashed(color.gamma_multiply(0.9)), MEDIAN),
+    ]
+}
+
+/// A small square of a colour, as in a legend.
+pub fn swatch_ui(ui: &mut egui::Ui, color: Color32) {
+    Mark::Band(color).ui(ui);
+}
+
+fn legend_items_ui<'a>(ui: &mut egui::Ui, items: impl IntoIterator<Item = (Mark, &'a str)>) {
     for (mark, text) in items {
         // Each item moves to the next row whole when it does not fit.
         let galley = egui::WidgetText::from(text).into_galley(
@@ -495,6 +570,8 @@ enum Mark {
     Solid(Color32),
     Dashed(Color32),
     Diamond,
+    /// A filled area.
+    Band(Color32),
 }
 
 impl Mark {
@@ -513,6 +590,10 @@ impl Mark {
                     5.0,
                     3.0,
                 ));
+            }
+            Mark::Band(color) => {
+                ui.painter()
+                    .rect_filled(rect.shrink2(egui::vec2(2.0, 0.0)), 2.0, color);
             }
             Mark::Diamond => {
                 let c = rect.center();

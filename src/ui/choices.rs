@@ -7,6 +7,7 @@ use eframe::egui::{self, RichText};
 use super::a11y::label;
 use super::actions::{Action, Tab};
 use super::text::{amount, cost_text, week_title, with_unit};
+use super::whatif::WhatIfAction;
 use crate::session::{Command, Session};
 
 /// The label of the button that plays the week (also what tests and screen readers press).
@@ -114,10 +115,24 @@ fn choice_ui(ui: &mut egui::Ui, session: &Session, c: usize, actions: &mut Vec<A
         actions.push(Action::Session(Command::Toggle(c)));
     }
     ui.indent(("choice_details", c), |ui| {
-        label(
-            ui,
-            RichText::new(format!("Cost: {}", cost_text(model, c))).small(),
-        );
+        ui.horizontal_wrapped(|ui| {
+            label(
+                ui,
+                RichText::new(format!("Cost: {}", cost_text(model, c))).small(),
+            );
+            // Same line as the cost, so the list of choices does not grow.
+            if ui
+                .link(RichText::new("What difference?").small())
+                .accessible_name(format!("What difference does “{}” make?", choice.label))
+                .on_hover_text(
+                    "Simulate many futures from this week with and without this choice, \
+                     and see how the outcomes and the chances of the goals change.",
+                )
+                .clicked()
+            {
+                actions.push(Action::WhatIf(WhatIfAction::ExplainChoice(c)));
+            }
+        });
         if let Err(reason) = availability {
             label(
                 ui,

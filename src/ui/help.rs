@@ -12,7 +12,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Tab / Shift+Tab", "Move between controls"),
     ("Ctrl+Z", "Undo the last week"),
     ("Alt+Left / Alt+Right", "Look at the previous / next week"),
-    ("Ctrl+1 … Ctrl+4", "News, Indicators, Why, Debrief"),
+    ("Ctrl+1 … Ctrl+5", "News, Indicators, Why, Debrief, What if"),
     ("Ctrl+O", "Open a scenario or a session"),
     ("Ctrl+S", "Save the session"),
     ("Ctrl+Shift+S", "Save the session as…"),

@@ -56,7 +56,7 @@ pub fn menu_bar_ui(
             if ui.button("Briefing").clicked() {
                 actions.push(Action::ShowBriefing);
             }
-            for tab in [Tab::News, Tab::Indicators, Tab::Why] {
+            for tab in [Tab::News, Tab::Indicators, Tab::Why, Tab::WhatIf] {
                 if ui.button(tab.label()).clicked() {
                     actions.push(Action::Begin);
                     actions.push(Action::SetTab(tab));

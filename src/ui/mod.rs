@@ -15,16 +15,22 @@ pub mod app;
 pub mod briefing;
 pub mod charts;
 pub mod choices;
+pub mod compare;
 pub mod debrief;
 pub mod derived;
+pub mod explain;
+pub mod fan;
 pub mod files;
 pub mod help;
 pub mod menu;
 pub mod news;
 pub mod notice;
+pub mod sensitivity;
 pub mod text;
 pub mod timeline;
+pub mod whatif;
 pub mod why;
+pub mod worker;
 
 use std::path::PathBuf;
 

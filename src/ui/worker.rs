@@ -102,6 +102,15 @@ impl<T> Default for Worker<T> {
     }
 }
 
+impl<T> Drop for Worker<T> {
+    fn drop(&mut self) {
+        // A job nobody will read stops at once.
+        if let Some(running) = &self.running {
+            running.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 impl<T: Send + 'static> Worker<T> {
     /// Queues `job` (of `total` runs, for progress) to start `delay` seconds after `now`,
     /// replacing any job waiting, and cancelling the one running.
@@ -192,7 +201,9 @@ impl<T: Send + 'static> Worker<T> {
                 // A panic in a job must not take the app down: it becomes a failure.
                 let answer = std::panic::catch_unwind(AssertUnwindSafe(|| job(control)))
                     .unwrap_or_else(|_| {
-                        Err(JobError::Failed("the analysis stopped on an internal error".into()))
+                        Err(JobError::Failed(
+                            "the analysis stopped on an internal error".into(),
+                        ))
                     });
                 let _ = send.send(answer);
                 if let Some(ctx) = ctx {
@@ -254,6 +265,107 @@ impl<T: Send + 'static> Worker<T> {
     }
 }
 
+/// An analysis that recomputes itself when its request changes: the request last asked
+/// for, and a worker whose results carry the request they answer.
+pub struct Recomputed<R, T> {
+    worker: Worker<(R, T)>,
+    requested: Option<R>,
+}
+
+impl<R, T> Default for Recomputed<R, T> {
+    fn default() -> Self {
+        Self {
+            worker: Worker::default(),
+            requested: None,
+        }
+    }
+}
+
+impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> {
+    /// Asks for `request`: when it differs from the last one asked, `run` is scheduled on
+    /// the worker, after the debounce (at once the first time, or after [`Self::rerun`]).
+    pub fn want(
+        &mut self,
+        now: f64,
+        request: R,
+        total: usize,
+        run: impl FnOnce(&R, Control<'_>) -> Result<T, JobError> + Send + 'static,
+    ) {
+        if self.requested.as_ref() == Some(&request) {
+            return;
+        }
+        let delay = if self.requested.is_none() {
+            0.0
+        } else {
+            DEBOUNCE_SECONDS
+        };
+        self.requested = Some(request.clone());
+        self.worker.schedule(now, delay, total, move |control| {
+            let out = run(&request, control)?;
+            Ok((request, out))
+        });
+    }
+
+    /// Forgets the last request, so that the next [`Self::want`] starts at once even if
+    /// the request is the same (after a cancel).
+    pub fn rerun(&mut self) {
+        self.requested = None;
+    }
+
+    pub fn cancel(&mut self) {
+        self.worker.cancel();
+    }
+
+    /// See [`Worker::poll`].
+    pub fn poll(&mut self, now: f64, ctx: Option<&egui::Context>) -> bool {
+        self.worker.poll(now, ctx)
+    }
+
+    pub fn status(&self) -> Status {
+        self.worker.status()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.worker.is_busy()
+    }
+
+    /// The latest result and the request it answers.
+    pub fn latest(&self) -> Option<&(R, T)> {
+        self.worker.result()
+    }
+
+    /// The latest result.
+    pub fn result(&self) -> Option<&T> {
+        self.latest().map(|(_, t)| t)
+    }
+
+    /// Whether the latest result answers the last request.
+    pub fn is_current(&self) -> bool {
+        matches!((self.latest(), &self.requested), (Some((r, _)), Some(q)) if r == q)
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.worker.generation()
+    }
+
+    pub fn repaint_after(&self, now: f64) -> Option<f64> {
+        self.worker.repaint_after(now)
+    }
+}
+
+impl<R, T> std::fmt::Debug for Recomputed<R, T>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recomputed")
+            .field("status", &self.worker.status())
+            .field("generation", &self.worker.generation())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +385,12 @@ mod tests {
     #[test]
     fn a_job_waits_for_the_debounce_then_runs_off_the_calling_thread() {
         let mut worker: Worker<std::thread::ThreadId> = Worker::default();
-        worker.schedule(0.0, DEBOUNCE_SECONDS, 1, |_| Ok(std::thread::current().id()));
+        worker.schedule(
+            0.0,
+            DEBOUNCE_SECONDS,
+            1,
+            |_| Ok(std::thread::current().id()),
+        );
         worker.poll(0.1, None);
         assert_eq!(worker.status(), Status::Waiting);
         let mut now = 0.1;
@@ -331,7 +448,9 @@ mod tests {
     fn failures_and_panics_are_reported_not_raised() {
         let mut worker: Worker<u32> = Worker::default();
         let mut now = 0.0;
-        worker.schedule(now, 0.0, 1, |_| Err(JobError::Failed("no such path".into())));
+        worker.schedule(now, 0.0, 1, |_| {
+            Err(JobError::Failed("no such path".into()))
+        });
         settle(&mut worker, &mut now);
         assert_eq!(worker.status(), Status::Failed("no such path".into()));
         worker.schedule(now, 0.0, 1, |_| panic!("boom"));

@@ -1,0 +1,436 @@
+//! The what-if analyses in the app, driven headlessly with `egui_kittest`: bands on the
+//! charts, the comparison table, a choice's explanation, the parameter sliders and
+//! cancelling a long simulation. The jobs run on worker threads, so each test waits for
+//! them with a bounded loop of frames and short sleeps, and fails if they never end.
+
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use sandtable::sim::ensemble::MAX_RUNS;
+use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction};
+use sandtable::ui::worker::Status;
+use sandtable::ui::{Action, SandtableApp, Tab};
+
+use crate::gui::{app, click, label_of, mali, play_empty_weeks, shows};
+
+/// Runs frames until `done` holds, sleeping a little between them; fails after 60 s.
+fn wait_for(harness: &mut Harness<'_, SandtableApp>, what: &str, done: impl Fn(&WhatIf) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        harness.run();
+        if done(&harness.state().view().whatif) {
+            // One more pass so the result is drawn.
+            harness.run();
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} did not finish in 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn whatif(harness: &mut Harness<'_, SandtableApp>, action: WhatIfAction) {
+    harness.state_mut().apply(Action::WhatIf(action));
+    harness.run();
+}
+
+/// The app at week 3 of the Mali scenario in a window `height` high, asking for 200
+/// futures per ensemble. A job that ends while frames run asks for two more frames, so
+/// the harness may take more steps to settle than the default.
+fn at_week_three(height: f32) -> Harness<'static, SandtableApp> {
+    let app = SandtableApp::new_for_test(mali());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, height))
+        .with_max_steps(64)
+        .build_eframe(move |_cc| app);
+    harness.run();
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 2);
+    whatif(&mut harness, WhatIfAction::Runs(200));
+    harness
+}
+
+#[test]
+fn bands_of_the_futures_appear_on_the_indicator_charts() {
+    let mut harness = at_week_three(2000.0);
+    click(&mut harness, "Indicators");
+    assert!(
+        !shows(&harness, "10–90 % of futures"),
+        "no bands before asking"
+    );
+    click(&mut harness, "Show simulated futures");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+
+    let whatif = &harness.state().view().whatif;
+    let futures = whatif.bands().expect("bands to draw");
+    assert_eq!(futures.ensemble.runs, 200);
+    assert_eq!(
+        futures.ensemble.start_turn, 2,
+        "from the week being decided"
+    );
+    // The first chart shown: French troops, with observations.
+    let model = harness.state().session().model().clone();
+    let troops = model
+        .indicator_index("french_troops")
+        .expect("french troops");
+    assert!(harness.state().view().charts.selected[troops]);
+    let fan = futures.fans[troops]
+        .as_ref()
+        .expect("a fan of French troops");
+    assert_eq!(fan.xs.first(), Some(&14.0), "the fan starts at week 3");
+    assert_eq!(fan.xs.len(), model.turns() - 1);
+    // The legend and the words under each chart.
+    for legend in [
+        "10–90 % of futures",
+        "25–75 % of futures",
+        "median of futures",
+    ] {
+        assert!(shows(&harness, legend), "the legend shows {legend}");
+    }
+    assert!(shows(
+        &harness,
+        "200 simulated futures from week 3 (29 Jan 2013) to the end"
+    ));
+    assert!(shows(&harness, &fan.summary));
+    assert!(fan.summary.contains("in 8 of 10 simulated futures"));
+
+    // Hovering inside the band says what it means in words, in a tooltip (the summary
+    // under the chart says it once already).
+    let said_times = |harness: &Harness<'_, SandtableApp>| {
+        harness
+            .query_all_by_label_contains("French troops in Mali: ")
+            .count()
+    };
+    assert_eq!(said_times(&harness), 1);
+    let title = harness
+        .get_by_label("French troops in Mali (soldiers)")
+        .rect();
+    let mut said = false;
+    for dy in (30..400).step_by(6) {
+        let pos = egui::pos2(title.left() + 300.0, title.bottom() + dy as f32);
+        harness.hover_at(pos);
+        harness.run();
+        if said_times(&harness) > 1 {
+            said = true;
+            break;
+        }
+    }
+    assert!(said, "hovering the band explains it in words");
+    harness.remove_cursor();
+    harness.run();
+
+    // Switching the bands off leaves the charts as they were.
+    click(&mut harness, "Show simulated futures");
+    assert!(harness.state().view().whatif.bands().is_none());
+    assert!(!shows(&harness, "25–75 % of futures"));
+}
+
+#[test]
+fn the_futures_recompute_by_themselves_when_the_selection_changes() {
+    let mut harness = at_week_three(1400.0);
+    click(&mut harness, "What if");
+    assert_eq!(harness.state().view().tab, Tab::WhatIf);
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    let first = harness.state().view().whatif.futures.generation();
+    assert!(shows(&harness, "Chance of meeting each goal"));
+    assert!(shows(&harness, "Outcomes at the end"));
+    let goal = &harness.state().session().model().scenario.goals[0]
+        .name
+        .clone();
+    assert!(shows(&harness, goal));
+
+    // Ticking a choice changes this week's plan: a new ensemble, after the debounce.
+    let session = harness.state().session().clone();
+    let aid = label_of(&session, "humanitarian_aid");
+    click(&mut harness, &aid);
+    assert!(!harness.state().view().whatif.futures.is_current());
+    wait_for(&mut harness, "the new futures", |w| w.futures.is_current());
+    let whatif = &harness.state().view().whatif;
+    assert_eq!(
+        whatif.futures.generation(),
+        first + 1,
+        "one job, not one per frame"
+    );
+    let (request, _) = whatif.futures.latest().expect("a result");
+    let c = session
+        .model()
+        .choice_index("humanitarian_aid")
+        .expect("aid");
+    assert_eq!(request.basis.plan.choices(2), &[c]);
+}
+
+#[test]
+fn cancel_stops_a_long_simulation_and_says_so() {
+    let mut harness = at_week_three(800.0);
+    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS / 5));
+    click(&mut harness, "What if");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        harness.run();
+        if let Status::Running { done, .. } = harness.state().view().whatif.futures.status()
+            && done > 0
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the simulation never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(shows(&harness, "Simulating futures:"), "a progress bar");
+    click(&mut harness, "Cancel: Simulating futures");
+    let Status::Cancelled { done, total } = harness.state().view().whatif.futures.status() else {
+        panic!("not cancelled");
+    };
+    assert!(done < total, "stopped early: {done} of {total}");
+    assert!(shows(&harness, "Simulating futures: cancelled after"));
+    // Nothing moves on afterwards, and nothing starts again by itself.
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run();
+    harness.run();
+    assert_eq!(
+        harness.state().view().whatif.futures.status(),
+        Status::Cancelled { done, total }
+    );
+    assert!(harness.state().view().whatif.futures.result().is_none());
+    // Run again starts it over; a smaller run finishes.
+    whatif(&mut harness, WhatIfAction::Runs(200));
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+}
+
+#[test]
+fn the_comparison_table_shows_each_plan_and_their_paired_difference() {
+    let mut harness = at_week_three(2800.0);
+    click(&mut harness, "What if");
+    click(&mut harness, "Compare plans");
+    assert_eq!(
+        harness.state().view().whatif.settings.section,
+        Section::Compare
+    );
+    wait_for(&mut harness, "the comparison", |w| w.compare.is_current());
+    let result = harness
+        .state()
+        .view()
+        .whatif
+        .compare
+        .result()
+        .expect("a comparison")
+        .clone();
+    assert_eq!(
+        result.names,
+        vec!["Hold course", "“What Canada did” from this week"]
+    );
+    assert!(shows(&harness, "Compare “Hold course” (the baseline)"));
+    assert!(shows(
+        &harness,
+        "Difference, “What Canada did” from this week"
+    ));
+    for row in &result.outcome_rows {
+        assert!(shows(&harness, &row.name));
+        assert!(shows(&harness, &row.differences[0]), "{row:?}");
+    }
+    // The baseline against itself: exactly zero in every future.
+    assert_eq!(result.comparison.differences.len(), 2);
+    assert!(
+        result.comparison.differences[0]
+            .iter()
+            .all(|d| d.min == 0.0 && d.max == 0.0)
+    );
+    assert!(shows(
+        &harness,
+        "2 plans in the same 200 simulated futures from week 3"
+    ));
+
+    // A third: the branch as played.
+    click(&mut harness, "Compare “Branch “Main””");
+    wait_for(&mut harness, "the comparison of three", |w| {
+        w.compare.is_current()
+    });
+    let result = harness
+        .state()
+        .view()
+        .whatif
+        .compare
+        .result()
+        .expect("three");
+    assert_eq!(result.names.len(), 3);
+    assert!(shows(&harness, "Difference, Branch “Main”"));
+}
+
+#[test]
+fn what_difference_a_choice_makes_is_explained_from_the_choices_panel() {
+    let mut harness = at_week_three(1400.0);
+    let session = harness.state().session().clone();
+    let fund = label_of(&session, "fund_afisma");
+    click(
+        &mut harness,
+        &format!("What difference does “{fund}” make?"),
+    );
+    let view = harness.state().view();
+    assert_eq!(view.tab, Tab::WhatIf);
+    assert_eq!(view.whatif.settings.section, Section::Explain);
+    wait_for(&mut harness, "the explanation", |w| w.explain.is_current());
+    let explained = harness
+        .state()
+        .view()
+        .whatif
+        .explain
+        .result()
+        .expect("an explanation")
+        .clone();
+    let c = session.model().choice_index("fund_afisma").expect("fund");
+    assert_eq!(explained.effect.choice, c);
+    assert_eq!(explained.effect.turn, 2);
+    assert!(shows(&harness, &format!("Taking “{fund}” in week 3")));
+    // The money pledged adds to the cost in every future: clearly worse on that count.
+    let cost = session
+        .model()
+        .scenario
+        .outcomes
+        .iter()
+        .position(|o| o.id == "cost")
+        .expect("outcome");
+    let row = &explained.outcome_rows[cost];
+    assert_eq!(row.change, "+10.0 in every future, worse", "{row:?}");
+    assert!(shows(&harness, &row.change));
+    for goal in &explained.goal_rows {
+        assert!(shows(&harness, &goal.name));
+    }
+
+    // The indicator part: the ledger averaged over the futures.
+    wait_for(&mut harness, "the averaged ledger", |w| {
+        w.breakdown.is_some()
+    });
+    let breakdown = harness
+        .state()
+        .view()
+        .whatif
+        .breakdown
+        .clone()
+        .expect("ledger");
+    assert!(!breakdown.rows.is_empty());
+    assert!(shows(&harness, &breakdown.title));
+    assert!(shows(&harness, &breakdown.rows[0].0));
+}
+
+#[test]
+fn a_slider_fixes_a_parameter_and_the_analysis_runs_again() {
+    let mut harness = at_week_three(1400.0);
+    click(&mut harness, "What if");
+    click(&mut harness, "Sensitivity");
+    wait_for(&mut harness, "the sensitivity analysis", |w| {
+        w.sensitivity.is_current()
+    });
+    assert!(shows(&harness, "with every number drawn as usual"));
+    let first = harness.state().view().whatif.sensitivity.generation();
+    let model = harness.state().session().model().clone();
+    let p = model
+        .scenario
+        .parameters
+        .iter()
+        .position(|p| p.id == "rebel_resilience")
+        .expect("parameter");
+    let name = model.scenario.parameters[p].name.clone();
+    // Showing the sliders fixes nothing by itself.
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .session()
+            .overrides()
+            .iter()
+            .all(Option::is_none),
+        "{:?}",
+        harness.state().session().overrides()
+    );
+
+    harness
+        .get_by_label(&format!("Set “{name}”"))
+        .set_value_accesskit(0.55);
+    harness.run();
+    assert_eq!(harness.state().session().overrides()[p], Some(0.55));
+    assert!(shows(&harness, "Set to 0.55"));
+    assert!(
+        harness.state().view().whatif.sensitivity.is_busy(),
+        "the change starts the analysis again"
+    );
+    wait_for(&mut harness, "the new sensitivity analysis", |w| {
+        w.sensitivity.is_current()
+    });
+    let whatif = &harness.state().view().whatif;
+    assert_eq!(whatif.sensitivity.generation(), first + 1);
+    let (request, _) = whatif.sensitivity.latest().expect("a result");
+    assert_eq!(request.basis.overrides[p], Some(0.55));
+
+    click(&mut harness, &format!("Reset “{name}”"));
+    assert_eq!(harness.state().session().overrides()[p], None);
+}
+
+#[cfg(feature = "snapshot")]
+#[test]
+fn snapshot_fan_chart() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .wgpu()
+        .build_eframe(move |_cc| SandtableApp::new_for_test(mali()));
+    harness.run();
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 4);
+    whatif(&mut harness, WhatIfAction::Runs(500));
+    click(&mut harness, "Indicators");
+    click(&mut harness, "Show simulated futures");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot("fan_chart");
+}
+
+/// Measures the CPU time of one frame with bands on four charts, as eframe spends it: the
+/// app's ui and the tessellation, the pointer moving over a chart. Run by hand:
+/// `cargo test --release --test tests gui_whatif::frame_time -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand in release mode"]
+fn frame_time_with_bands() {
+    use eframe::App as _;
+
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 6);
+    click(&mut harness, "Indicators");
+    click(&mut harness, "Show simulated futures");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    let mut app = harness.into_state();
+    for (tab, y) in [(Tab::Indicators, 250.0), (Tab::WhatIf, 450.0)] {
+        app.apply(Action::SetTab(tab));
+        let ctx = egui::Context::default();
+        let mut frame = eframe::Frame::_new_kittest();
+        let size = egui::vec2(1280.0, 800.0);
+        let mut times = Vec::new();
+        for i in 0..400 {
+            let x = 600.0 + (i % 100) as f32 * 2.5;
+            let input = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+                events: vec![egui::Event::PointerMoved(egui::pos2(x, y))],
+                time: Some(i as f64 / 60.0),
+                ..Default::default()
+            };
+            let start = Instant::now();
+            let output = ctx.run_ui(input, |ui| app.ui(ui, &mut frame));
+            let shapes = ctx.tessellate(output.shapes, output.pixels_per_point);
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            assert!(!shapes.is_empty());
+        }
+        let whatif = &app.view().whatif;
+        assert!(whatif.futures.is_current() && !whatif.futures.is_busy());
+        let mut measured = times[100..].to_vec();
+        measured.sort_by(f64::total_cmp);
+        let mean = measured.iter().sum::<f64>() / measured.len() as f64;
+        let p95 = measured[measured.len() * 95 / 100];
+        println!(
+            "frame with 1,000 futures shown, {} tab: mean {mean:.2} ms, median {:.2} ms, \
+             p95 {p95:.2} ms",
+            tab.label(),
+            measured[measured.len() / 2]
+        );
+    }
+}
