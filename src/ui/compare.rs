@@ -12,8 +12,8 @@ use super::actions::Action;
 use super::charts::{IndicatorChart, indicator_chart_ui};
 use super::fan::{FanSeries, FanStyle, palette};
 use super::whatif::{
-    Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds, plan_weeks,
-    settings_ui, stale_note_ui, start_label, status_ui,
+    self, Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds,
+    plan_weeks, settings_ui, stale_note_ui, start_label, status_ui,
 };
 use super::worker::JobError;
 use crate::scenario::{Better, Model, format_number};
@@ -356,20 +356,12 @@ pub fn compare_ui(
 
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        let name = |i: usize| model.scenario.indicators[i].name.clone();
-        egui::ComboBox::from_label("Indicator compared")
-            .selected_text(name(s.compare_indicator))
-            .width(280.0)
-            .show_ui(ui, |ui| {
-                for i in 0..model.scenario.indicators.len() {
-                    if ui
-                        .selectable_label(s.compare_indicator == i, name(i))
-                        .clicked()
-                    {
-                        act(actions, WhatIfAction::CompareIndicator(i));
-                    }
-                }
-            });
+        let names = whatif::indicator_names(model);
+        if let Some(i) =
+            whatif::pick_ui(ui, "Indicator compared", 280.0, &names, s.compare_indicator)
+        {
+            act(actions, WhatIfAction::CompareIndicator(i));
+        }
     });
     let dark = ui.visuals().dark_mode;
     let fans: Vec<(&FanSeries, FanStyle<'_>)> = result

@@ -11,8 +11,8 @@ use super::actions::Action;
 use super::compare::{difference_text, points_text};
 use super::text::{cause_label, signed, with_unit};
 use super::whatif::{
-    Analysis, Basis, WhatIf, WhatIfAction, outcome_value, percent, settings_ui, stale_note_ui,
-    status_ui,
+    self, Analysis, Basis, WhatIf, WhatIfAction, outcome_value, percent, settings_ui,
+    stale_note_ui, status_ui,
 };
 use super::worker::JobError;
 use crate::scenario::{Model, format_number};
@@ -243,20 +243,16 @@ pub fn explain_ui(
         "The rules, choices and events that changed it, averaged over the futures.",
     );
     ui.horizontal_wrapped(|ui| {
-        let name = |i: usize| model.scenario.indicators[i].name.clone();
-        egui::ComboBox::from_label("Indicator explained")
-            .selected_text(name(s.explain_indicator))
-            .width(280.0)
-            .show_ui(ui, |ui| {
-                for i in 0..model.scenario.indicators.len() {
-                    if ui
-                        .selectable_label(s.explain_indicator == i, name(i))
-                        .clicked()
-                    {
-                        act(actions, WhatIfAction::ExplainIndicator(i));
-                    }
-                }
-            });
+        let names = whatif::indicator_names(model);
+        if let Some(i) = whatif::pick_ui(
+            ui,
+            "Indicator explained",
+            280.0,
+            &names,
+            s.explain_indicator,
+        ) {
+            act(actions, WhatIfAction::ExplainIndicator(i));
+        }
         ui.add_space(12.0);
         let (first, last) = whatif.futures.result().map_or((0, model.turns()), |f| {
             (f.ensemble.start_turn, f.ensemble.turns)

@@ -8,7 +8,8 @@ use super::a11y::label;
 use super::actions::Action;
 use super::text::{amount, with_unit};
 use super::whatif::{
-    Analysis, Basis, WhatIf, WhatIfAction, outcome_value, settings_ui, stale_note_ui, status_ui,
+    self, Analysis, Basis, WhatIf, WhatIfAction, outcome_value, settings_ui, stale_note_ui,
+    status_ui,
 };
 use super::worker::JobError;
 use crate::scenario::{Distribution, Model, format_number};
@@ -158,20 +159,15 @@ pub fn sensitivity_ui(
     );
     settings_ui(ui, s, session, actions, true);
     ui.horizontal_wrapped(|ui| {
-        let outcome_name = |o: usize| model.scenario.outcomes[o].name.clone();
-        egui::ComboBox::from_label("Outcome")
-            .selected_text(outcome_name(s.tornado_outcome))
-            .width(260.0)
-            .show_ui(ui, |ui| {
-                for o in 0..model.scenario.outcomes.len() {
-                    if ui
-                        .selectable_label(s.tornado_outcome == o, outcome_name(o))
-                        .clicked()
-                    {
-                        act(actions, WhatIfAction::TornadoOutcome(o));
-                    }
-                }
-            });
+        let names: Vec<String> = model
+            .scenario
+            .outcomes
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        if let Some(o) = whatif::pick_ui(ui, "Outcome", 260.0, &names, s.tornado_outcome) {
+            act(actions, WhatIfAction::TornadoOutcome(o));
+        }
         ui.add_space(12.0);
         let k = statistic_index(s.statistic);
         egui::ComboBox::from_label("Statistic")

@@ -900,6 +900,38 @@ pub fn status_ui(
 }
 
 /// A note shown when the results on screen are for earlier inputs.
+/// A drop-down of `names` labelled `label`; returns the index picked this frame, if any.
+pub fn pick_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    width: f32,
+    names: &[String],
+    selected: usize,
+) -> Option<usize> {
+    let mut picked = None;
+    egui::ComboBox::from_label(label)
+        .selected_text(names.get(selected).cloned().unwrap_or_default())
+        .width(width)
+        .show_ui(ui, |ui| {
+            for (i, name) in names.iter().enumerate() {
+                if ui.selectable_label(selected == i, name).clicked() {
+                    picked = Some(i);
+                }
+            }
+        });
+    picked
+}
+
+/// The names of the scenario's indicators, for [`pick_ui`].
+pub fn indicator_names(model: &Model) -> Vec<String> {
+    model
+        .scenario
+        .indicators
+        .iter()
+        .map(|i| i.name.clone())
+        .collect()
+}
+
 pub fn stale_note_ui(ui: &mut egui::Ui, current: bool, has_result: bool) {
     if has_result && !current {
         label(
@@ -962,20 +994,10 @@ fn futures_ui(
 
     // One indicator's fan, with the played path on top.
     ui.horizontal(|ui| {
-        let name = |i: usize| model.scenario.indicators[i].name.clone();
-        egui::ComboBox::from_label("Indicator charted")
-            .selected_text(name(s.chart_indicator))
-            .width(280.0)
-            .show_ui(ui, |ui| {
-                for i in 0..model.scenario.indicators.len() {
-                    if ui
-                        .selectable_label(s.chart_indicator == i, name(i))
-                        .clicked()
-                    {
-                        act(actions, WhatIfAction::ChartIndicator(i));
-                    }
-                }
-            });
+        let names = indicator_names(model);
+        if let Some(i) = pick_ui(ui, "Indicator charted", 280.0, &names, s.chart_indicator) {
+            act(actions, WhatIfAction::ChartIndicator(i));
+        }
     });
     if let (Some(chart), Some(Some(fan))) = (
         charts.get(s.chart_indicator),
