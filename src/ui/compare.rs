@@ -11,6 +11,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::charts::{IndicatorChart, indicator_chart_ui};
 use super::fan::{FanSeries, FanStyle, palette};
+use super::whatif::act;
 use super::whatif::{
     self, Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds,
     plan_weeks, settings_ui, stale_note_ui, start_label, status_ui,
@@ -19,7 +20,7 @@ use super::worker::JobError;
 use crate::scenario::{Better, Model, format_number};
 use crate::session::Session;
 use crate::sim::analysis::{Comparison, compare};
-use crate::sim::ensemble::{Bands, Control, Options, Plan, Start, Summary, default_threads};
+use crate::sim::ensemble::{Bands, Control, Options, Plan, Summary, default_threads};
 use crate::sim::{Decisions, Overrides};
 
 /// Something to compare.
@@ -149,15 +150,7 @@ pub fn run_compare(
     control: Control<'_>,
 ) -> Result<CompareResult, JobError> {
     let model = &*request.model;
-    let start = if request.past.is_empty() {
-        Start::beginning(model, request.seed, &request.overrides)
-    } else {
-        Start::played(model, request.seed, &request.overrides, &request.past).map_err(
-            |(turn, refusal)| {
-                JobError::Failed(format!("week {} cannot be replayed: {refusal}", turn + 1))
-            },
-        )?
-    };
+    let start = whatif::start_after(model, request.seed, &request.overrides, &request.past)?;
     let plans: Vec<Plan> = request.plans.iter().map(|(_, p)| p.clone()).collect();
     let options = Options {
         runs: request.runs,
@@ -461,10 +454,6 @@ pub fn compare_ui(
                 ui.end_row();
             }
         });
-}
-
-fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
-    actions.push(Action::WhatIf(action));
 }
 
 #[cfg(test)]

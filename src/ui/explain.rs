@@ -10,6 +10,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::compare::{difference_text, points_text};
 use super::text::{cause_label, signed, with_unit};
+use super::whatif::act;
 use super::whatif::{
     self, Analysis, Basis, WhatIf, WhatIfAction, outcome_value, percent, settings_ui,
     stale_note_ui, status_ui,
@@ -347,10 +348,6 @@ fn goal_effects_ui(ui: &mut egui::Ui, rows: &[EffectRow]) {
                 ui.end_row();
             }
         });
-}
-
-fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
-    actions.push(Action::WhatIf(action));
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use eframe::egui::{self, Color32, RichText};
 use super::a11y::label;
 use super::actions::Action;
 use super::text::{amount, with_unit};
+use super::whatif::act;
 use super::whatif::{
     self, Analysis, Basis, WhatIf, WhatIfAction, outcome_value, settings_ui, stale_note_ui,
     status_ui,
@@ -373,10 +374,6 @@ fn sliders_ui(ui: &mut egui::Ui, whatif: &WhatIf, session: &Session, actions: &m
         };
         label(ui, RichText::new(state).small());
     }
-}
-
-fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
-    actions.push(Action::WhatIf(action));
 }
 
 #[cfg(test)]

@@ -271,15 +271,7 @@ impl Basis {
 
     /// The start of the runs (replays the weeks played, so call it on the worker).
     pub fn start(&self) -> Result<Start<'_>, JobError> {
-        if self.past.is_empty() {
-            Ok(Start::beginning(&self.model, self.seed, &self.overrides))
-        } else {
-            Start::played(&self.model, self.seed, &self.overrides, &self.past).map_err(
-                |(turn, refusal)| {
-                    JobError::Failed(format!("week {} cannot be replayed: {refusal}", turn + 1))
-                },
-            )
-        }
+        start_after(&self.model, self.seed, &self.overrides, &self.past)
     }
 
     /// The turn the futures start at.
@@ -714,7 +706,25 @@ impl WhatIf {
 }
 
 /// Queues a what-if action.
-fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
+/// Where futures start: the beginning when nothing was played, else after `past` (replayed,
+/// so call it on the worker).
+pub fn start_after<'m>(
+    model: &'m Model,
+    seed: u64,
+    overrides: &Overrides,
+    past: &Decisions,
+) -> Result<Start<'m>, JobError> {
+    if past.is_empty() {
+        Ok(Start::beginning(model, seed, overrides))
+    } else {
+        Start::played(model, seed, overrides, past).map_err(|(turn, refusal)| {
+            JobError::Failed(format!("week {} cannot be replayed: {refusal}", turn + 1))
+        })
+    }
+}
+
+/// Queues a what-if action.
+pub fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
     actions.push(Action::WhatIf(action));
 }
 
