@@ -187,8 +187,25 @@ fn profile_runs(n: u64) {
     }
 }
 
+/// `--profile-ensemble N`: one ensemble of N runs of history on one thread, no bands.
+fn profile_ensemble(n: usize) {
+    let model = scenario::default_model().expect("Mali loads");
+    let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
+    let plan = Plan::path(&model, "history").expect("history path");
+    let options = ensemble_options(n, 1, false);
+    black_box(run_ensemble(&start, &plan, &options, &Control::default()).expect("ensemble"));
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--profile-ensemble") {
+        profile_ensemble(
+            args.get(i + 1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1_000),
+        );
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--memory") {
         memory_child(&args[i + 1..]);
         return;

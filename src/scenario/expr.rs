@@ -180,6 +180,26 @@ impl Draws for NoDraws {
     }
 }
 
+/// Source of uniform random numbers in [0, 1) for each lane of [`Program::eval_lanes`].
+pub trait LaneDraws {
+    fn uniform01(&mut self, lane: usize) -> f64;
+}
+
+impl LaneDraws for NoDraws {
+    fn uniform01(&mut self, _lane: usize) -> f64 {
+        0.5
+    }
+}
+
+/// One lane of a [`LaneDraws`], as a [`Draws`].
+struct Lane<'a, D>(&'a mut D, usize);
+
+impl<D: LaneDraws> Draws for Lane<'_, D> {
+    fn uniform01(&mut self) -> f64 {
+        self.0.uniform01(self.1)
+    }
+}
+
 /// A compiled expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
@@ -199,6 +219,24 @@ impl Program {
     /// Whether evaluating this program draws random numbers.
     pub fn draws(&self) -> bool {
         self.draws
+    }
+
+    /// The slots this program reads.
+    pub fn reads(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ops.iter().filter_map(|op| match *op {
+            Op::Load(s)
+            | Op::AddL(s)
+            | Op::SubL(s)
+            | Op::MulL(s)
+            | Op::DivL(s)
+            | Op::GtL(s)
+            | Op::LtL(s)
+            | Op::GeL(s)
+            | Op::LeL(s)
+            | Op::MinL(s)
+            | Op::MaxL(s) => Some(s as usize),
+            _ => None,
+        })
     }
 
     /// The constant this program always yields, if it is one.
@@ -278,17 +316,13 @@ impl Program {
                     let hi = acc;
                     let lo = pop!();
                     let x = pop!();
-                    acc = if lo <= hi {
-                        x.max(lo).min(hi)
-                    } else {
-                        f64::NAN
-                    };
+                    acc = clamp(x, lo, hi);
                 }
                 Op::Abs => acc = acc.abs(),
                 Op::Sqrt => acc = acc.sqrt(),
                 Op::Exp => acc = acc.exp(),
                 Op::Ln => acc = acc.ln(),
-                Op::Logistic => acc = 1.0 / (1.0 + (-acc).exp()),
+                Op::Logistic => acc = logistic(acc),
                 Op::Floor => acc = acc.floor(),
                 Op::Round => acc = acc.round(),
                 Op::Normal => {
@@ -332,6 +366,243 @@ impl Program {
         }
         if sp == 1 { acc } else { f64::NAN }
     }
+}
+
+/// Runs evaluated together by [`Program::eval_lanes`].
+pub const LANES: usize = 32;
+
+/// One value per lane.
+pub type Lanes = [f64; LANES];
+
+/// The value stack of [`Program::eval_lanes`], allocated once and reused.
+pub struct LaneStack(Vec<Lanes>);
+
+impl Default for LaneStack {
+    fn default() -> Self {
+        Self(vec![[0.0; LANES]; STACK + 1])
+    }
+}
+
+/// Whether lane `l` is set in `mask`.
+fn lane_set(mask: u64, l: usize) -> bool {
+    mask >> l & 1 == 1
+}
+
+impl Program {
+    /// Evaluates on [`LANES`] states at once, one instruction across every lane before the
+    /// next, so the interpreter's cost is shared by all the lanes. `slots` holds the states
+    /// interleaved, lane `l` of slot `s` at `s * LANES + l`. Lane `l` gives exactly what
+    /// [`Program::eval`] gives on its own state, drawing from lane `l` of `draws` only if
+    /// bit `l` of `mask` is set (lanes outside `mask` are computed but meaningless; they
+    /// never draw).
+    pub fn eval_lanes<D: LaneDraws>(
+        &self,
+        slots: &[f64],
+        stack: &mut LaneStack,
+        draws: &mut D,
+        mask: u64,
+        out: &mut Lanes,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            unsafe { self.eval_lanes_avx2(slots, stack, draws, mask, out) };
+            return;
+        }
+        self.eval_lanes_portable(slots, stack, draws, mask, out);
+    }
+
+    /// [`Program::eval_lanes`] compiled for processors with AVX2: twice the lanes per
+    /// instruction. The arithmetic is IEEE 754 either way (Rust never fuses a multiply
+    /// and an add by itself), so the numbers are the same to the last bit.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn eval_lanes_avx2<D: LaneDraws>(
+        &self,
+        slots: &[f64],
+        stack: &mut LaneStack,
+        draws: &mut D,
+        mask: u64,
+        out: &mut Lanes,
+    ) {
+        self.eval_lanes_portable(slots, stack, draws, mask, out);
+    }
+
+    #[inline(always)]
+    fn eval_lanes_portable<D: LaneDraws>(
+        &self,
+        slots: &[f64],
+        stack: &mut LaneStack,
+        draws: &mut D,
+        mask: u64,
+        out: &mut Lanes,
+    ) {
+        let stack = &mut stack.0;
+        let load = |slot: u32| -> Lanes {
+            let start = slot as usize * LANES;
+            match slots.get(start..start + LANES).map(<&Lanes>::try_from) {
+                Some(Ok(row)) => *row,
+                _ => [0.0; LANES],
+            }
+        };
+        // A program starts with a push: begin with its value, as if pushed on an empty
+        // stack (this saves clearing the accumulator).
+        let (mut acc, mut sp, ops) = match self.ops.split_first() {
+            Some((Op::Const(v), rest)) => ([*v; LANES], 1usize, rest),
+            Some((Op::Load(slot), rest)) => (load(*slot), 1, rest),
+            _ => ([0.0; LANES], 0, self.ops.as_slice()),
+        };
+        let truth = |b: bool| if b { 1.0 } else { 0.0 };
+        let div = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
+        let drawing = (0..LANES).filter(|&l| lane_set(mask, l));
+        // The same stack discipline as `eval` (see there): pops always follow pushes.
+        macro_rules! push_acc {
+            () => {{
+                stack[sp] = acc;
+                sp += 1;
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                stack[sp]
+            }};
+        }
+        macro_rules! each {
+            (|$x:ident| $e:expr) => {{
+                for l in 0..LANES {
+                    let $x = acc[l];
+                    acc[l] = $e;
+                }
+            }};
+        }
+        macro_rules! bin {
+            (|$a:ident, $b:ident| $e:expr) => {{
+                let lhs = pop!();
+                for l in 0..LANES {
+                    let ($a, $b) = (lhs[l], acc[l]);
+                    acc[l] = $e;
+                }
+            }};
+        }
+        macro_rules! with {
+            ($operand:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let rhs: Lanes = $operand;
+                for l in 0..LANES {
+                    let ($a, $b) = (acc[l], rhs[l]);
+                    acc[l] = $e;
+                }
+            }};
+        }
+        for op in ops {
+            match *op {
+                Op::Const(v) => {
+                    push_acc!();
+                    acc = [v; LANES];
+                }
+                Op::Load(slot) => {
+                    push_acc!();
+                    acc = load(slot);
+                }
+                Op::Neg => each!(|x| -x),
+                Op::Not => each!(|x| truth(x == 0.0)),
+                Op::Add => bin!(|a, b| a + b),
+                Op::Sub => bin!(|a, b| a - b),
+                Op::Mul => bin!(|a, b| a * b),
+                Op::Div => bin!(|a, b| div(a, b)),
+                Op::Pow => bin!(|a, b| a.powf(b)),
+                Op::Lt => bin!(|a, b| truth(a < b)),
+                Op::Le => bin!(|a, b| truth(a <= b)),
+                Op::Gt => bin!(|a, b| truth(a > b)),
+                Op::Ge => bin!(|a, b| truth(a >= b)),
+                Op::Eq => bin!(|a, b| truth(a == b)),
+                Op::Ne => bin!(|a, b| truth(a != b)),
+                Op::And => bin!(|a, b| truth(a != 0.0 && b != 0.0)),
+                Op::Or => bin!(|a, b| truth(a != 0.0 || b != 0.0)),
+                Op::Select => {
+                    let a = pop!();
+                    let c = pop!();
+                    for l in 0..LANES {
+                        acc[l] = if c[l] != 0.0 { a[l] } else { acc[l] };
+                    }
+                }
+                Op::Min => bin!(|a, b| a.min(b)),
+                Op::Max => bin!(|a, b| a.max(b)),
+                Op::Clamp => {
+                    let lo = pop!();
+                    let x = pop!();
+                    for l in 0..LANES {
+                        acc[l] = clamp(x[l], lo[l], acc[l]);
+                    }
+                }
+                Op::Abs => each!(|x| x.abs()),
+                Op::Sqrt => each!(|x| x.sqrt()),
+                Op::Exp => each!(|x| x.exp()),
+                Op::Ln => each!(|x| x.ln()),
+                Op::Logistic => each!(|x| logistic(x)),
+                Op::Floor => each!(|x| x.floor()),
+                Op::Round => each!(|x| x.round()),
+                Op::Normal => {
+                    let mean = pop!();
+                    for l in drawing.clone() {
+                        acc[l] = mean[l] + acc[l] * standard_normal(&mut Lane(&mut *draws, l));
+                    }
+                }
+                Op::Uniform => {
+                    let lo = pop!();
+                    for l in drawing.clone() {
+                        acc[l] = lo[l] + (acc[l] - lo[l]) * draws.uniform01(l);
+                    }
+                }
+                Op::Triangular => {
+                    let mode = pop!();
+                    let lo = pop!();
+                    for l in drawing.clone() {
+                        acc[l] = triangular(lo[l], mode[l], acc[l], draws.uniform01(l));
+                    }
+                }
+                Op::Chance => {
+                    for l in drawing.clone() {
+                        acc[l] = truth(draws.uniform01(l) < acc[l]);
+                    }
+                }
+                Op::AddL(s) => with!(load(s), |a, b| a + b),
+                Op::SubL(s) => with!(load(s), |a, b| a - b),
+                Op::MulL(s) => with!(load(s), |a, b| a * b),
+                Op::DivL(s) => with!(load(s), |a, b| div(a, b)),
+                Op::GtL(s) => with!(load(s), |a, b| truth(a > b)),
+                Op::LtL(s) => with!(load(s), |a, b| truth(a < b)),
+                Op::GeL(s) => with!(load(s), |a, b| truth(a >= b)),
+                Op::LeL(s) => with!(load(s), |a, b| truth(a <= b)),
+                Op::MinL(s) => with!(load(s), |a, b| a.min(b)),
+                Op::MaxL(s) => with!(load(s), |a, b| a.max(b)),
+                Op::AddC(c) => each!(|x| x + c),
+                Op::SubC(c) => each!(|x| x - c),
+                Op::MulC(c) => each!(|x| x * c),
+                Op::DivC(c) => each!(|x| div(x, c)),
+                Op::GtC(c) => each!(|x| truth(x > c)),
+                Op::LtC(c) => each!(|x| truth(x < c)),
+                Op::GeC(c) => each!(|x| truth(x >= c)),
+                Op::LeC(c) => each!(|x| truth(x <= c)),
+                Op::MinC(c) => each!(|x| x.min(c)),
+                Op::MaxC(c) => each!(|x| x.max(c)),
+            }
+        }
+        *out = if sp == 1 { acc } else { [f64::NAN; LANES] };
+    }
+}
+
+/// `clamp(x, lo, hi)`: NaN when the bounds are crossed.
+fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if lo <= hi {
+        x.max(lo).min(hi)
+    } else {
+        f64::NAN
+    }
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
 }
 
 /// A standard normal draw by Box–Muller; always takes exactly two uniforms.

@@ -40,6 +40,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::scenario::{Model, RuleOrigin, SlotKind};
 
+use crate::scenario::expr::LANES;
+
+use super::batch::Batch;
 use super::rng::RunKey;
 use super::{Cause, Decisions, Overrides, Refusal, Sim};
 
@@ -164,15 +167,19 @@ impl<'m> Start<'m> {
         }
     }
 
+    /// Run `run`'s key.
+    fn run_key(&self, run: usize) -> RunKey {
+        match &self.at {
+            None => RunKey::new(self.seed, run as u64),
+            Some(_) => RunKey::new(self.seed, run as u64 + 1),
+        }
+    }
+
     /// Run `run`'s simulator at the start.
     pub fn run_sim(&self, run: usize) -> Sim<'m> {
         match &self.at {
-            None => Sim::new(
-                self.model,
-                RunKey::new(self.seed, run as u64),
-                &self.overrides,
-            ),
-            Some(sim) => sim.fork(RunKey::new(self.seed, run as u64 + 1), &self.overrides),
+            None => Sim::new(self.model, self.run_key(run), &self.overrides),
+            Some(sim) => sim.fork(self.run_key(run), &self.overrides),
         }
     }
 }
@@ -301,8 +308,12 @@ impl Control<'_> {
     }
 
     fn tick(&self) {
+        self.tick_by(1);
+    }
+
+    fn tick_by(&self, runs: usize) {
         if let Some(p) = self.progress {
-            p.fetch_add(1, Ordering::Relaxed);
+            p.fetch_add(runs, Ordering::Relaxed);
         }
     }
 }
@@ -357,7 +368,7 @@ pub fn quantile(values: &[f64], p: f64) -> f64 {
     let mut keys: Vec<u64> = values.iter().map(|&v| f64::key(v)).collect();
     keys.sort_unstable();
     let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-    quantile_of_sorted(&keys, p, f64::value)
+    quantile_by_rank(keys.len(), p, |rank| f64::value(keys[rank]))
 }
 
 /// ⌊h⌋ and h − ⌊h⌋ for h = (n − 1)·p.
@@ -367,15 +378,15 @@ fn position(n: usize, p: f64) -> (usize, f64) {
     (lo, h - lo as f64)
 }
 
-/// The type 7 quantile of a sorted, non-empty sample.
-fn quantile_of_sorted<K: Copy>(sorted: &[K], p: f64, value: impl Fn(K) -> f64) -> f64 {
-    let n = sorted.len();
+/// The type 7 quantile of a non-empty sample of `n` values, given the value of each rank
+/// (0 for the smallest).
+fn quantile_by_rank(n: usize, p: f64, at: impl Fn(usize) -> f64) -> f64 {
     let (lo, frac) = position(n, p);
-    let a = value(sorted[lo]);
+    let a = at(lo);
     if frac == 0.0 {
         a
     } else {
-        a + frac * (value(sorted[(lo + 1).min(n - 1)]) - a)
+        a + frac * (at((lo + 1).min(n - 1)) - a)
     }
 }
 
@@ -426,10 +437,32 @@ impl Sample for f32 {
     }
 }
 
-/// The summary of a non-empty sample given as keys, whose mean is known; sorts `keys`.
+/// The summary of a non-empty sample given as keys, whose mean is known; reorders `keys`.
 fn summarize<T: Sample>(keys: &mut [T::Key], mean: f64) -> Summary {
-    keys.sort_unstable();
-    let q = |p: f64| quantile_of_sorted(keys, p, T::value);
+    let n = keys.len();
+    // The order statistics the quantiles need, found by selection, smallest first: each
+    // selection leaves the larger keys to its right, where the next one is looked for.
+    let mut ranks = vec![0, n - 1];
+    for p in QUANTILES {
+        let (lo, frac) = position(n, p);
+        ranks.push(lo);
+        if frac != 0.0 {
+            ranks.push((lo + 1).min(n - 1));
+        }
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut found = Vec::with_capacity(ranks.len());
+    let mut rest = &mut keys[..];
+    let mut offset = 0;
+    for &rank in &ranks {
+        let (_, nth, right) = std::mem::take(&mut rest).select_nth_unstable(rank - offset);
+        found.push(*nth);
+        rest = right;
+        offset = rank + 1;
+    }
+    let at = |rank: usize| T::value(found[ranks.partition_point(|&r| r < rank)]);
+    let q = |p: f64| quantile_by_rank(n, p, at);
     Summary {
         p5: q(QUANTILES[0]),
         p10: q(QUANTILES[1]),
@@ -439,8 +472,8 @@ fn summarize<T: Sample>(keys: &mut [T::Key], mean: f64) -> Summary {
         p90: q(QUANTILES[5]),
         p95: q(QUANTILES[6]),
         mean,
-        min: T::value(keys[0]),
-        max: T::value(keys[keys.len() - 1]),
+        min: at(0),
+        max: at(n - 1),
     }
 }
 
@@ -674,9 +707,9 @@ struct BlockOut<'a> {
 }
 
 /// Runs per block: a function of the number of runs only, so that results do not depend
-/// on the threads; at most 256 blocks.
+/// on the threads; at most 256 blocks, each a whole number of batches of [`LANES`] runs.
 fn block_len(runs: usize) -> usize {
-    runs.div_ceil(256).max(16)
+    runs.div_ceil(256).next_multiple_of(LANES)
 }
 
 /// What every block's runs share.
@@ -691,6 +724,63 @@ struct Job<'a, 'm> {
 impl Job<'_, '_> {
     /// Runs the block; false if cancelled.
     fn run_block(&self, out: &mut BlockOut, control: &Control) -> bool {
+        if self.ledger.is_some() {
+            self.run_block_alone(out, control)
+        } else {
+            self.run_block_in_lanes(out, control)
+        }
+    }
+
+    /// Runs the block [`LANES`] runs at a time (see [`Batch`]): the same numbers as
+    /// [`Job::run_block_alone`], several times faster.
+    fn run_block_in_lanes(&self, out: &mut BlockOut, control: &Control) -> bool {
+        let model = self.start.model;
+        let start_turn = self.start.turn();
+        let n_out = model.outcomes.len();
+        let n_goals = model.goals.len();
+        let template = self.start.session_sim();
+        let mut batch = Batch::new(model);
+        let mut keys = Vec::with_capacity(LANES);
+        for first in (0..out.len).step_by(LANES) {
+            if control.cancelled() {
+                return false;
+            }
+            let lanes = LANES.min(out.len - first);
+            keys.clear();
+            keys.extend((0..lanes).map(|l| self.start.run_key(out.first_run + first + l)));
+            batch.reset(&template, &keys, &self.start.overrides);
+            for s in 0..self.states {
+                if s > 0 {
+                    *out.dropped += batch.step(self.plan.choices(start_turn + s - 1));
+                }
+                for (k, &slot) in self.band_slots.iter().enumerate() {
+                    let col = k * self.states + s;
+                    for l in 0..lanes {
+                        let v = batch.value(slot, l);
+                        out.traj[col * out.len + first + l] = v as f32;
+                        out.sums[col] += v;
+                    }
+                }
+            }
+            for (o, program) in model.outcomes.iter().enumerate() {
+                let values = batch.eval(program);
+                for (l, v) in values.iter().take(lanes).enumerate() {
+                    out.outcomes[(first + l) * n_out + o] = *v;
+                }
+            }
+            for (g, program) in model.goals.iter().enumerate() {
+                let values = batch.eval(program);
+                for (l, v) in values.iter().take(lanes).enumerate() {
+                    out.goals[(first + l) * n_goals + g] = *v != 0.0;
+                }
+            }
+            control.tick_by(lanes);
+        }
+        true
+    }
+
+    /// Runs the block one run at a time, with the ledger if asked.
+    fn run_block_alone(&self, out: &mut BlockOut, control: &Control) -> bool {
         let model = self.start.model;
         let start_turn = self.start.turn();
         let n_out = model.outcomes.len();
@@ -1092,9 +1182,12 @@ mod tests {
 
     #[test]
     fn blocks_depend_only_on_the_number_of_runs() {
-        assert_eq!(block_len(1), 16);
-        assert_eq!(block_len(1_000), 16);
-        assert!(MAX_RUNS.div_ceil(block_len(MAX_RUNS)) <= 256);
+        assert_eq!(block_len(1), LANES);
+        assert_eq!(block_len(1_000), LANES);
+        for runs in [1, 999, 10_000, 12_345, MAX_RUNS] {
+            assert_eq!(block_len(runs) % LANES, 0, "whole batches");
+            assert!(runs.div_ceil(block_len(runs)) <= 256);
+        }
     }
 
     #[test]

@@ -9,13 +9,14 @@
 //! target's bounds is clamped, the clamp appearing in the ledger as `Bounds`.
 
 pub mod analysis;
+mod batch;
 pub mod ensemble;
 pub mod params;
 pub mod rng;
 
 use std::fmt;
 
-use crate::scenario::expr::{NoDraws, Program};
+use crate::scenario::expr::{Draws, NoDraws, Program};
 use crate::scenario::{CompiledEffect, Layout, Model, Op, RuleOrigin, TextPart, format_number};
 
 pub use params::{Overrides, draw_parameters};
@@ -302,80 +303,51 @@ impl<'m> Sim<'m> {
         let Some(spec) = self.model.scenario.choices.get(choice) else {
             return Err(Refusal::Unknown(choice));
         };
-        let compiled = &self.model.choices[choice];
-        let layout = &self.model.layout;
-        let unavailable = |reason: String| Refusal::Unavailable { choice, reason };
-        let t = self.turn as u32;
-        if t < spec.from_turn {
-            let date = self.model.date(spec.from_turn as usize);
-            return Err(unavailable(format!(
-                "Not before the week of {}.",
-                date.human()
-            )));
-        }
-        if spec.to_turn.is_some_and(|to| t > to) {
-            return Err(unavailable("No longer possible.".into()));
-        }
-        let taken = self.state[layout.times_chosen + choice];
-        if spec.max_times.is_some_and(|m| taken >= m as f64) {
-            return Err(unavailable(match spec.max_times {
-                Some(1) => "Already done.".into(),
-                _ => "Already done as often as it can be.".into(),
+        let get = |slot: usize| self.state[slot];
+        let condition = |p: &Program| p.eval(&self.state, &mut NoDraws);
+        if let Some(why) = blocked(self.model, self.turn, choice, get, condition) {
+            let unavailable = |reason: String| Refusal::Unavailable { choice, reason };
+            let or_default = |default: &str| {
+                if spec.unavailable.is_empty() {
+                    default.to_string()
+                } else {
+                    spec.unavailable.clone()
+                }
+            };
+            return Err(unavailable(match why {
+                Blocked::NotYet => format!(
+                    "Not before the week of {}.",
+                    self.model.date(spec.from_turn as usize).human()
+                ),
+                Blocked::NoLonger => "No longer possible.".into(),
+                Blocked::Done => match spec.max_times {
+                    Some(1) => "Already done.".into(),
+                    _ => "Already done as often as it can be.".into(),
+                },
+                Blocked::NotOpen => or_default("Not on the table yet."),
+                Blocked::Condition => or_default("Not possible in the present situation."),
             }));
         }
-        if !compiled.opened_by.is_empty()
-            && !compiled
-                .opened_by
-                .iter()
-                .any(|&e| self.state[layout.fired + e] > 0.0)
-        {
-            return Err(unavailable(if spec.unavailable.is_empty() {
-                "Not on the table yet.".into()
-            } else {
-                spec.unavailable.clone()
-            }));
-        }
-        if let Some(condition) = &compiled.condition
-            && condition.eval(&self.state, &mut NoDraws) == 0.0
-        {
-            return Err(unavailable(if spec.unavailable.is_empty() {
-                "Not possible in the present situation.".into()
-            } else {
-                spec.unavailable.clone()
-            }));
-        }
-        self.affordable(compiled.cost.iter().copied())
+        self.affordable(self.model.choices[choice].cost.iter().copied())
     }
 
     fn affordable(&self, costs: impl Iterator<Item = (usize, f64)> + Clone) -> Result<(), Refusal> {
         let layout = &self.model.layout;
-        // Costs are few: total each resource at its first mention, without allocating.
-        for (k, (slot, _)) in costs.clone().enumerate() {
-            if costs.clone().take(k).any(|(s, _)| s == slot) {
-                continue;
+        let Some((slot, need, have)) = shortfall(layout, costs, |slot| self.state[slot]) else {
+            return Ok(());
+        };
+        let resource = match layout.kinds[slot] {
+            crate::scenario::SlotKind::Resource { actor, resource } => {
+                let r = &self.model.scenario.actors[actor].resources[resource];
+                format!("{} ({})", r.name, r.unit)
             }
-            let amount: f64 = costs
-                .clone()
-                .filter(|&(s, _)| s == slot)
-                .map(|(_, a)| a)
-                .sum();
-            let have = self.state[slot] - layout.bounds[slot].0;
-            if amount > have + 1e-9 {
-                let name = match layout.kinds[slot] {
-                    crate::scenario::SlotKind::Resource { actor, resource } => {
-                        let r = &self.model.scenario.actors[actor].resources[resource];
-                        format!("{} ({})", r.name, r.unit)
-                    }
-                    _ => layout.names[slot].clone(),
-                };
-                return Err(Refusal::Unaffordable {
-                    resource: name,
-                    need: amount,
-                    have: have.max(0.0),
-                });
-            }
-        }
-        Ok(())
+            _ => layout.names[slot].clone(),
+        };
+        Err(Refusal::Unaffordable {
+            resource,
+            need,
+            have: have.max(0.0),
+        })
     }
 
     /// Whether a set of choices can be taken together this turn.
@@ -475,7 +447,7 @@ impl<'m> Sim<'m> {
         }
 
         // 2. Effects due this turn.
-        let mut stream = self.key.stream(Purpose::Effects, t);
+        let mut stream = self.key.lazy_stream(Purpose::Effects, t);
         for i in 0..self.pending.len() {
             let p = self.pending[i];
             if p.first <= t && t <= p.last {
@@ -486,7 +458,7 @@ impl<'m> Sim<'m> {
         self.pending.retain(|p| p.last > t);
 
         // 3. Dynamics, all computed from the same state.
-        let mut stream = self.key.stream(Purpose::Rules, t);
+        let mut stream = self.key.lazy_stream(Purpose::Rules, t);
         for (r, rule) in model.rules.iter().enumerate() {
             let active = rule
                 .when
@@ -526,7 +498,7 @@ impl<'m> Sim<'m> {
         }
 
         // 4. Events, their conditions all read on the state the dynamics produced.
-        let mut stream = self.key.stream(Purpose::Events, t);
+        let mut stream = self.key.lazy_stream(Purpose::Events, t);
         self.fired_now.clear();
         for (e, event) in model.events.iter().enumerate() {
             let repeat = model.scenario.events[e].repeat;
@@ -543,7 +515,7 @@ impl<'m> Sim<'m> {
                 self.fired_now.push(e);
             }
         }
-        let mut stream = self.key.stream(Purpose::EventEffects, t);
+        let mut stream = self.key.lazy_stream(Purpose::EventEffects, t);
         for k in 0..self.fired_now.len() {
             let e = self.fired_now[k];
             if self.record {
@@ -621,7 +593,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn apply_effect(&mut self, effect: &CompiledEffect, cause: Cause, stream: &mut rng::Stream) {
+    fn apply_effect(&mut self, effect: &CompiledEffect, cause: Cause, stream: &mut impl Draws) {
         let value = effect.value.eval(&self.state, stream);
         let slot = effect.target;
         let old = self.state[slot];
@@ -721,8 +693,85 @@ impl<'m> Sim<'m> {
     }
 }
 
-fn rng_draw(stream: &mut rng::Stream) -> f64 {
-    use crate::scenario::expr::Draws;
+/// Why a choice cannot be taken, before it is put in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Blocked {
+    NotYet,
+    NoLonger,
+    Done,
+    NotOpen,
+    Condition,
+}
+
+/// What blocks `choice` (a valid index) on turn `turn`, costs aside, for a state read
+/// through `get`; `condition` evaluates the choice's condition on that state.
+fn blocked(
+    model: &Model,
+    turn: usize,
+    choice: usize,
+    get: impl Fn(usize) -> f64,
+    condition: impl FnOnce(&Program) -> f64,
+) -> Option<Blocked> {
+    let spec = &model.scenario.choices[choice];
+    let compiled = &model.choices[choice];
+    let layout = &model.layout;
+    let t = turn as u32;
+    if t < spec.from_turn {
+        return Some(Blocked::NotYet);
+    }
+    if spec.to_turn.is_some_and(|to| t > to) {
+        return Some(Blocked::NoLonger);
+    }
+    if spec
+        .max_times
+        .is_some_and(|m| get(layout.times_chosen + choice) >= m as f64)
+    {
+        return Some(Blocked::Done);
+    }
+    if !compiled.opened_by.is_empty()
+        && !compiled
+            .opened_by
+            .iter()
+            .any(|&e| get(layout.fired + e) > 0.0)
+    {
+        return Some(Blocked::NotOpen);
+    }
+    if compiled
+        .condition
+        .as_ref()
+        .is_some_and(|c| condition(c) == 0.0)
+    {
+        return Some(Blocked::Condition);
+    }
+    None
+}
+
+/// The first resource `costs` need more of than the state holds above its lower bound, as
+/// (slot, amount needed, amount held).
+fn shortfall(
+    layout: &Layout,
+    costs: impl Iterator<Item = (usize, f64)> + Clone,
+    get: impl Fn(usize) -> f64,
+) -> Option<(usize, f64, f64)> {
+    // Costs are few: total each resource at its first mention, without allocating.
+    for (k, (slot, _)) in costs.clone().enumerate() {
+        if costs.clone().take(k).any(|(s, _)| s == slot) {
+            continue;
+        }
+        let amount: f64 = costs
+            .clone()
+            .filter(|&(s, _)| s == slot)
+            .map(|(_, a)| a)
+            .sum();
+        let have = get(slot) - layout.bounds[slot].0;
+        if amount > have + 1e-9 {
+            return Some((slot, amount, have));
+        }
+    }
+    None
+}
+
+fn rng_draw(stream: &mut impl Draws) -> f64 {
     stream.uniform01()
 }
 
@@ -735,7 +784,17 @@ pub fn weighted_median(points: &mut [(f64, f64)]) -> f64 {
     if total <= 0.0 {
         return points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64;
     }
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // A stable insertion sort by `total_cmp`: the points are one per actor, a handful.
+    for i in 1..points.len() {
+        let point = points[i];
+        let key = order_key(point.0);
+        let mut j = i;
+        while j > 0 && order_key(points[j - 1].0) > key {
+            points[j] = points[j - 1];
+            j -= 1;
+        }
+        points[j] = point;
+    }
     let mut cumulative = 0.0;
     for &(value, weight) in points.iter() {
         cumulative += weight.max(0.0);
@@ -744,6 +803,12 @@ pub fn weighted_median(points: &mut [(f64, f64)]) -> f64 {
         }
     }
     points[points.len() - 1].0
+}
+
+/// An integer that orders numbers as `f64::total_cmp` does.
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// Renders a news text on a state.
@@ -772,5 +837,22 @@ mod tests {
         assert_eq!(weighted_median(&mut pts), 0.1);
         let mut pts = [(0.2, 0.0), (0.6, 0.0)];
         assert!((weighted_median(&mut pts) - 0.4).abs() < 1e-12);
+        // Ties keep their order: the first of two equal values carries its own weight.
+        let mut pts = [(0.7, 1.0), (0.3, 1.0), (0.3, 1.0), (0.9, 1.0)];
+        assert_eq!(weighted_median(&mut pts), 0.3);
+        assert_eq!(pts.map(|p| p.0), [0.3, 0.3, 0.7, 0.9]);
+        // Signed zeros, infinities and NaN sort as total_cmp sorts them.
+        let mut pts = [
+            (f64::NAN, 0.0),
+            (0.0, 0.0),
+            (-0.0, 0.0),
+            (f64::INFINITY, 0.0),
+            (-1.0, 0.0),
+            (f64::NEG_INFINITY, 1.0),
+        ];
+        weighted_median(&mut pts);
+        let mut want = pts.map(|p| p.0);
+        want.sort_by(f64::total_cmp);
+        assert_eq!(pts.map(|p| p.0.to_bits()), want.map(f64::to_bits));
     }
 }

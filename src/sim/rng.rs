@@ -8,7 +8,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::expr::Draws;
+use crate::scenario::expr::{Draws, LANES, LaneDraws};
 
 /// What a stream is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl RunKey {
     /// The stream for one purpose on one turn.
     pub fn stream(&self, purpose: Purpose, turn: usize) -> Stream {
         let mut rng = ChaCha8Rng::from_seed(self.0);
-        rng.set_stream(((purpose as u64) << 32) | turn as u64);
+        rng.set_stream(stream_id(purpose, turn));
         Stream(rng)
     }
 }
@@ -44,11 +44,210 @@ impl RunKey {
 /// A stream of uniform numbers in [0, 1).
 pub struct Stream(ChaCha8Rng);
 
+/// A stream opened only when first drawn from: on most turns most purposes draw nothing,
+/// and opening a stream costs more than many of the draws made from it.
+pub struct LazyStream {
+    key: RunKey,
+    purpose: Purpose,
+    turn: usize,
+    open: Option<Stream>,
+}
+
+impl RunKey {
+    /// The stream for one purpose on one turn, opened at its first draw.
+    pub fn lazy_stream(&self, purpose: Purpose, turn: usize) -> LazyStream {
+        LazyStream {
+            key: *self,
+            purpose,
+            turn,
+            open: None,
+        }
+    }
+}
+
+impl Draws for LazyStream {
+    fn uniform01(&mut self) -> f64 {
+        let Self {
+            key,
+            purpose,
+            turn,
+            open,
+        } = self;
+        open.get_or_insert_with(|| key.stream(*purpose, *turn))
+            .uniform01()
+    }
+}
+
 impl Draws for Stream {
     fn uniform01(&mut self) -> f64 {
-        // 53 random bits, the standard conversion; fixed here so it cannot change under us.
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(self.0.next_u64())
     }
+}
+
+/// The streams of one purpose on one turn for [`LANES`] runs at once, for
+/// [`Program::eval_lanes`](crate::scenario::expr::Program::eval_lanes): lane `l` draws
+/// exactly what `keys[l].stream(purpose, turn)` would. The ChaCha8 blocks of every lane
+/// are computed together, word by word across the lanes, which is several times cheaper
+/// than one generator per run when the runs draw in step (as they do, turn by turn).
+pub struct LaneStreams {
+    /// Key word `w` of lane `l` at `key[w][l]`.
+    key: [[u32; LANES]; 8],
+    nonce: u64,
+    /// Per lane, the number of the next block to compute.
+    block: [u32; LANES],
+    /// Per lane, its current block, word `w` at `words[w][l]`.
+    words: [[u32; LANES]; 16],
+    /// Per lane, the next word of its block to use (16: none left).
+    next: [u8; LANES],
+}
+
+/// ChaCha's constant words, "expand 32-byte k".
+const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
+
+impl LaneStreams {
+    /// Streams for `keys` (at most [`LANES`]; other lanes draw from an all-zero key).
+    pub fn new(keys: &[RunKey]) -> Self {
+        let mut key = [[0; LANES]; 8];
+        for (l, k) in keys.iter().take(LANES).enumerate() {
+            for (w, bytes) in k.0.chunks_exact(4).enumerate() {
+                key[w][l] = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+            }
+        }
+        Self {
+            key,
+            nonce: 0,
+            block: [0; LANES],
+            words: [[0; LANES]; 16],
+            next: [16; LANES],
+        }
+    }
+
+    /// Starts every lane's stream for `purpose` on `turn` (nothing is computed until a
+    /// lane draws).
+    pub fn open(&mut self, purpose: Purpose, turn: usize) {
+        self.nonce = stream_id(purpose, turn);
+        self.block = [0; LANES];
+        self.next = [16; LANES];
+    }
+
+    #[inline]
+    fn next_u64(&mut self, lane: usize) -> u64 {
+        if self.next[lane] >= 16 {
+            self.refill();
+        }
+        let w = self.next[lane] as usize % 16;
+        self.next[lane] += 2;
+        u64::from(self.words[w][lane]) | u64::from(self.words[(w + 1) % 16][lane]) << 32
+    }
+
+    /// One number for each of the first `lanes` lanes, as that many calls of
+    /// [`LaneDraws::uniform01`] would give, when those lanes have drawn alike so far.
+    pub fn uniform01_each(&mut self, lanes: usize, out: &mut [f64; LANES]) {
+        let lanes = lanes.min(LANES);
+        let w = self.next[0] as usize;
+        if w >= 16 || self.next[..lanes].iter().any(|&n| n as usize != w) {
+            // Not in step (or a new block is due): lane by lane.
+            for (l, out) in out.iter_mut().enumerate().take(lanes) {
+                *out = to_unit(self.next_u64(l));
+            }
+            return;
+        }
+        let (lo, hi) = (&self.words[w], &self.words[(w + 1) % 16]);
+        for l in 0..LANES {
+            out[l] = to_unit(u64::from(lo[l]) | u64::from(hi[l]) << 32);
+        }
+        for n in &mut self.next[..lanes] {
+            *n += 2;
+        }
+    }
+
+    /// The next block of every lane that has used up its block.
+    #[cold]
+    fn refill(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            unsafe { self.refill_avx2() };
+            return;
+        }
+        self.refill_portable();
+    }
+
+    /// [`LaneStreams::refill`] for processors with AVX2 (integer arithmetic: the same
+    /// words either way).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn refill_avx2(&mut self) {
+        self.refill_portable();
+    }
+
+    #[inline(always)]
+    fn refill_portable(&mut self) {
+        let mut x = [[0u32; LANES]; 16];
+        for (w, &sigma) in SIGMA.iter().enumerate() {
+            x[w] = [sigma; LANES];
+        }
+        x[4..12].copy_from_slice(&self.key);
+        x[12] = self.block;
+        x[13] = [0; LANES];
+        x[14] = [self.nonce as u32; LANES];
+        x[15] = [(self.nonce >> 32) as u32; LANES];
+        let start = x;
+        #[inline(always)]
+        #[allow(clippy::needless_range_loop)] // four rows, lane by lane
+        fn quarter(x: &mut [[u32; LANES]; 16], a: usize, b: usize, c: usize, d: usize) {
+            for l in 0..LANES {
+                let (mut va, mut vb, mut vc, mut vd) = (x[a][l], x[b][l], x[c][l], x[d][l]);
+                va = va.wrapping_add(vb);
+                vd = (vd ^ va).rotate_left(16);
+                vc = vc.wrapping_add(vd);
+                vb = (vb ^ vc).rotate_left(12);
+                va = va.wrapping_add(vb);
+                vd = (vd ^ va).rotate_left(8);
+                vc = vc.wrapping_add(vd);
+                vb = (vb ^ vc).rotate_left(7);
+                (x[a][l], x[b][l], x[c][l], x[d][l]) = (va, vb, vc, vd);
+            }
+        }
+        // ChaCha8: four double rounds.
+        for _ in 0..4 {
+            quarter(&mut x, 0, 4, 8, 12);
+            quarter(&mut x, 1, 5, 9, 13);
+            quarter(&mut x, 2, 6, 10, 14);
+            quarter(&mut x, 3, 7, 11, 15);
+            quarter(&mut x, 0, 5, 10, 15);
+            quarter(&mut x, 1, 6, 11, 12);
+            quarter(&mut x, 2, 7, 8, 13);
+            quarter(&mut x, 3, 4, 9, 14);
+        }
+        for l in 0..LANES {
+            if self.next[l] >= 16 {
+                for w in 0..16 {
+                    self.words[w][l] = x[w][l].wrapping_add(start[w][l]);
+                }
+                self.next[l] = 0;
+                self.block[l] += 1;
+            }
+        }
+    }
+}
+
+impl LaneDraws for LaneStreams {
+    #[inline]
+    fn uniform01(&mut self, lane: usize) -> f64 {
+        to_unit(self.next_u64(lane))
+    }
+}
+
+/// The stream number of a purpose on a turn.
+fn stream_id(purpose: Purpose, turn: usize) -> u64 {
+    ((purpose as u64) << 32) | turn as u64
+}
+
+/// 53 random bits as a number in [0, 1), the standard conversion; fixed here so it cannot
+/// change under us.
+fn to_unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 fn splitmix64(mut x: u64) -> u64 {
@@ -93,6 +292,52 @@ mod tests {
             (FIRST_BITS, SECOND_BITS),
             "got {first} {second}"
         );
+    }
+
+    #[test]
+    fn lanes_draw_what_each_stream_draws() {
+        let keys: Vec<RunKey> = (0..LANES as u64).map(|i| RunKey::new(99, i)).collect();
+        let mut lanes = LaneStreams::new(&keys);
+        for (purpose, turn) in [
+            (Purpose::Rules, 0),
+            (Purpose::Events, 17),
+            (Purpose::Effects, 3),
+        ] {
+            lanes.open(purpose, turn);
+            let mut alone: Vec<Stream> = keys.iter().map(|k| k.stream(purpose, turn)).collect();
+            // Lanes in step, then apart (lane 0 runs ahead by more than a block), across
+            // several of rand_chacha's four-block buffers.
+            for round in 0..150 {
+                for (l, stream) in alone.iter_mut().enumerate() {
+                    let draws = if l == 0 && round % 3 == 0 { 9 } else { 1 };
+                    for _ in 0..draws {
+                        let want = stream.uniform01();
+                        assert_eq!(lanes.uniform01(l).to_bits(), want.to_bits(), "lane {l}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_in_step_draw_together_what_each_draws() {
+        let keys: Vec<RunKey> = (0..LANES as u64).map(|i| RunKey::new(5, i)).collect();
+        let mut together = LaneStreams::new(&keys);
+        let mut one_by_one = LaneStreams::new(&keys);
+        together.open(Purpose::Events, 2);
+        one_by_one.open(Purpose::Events, 2);
+        let lanes = LANES - 3;
+        let mut out = [0.0; LANES];
+        for round in 0..40 {
+            if round == 5 {
+                // Lane 1 draws once more: the lanes are no longer in step.
+                assert_eq!(together.uniform01(1), one_by_one.uniform01(1));
+            }
+            together.uniform01_each(lanes, &mut out);
+            for (l, got) in out.iter().enumerate().take(lanes) {
+                assert_eq!(got.to_bits(), one_by_one.uniform01(l).to_bits());
+            }
+        }
     }
 
     const FIRST_BITS: u64 = 0x3fb8_b6a5_0d0b_6498;

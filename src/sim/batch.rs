@@ -1,0 +1,622 @@
+//! Many runs of one plan stepped in lockstep: how ensembles play their futures.
+//!
+//! A [`Batch`] holds up to [`LANES`] runs that start from the same point and are asked to
+//! take the same choices, and steps them together. The state is stored slot by slot with
+//! the runs side by side, and every expression is evaluated once for all of them
+//! ([`Program::eval_lanes`]), so the cost of interpreting it is shared. Each lane gives, to
+//! the last bit, what [`Sim::step_lenient`] gives for that run alone: the same operations
+//! in the same order on its own numbers, and the same random streams drawn in the same
+//! order. Where runs part ways (a choice one run cannot afford, an event that fires in some
+//! runs only) the work carries a mask of the lanes it applies to.
+//!
+//! A batch keeps no ledger, news or warnings; runs that need them are played with [`Sim`].
+
+use crate::scenario::expr::{LANES, LaneStack, Lanes, NoDraws, Program};
+use crate::scenario::{CompiledEffect, Layout, Model, Op};
+
+use super::rng::{LaneStreams, Purpose, RunKey};
+use super::{Origin, Overrides, Sim, blocked, draw_parameters, shortfall, weighted_median};
+
+/// An effect waiting for its turns in some of the lanes.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    origin: Origin,
+    effect: usize,
+    first: usize,
+    last: usize,
+    lanes: u64,
+}
+
+/// Up to [`LANES`] runs in lockstep.
+pub(super) struct Batch<'m> {
+    model: &'m Model,
+    /// Each lane's run key; the number of lanes in use.
+    keys: Vec<RunKey>,
+    /// Lane `l` of slot `s` at `s * LANES + l`.
+    state: Vec<f64>,
+    turn: usize,
+    pending: Vec<Pending>,
+    rule_values: Vec<Lanes>,
+    /// Per choice, the lanes that take it this turn.
+    taking: Vec<u64>,
+    /// Per event, the lanes where it fires this turn.
+    firing: Vec<u64>,
+    /// Per planned choice of this turn, its condition's value.
+    conditions: Vec<Lanes>,
+    streams: LaneStreams,
+    stack: LaneStack,
+    taken: Vec<usize>,
+    weights: Vec<(f64, f64)>,
+    /// The slots whose values are wanted: all of them, or those some expression reads.
+    wanted: Vec<bool>,
+}
+
+/// The lanes of `mask`, in order.
+fn lanes_of(mask: u64) -> impl Iterator<Item = usize> + Clone {
+    (0..LANES).filter(move |&l| mask >> l & 1 == 1)
+}
+
+fn combine(op: Op, old: f64, value: f64) -> f64 {
+    match op {
+        Op::Set => value,
+        Op::Multiply => old * value,
+        Op::Add => old + value,
+    }
+}
+
+impl<'m> Batch<'m> {
+    /// A batch for `model`; [`Batch::reset`] puts runs in it. Approvals and pressure
+    /// points that no expression reads are not computed, and [`Batch::value`] of them is
+    /// meaningless.
+    pub fn new(model: &'m Model) -> Self {
+        Self {
+            wanted: read_slots(model),
+            ..Self::complete(model)
+        }
+    }
+
+    /// A batch that computes every slot.
+    fn complete(model: &'m Model) -> Self {
+        Self {
+            wanted: vec![true; model.layout.len()],
+            model,
+            keys: Vec::with_capacity(LANES),
+            state: vec![0.0; model.layout.len() * LANES],
+            turn: 0,
+            pending: Vec::new(),
+            rule_values: vec![[0.0; LANES]; model.rules.len()],
+            taking: vec![0; model.choices.len()],
+            firing: vec![0; model.events.len()],
+            conditions: Vec::new(),
+            streams: LaneStreams::new(&[]),
+            stack: LaneStack::default(),
+            taken: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
+    /// Starts one run per key (at most [`LANES`]) from `template`'s state and scheduled
+    /// effects, each with its parameters drawn with its key (bar the overrides): what
+    /// [`Sim::fork`] does for one run, and what [`Sim::new`] gives when `template` is a
+    /// fresh run.
+    pub fn reset(&mut self, template: &Sim<'m>, keys: &[RunKey], overrides: &Overrides) {
+        let layout = &self.model.layout;
+        self.keys.clear();
+        self.keys.extend(keys.iter().take(LANES));
+        self.streams = LaneStreams::new(&self.keys);
+        for (slot, &value) in template.state.iter().enumerate() {
+            self.state[slot * LANES..(slot + 1) * LANES].fill(value);
+        }
+        for (l, key) in self.keys.iter().enumerate() {
+            let parameters = draw_parameters(self.model, key, overrides);
+            for (slot, value) in layout.parameters.clone().zip(parameters) {
+                self.state[slot * LANES + l] = value;
+            }
+        }
+        self.turn = template.turn;
+        let lanes = self.all();
+        self.pending.clear();
+        self.pending
+            .extend(template.pending.iter().map(|p| Pending {
+                origin: p.origin,
+                effect: p.effect,
+                first: p.first,
+                last: p.last,
+                lanes,
+            }));
+        self.derive();
+    }
+
+    /// The mask of the lanes in use.
+    fn all(&self) -> u64 {
+        (1u64 << self.keys.len()) - 1
+    }
+
+    /// The value of `slot` in lane `lane`.
+    pub fn value(&self, slot: usize, lane: usize) -> f64 {
+        self.state[slot * LANES + lane]
+    }
+
+    /// Evaluates a program that cannot draw, in every lane.
+    pub fn eval(&mut self, program: &Program) -> Lanes {
+        let mut out = [0.0; LANES];
+        program.eval_lanes(&self.state, &mut self.stack, &mut NoDraws, 0, &mut out);
+        out
+    }
+
+    fn open_streams(&mut self, purpose: Purpose) {
+        self.streams.open(purpose, self.turn);
+    }
+
+    /// Plays one turn in every lane, each taking those of `choices` it can, in order, as
+    /// [`Sim::step_lenient`] does. Returns how many choices were dropped over the lanes.
+    pub fn step(&mut self, choices: &[usize]) -> u64 {
+        let model = self.model;
+        let layout = &model.layout;
+        let t = self.turn;
+        if t >= model.turns() {
+            return 0;
+        }
+        let all = self.all();
+        for l in 0..LANES {
+            self.state[Layout::TURN * LANES + l] = t as f64;
+        }
+        let dropped = self.choose(choices);
+
+        // 1. Costs.
+        let chosen = layout.chosen * LANES;
+        self.state[chosen..chosen + model.choices.len() * LANES].fill(0.0);
+        for (c, choice) in model.choices.iter().enumerate() {
+            let lanes = self.taking[c];
+            if lanes == 0 {
+                continue;
+            }
+            for l in lanes_of(lanes) {
+                self.state[(layout.chosen + c) * LANES + l] = 1.0;
+                self.state[(layout.times_chosen + c) * LANES + l] += 1.0;
+                for &(slot, amount) in &choice.cost {
+                    self.state[slot * LANES + l] -= amount;
+                }
+            }
+            for (e, effect) in choice.effects.iter().enumerate() {
+                let first = t + effect.delay as usize;
+                self.pending.push(Pending {
+                    origin: Origin::Choice(c),
+                    effect: e,
+                    first,
+                    last: first + effect.duration as usize - 1,
+                    lanes,
+                });
+            }
+        }
+
+        // 2. Effects due this turn.
+        self.open_streams(Purpose::Effects);
+        for i in 0..self.pending.len() {
+            let p = self.pending[i];
+            if p.first <= t && t <= p.last {
+                let effect = match p.origin {
+                    Origin::Choice(c) => &model.choices[c].effects[p.effect],
+                    Origin::Event(e) => &model.events[e].effects[p.effect],
+                };
+                self.apply_effect(effect, p.lanes);
+            }
+        }
+        self.pending.retain(|p| p.last > t);
+
+        // 3. Dynamics, all computed from the same state.
+        self.open_streams(Purpose::Rules);
+        let mut active = [0.0; LANES];
+        for (rule, value) in model.rules.iter().zip(&mut self.rule_values) {
+            if let Some(when) = &rule.when {
+                when.eval_lanes(
+                    &self.state,
+                    &mut self.stack,
+                    &mut self.streams,
+                    all,
+                    &mut active,
+                );
+            }
+            rule.value
+                .eval_lanes(&self.state, &mut self.stack, &mut self.streams, all, value);
+            if rule.when.is_some() {
+                for (v, active) in value.iter_mut().zip(active) {
+                    if active == 0.0 {
+                        *v = f64::NAN;
+                    }
+                }
+            }
+        }
+        let mut i = 0;
+        while i < model.rule_order.len() {
+            let target = model.rules[model.rule_order[i]].target;
+            let (lo, hi) = layout.bounds[target];
+            let mut x: Lanes = [0.0; LANES];
+            x.copy_from_slice(&self.state[target * LANES..(target + 1) * LANES]);
+            while i < model.rule_order.len() && model.rules[model.rule_order[i]].target == target {
+                let r = model.rule_order[i];
+                let op = model.rules[r].op;
+                let v = &self.rule_values[r];
+                for l in 0..LANES {
+                    if v[l].is_finite() {
+                        x[l] = combine(op, x[l], v[l]);
+                    }
+                }
+                i += 1;
+            }
+            for (s, x) in self.state[target * LANES..(target + 1) * LANES]
+                .iter_mut()
+                .zip(x)
+            {
+                *s = x.clamp(lo, hi);
+            }
+        }
+
+        // 4. Events, their conditions all read on the state the dynamics produced.
+        self.open_streams(Purpose::Events);
+        let mut condition = [0.0; LANES];
+        let mut probability = [0.0; LANES];
+        for (e, event) in model.events.iter().enumerate() {
+            let fired = (layout.fired + e) * LANES;
+            let eligible = if model.scenario.events[e].repeat {
+                all
+            } else {
+                lanes_of(all)
+                    .filter(|&l| self.state[fired + l] == 0.0)
+                    .fold(0, |m, l| m | 1 << l)
+            };
+            self.firing[e] = 0;
+            if eligible == 0 && !event.condition.draws() && !event.probability.draws() {
+                // Nothing to evaluate, but the streams move on as if it had been.
+                let mut draw = [0.0; LANES];
+                self.streams.uniform01_each(self.keys.len(), &mut draw);
+                continue;
+            }
+            event.condition.eval_lanes(
+                &self.state,
+                &mut self.stack,
+                &mut self.streams,
+                all,
+                &mut condition,
+            );
+            event.probability.eval_lanes(
+                &self.state,
+                &mut self.stack,
+                &mut self.streams,
+                all,
+                &mut probability,
+            );
+            let mut draw = [0.0; LANES];
+            self.streams.uniform01_each(self.keys.len(), &mut draw);
+            for l in lanes_of(eligible) {
+                if condition[l] != 0.0 && draw[l] < probability[l] {
+                    self.firing[e] |= 1 << l;
+                }
+            }
+        }
+        self.open_streams(Purpose::EventEffects);
+        for (e, event) in model.events.iter().enumerate() {
+            let lanes = self.firing[e];
+            if lanes == 0 {
+                continue;
+            }
+            for l in lanes_of(lanes) {
+                self.state[(layout.fired + e) * LANES + l] += 1.0;
+            }
+            for (i, effect) in event.effects.iter().enumerate() {
+                let duration = effect.duration as usize;
+                let later = if effect.delay == 0 {
+                    self.apply_effect(effect, lanes);
+                    (duration > 1).then(|| (t + 1, t + duration - 1))
+                } else {
+                    let first = t + effect.delay as usize;
+                    Some((first, first + duration - 1))
+                };
+                if let Some((first, last)) = later {
+                    self.pending.push(Pending {
+                        origin: Origin::Event(e),
+                        effect: i,
+                        first,
+                        last,
+                        lanes,
+                    });
+                }
+            }
+        }
+
+        // 5. Derived quantities of the new state.
+        self.turn += 1;
+        for l in 0..LANES {
+            self.state[Layout::TURN * LANES + l] = self.turn as f64;
+        }
+        self.derive();
+        dropped
+    }
+
+    /// Decides, lane by lane, which of `choices` each lane takes (`self.taking`), as
+    /// [`Sim::step_lenient`] does; returns how many were dropped.
+    fn choose(&mut self, choices: &[usize]) -> u64 {
+        let model = self.model;
+        let layout = &model.layout;
+        self.taking.fill(0);
+        self.conditions.clear();
+        for &c in choices {
+            let mut values = [1.0; LANES];
+            if let Some(condition) = model.choices.get(c).and_then(|c| c.condition.as_ref()) {
+                condition.eval_lanes(&self.state, &mut self.stack, &mut NoDraws, 0, &mut values);
+            }
+            self.conditions.push(values);
+        }
+        let mut dropped = 0;
+        for l in 0..self.keys.len() {
+            let get = |slot: usize| self.state[slot * LANES + l];
+            let costs_of = |c: &usize| model.choices[*c].cost.iter().copied();
+            self.taken.clear();
+            for (k, &c) in choices.iter().enumerate() {
+                let Some(choice) = model.choices.get(c) else {
+                    dropped += 1;
+                    continue;
+                };
+                let condition = self.conditions[k][l];
+                // Costs are checked as `Sim::check` does, skipped when there are none.
+                let ok = !self.taken.contains(&c)
+                    && blocked(model, self.turn, c, get, |_| condition).is_none()
+                    && !choice.group.is_some_and(|g| {
+                        self.taken
+                            .iter()
+                            .any(|&o| model.choices[o].group == Some(g))
+                    })
+                    && (choice.cost.is_empty()
+                        || shortfall(layout, choice.cost.iter().copied(), get).is_none()
+                            && shortfall(
+                                layout,
+                                self.taken
+                                    .iter()
+                                    .chain(std::iter::once(&c))
+                                    .flat_map(costs_of),
+                                get,
+                            )
+                            .is_none());
+                if ok {
+                    self.taken.push(c);
+                    self.taking[c] |= 1 << l;
+                } else {
+                    dropped += 1;
+                }
+            }
+        }
+        dropped
+    }
+
+    fn apply_effect(&mut self, effect: &CompiledEffect, lanes: u64) {
+        let mut value = [0.0; LANES];
+        effect.value.eval_lanes(
+            &self.state,
+            &mut self.stack,
+            &mut self.streams,
+            lanes,
+            &mut value,
+        );
+        let slot = effect.target;
+        let (lo, hi) = self.model.layout.bounds[slot];
+        for l in lanes_of(lanes) {
+            let x = &mut self.state[slot * LANES + l];
+            let new = combine(effect.op, *x, value[l]);
+            if new.is_finite() {
+                *x = new.clamp(lo, hi);
+            }
+        }
+    }
+
+    /// A slot's lanes.
+    fn row(&self, slot: usize) -> &Lanes {
+        let row = &self.state[slot * LANES..(slot + 1) * LANES];
+        row.try_into().expect("a row is LANES long")
+    }
+
+    fn row_mut(&mut self, slot: usize) -> &mut Lanes {
+        let row = &mut self.state[slot * LANES..(slot + 1) * LANES];
+        row.try_into().expect("a row is LANES long")
+    }
+
+    /// Policies, capabilities, approvals and pressure points, as [`Sim::derive`] does; the
+    /// approvals and pressure points that nothing reads are left out.
+    fn derive(&mut self) {
+        let model = self.model;
+        let layout = &model.layout;
+        for (i, issue) in model.issues.iter().enumerate() {
+            let p = self.eval(&issue.policy);
+            for (x, p) in self.row_mut(layout.policy(i)).iter_mut().zip(p) {
+                *x = if p.is_finite() {
+                    p.clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
+            }
+        }
+        for (a, actor) in model.actors.iter().enumerate() {
+            let c = self.eval(&actor.capability);
+            for (x, c) in self.row_mut(layout.capabilities + a).iter_mut().zip(c) {
+                *x = if c.is_finite() { c.max(0.0) } else { 0.0 };
+            }
+        }
+        for (a, actor) in model.actors.iter().enumerate() {
+            if !self.wanted[layout.approval(a)] {
+                continue;
+            }
+            let (mut distance, mut total) = ([0.0; LANES], [0.0; LANES]);
+            for i in (0..model.issues.len()).filter(|&i| actor.has_stance[i]) {
+                let s = self.row(layout.salience(a, i));
+                let p = self.row(layout.policy(i));
+                let x = self.row(layout.position(a, i));
+                for l in 0..LANES {
+                    distance[l] += s[l] * (p[l] - x[l]).abs();
+                    total[l] += s[l];
+                }
+            }
+            let approval = self.row_mut(layout.approval(a));
+            for l in 0..LANES {
+                approval[l] = if total[l] > 0.0 {
+                    100.0 * (1.0 - distance[l] / total[l])
+                } else {
+                    50.0
+                };
+            }
+        }
+        for i in 0..model.issues.len() {
+            if !self.wanted[layout.pressure(i)] {
+                continue;
+            }
+            for l in 0..self.keys.len() {
+                self.weights.clear();
+                for (a, actor) in model.actors.iter().enumerate() {
+                    if actor.has_stance[i] {
+                        let w = self.state[layout.salience(a, i) * LANES + l]
+                            * self.state[(layout.capabilities + a) * LANES + l];
+                        let x = self.state[layout.position(a, i) * LANES + l];
+                        self.weights.push((x, w));
+                    }
+                }
+                self.state[layout.pressure(i) * LANES + l] = weighted_median(&mut self.weights);
+            }
+        }
+    }
+}
+
+/// Which slots some expression of `model` reads: the derived quantities worth computing.
+fn read_slots(model: &Model) -> Vec<bool> {
+    let mut read = vec![false; model.layout.len()];
+    let effects = model
+        .choices
+        .iter()
+        .flat_map(|c| &c.effects)
+        .chain(model.events.iter().flat_map(|e| &e.effects))
+        .map(|e| &e.value);
+    let programs = model
+        .rules
+        .iter()
+        .flat_map(|r| r.when.iter().chain([&r.value]))
+        .chain(effects)
+        .chain(model.choices.iter().filter_map(|c| c.condition.as_ref()))
+        .chain(
+            model
+                .events
+                .iter()
+                .flat_map(|e| [&e.condition, &e.probability]),
+        )
+        .chain(model.issues.iter().map(|i| &i.policy))
+        .chain(model.actors.iter().map(|a| &a.capability))
+        .chain(&model.outcomes)
+        .chain(&model.goals);
+    for program in programs {
+        for slot in program.reads() {
+            if let Some(r) = read.get_mut(slot) {
+                *r = true;
+            }
+        }
+    }
+    read
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{self, Model};
+    use crate::sim::ensemble::Plan;
+
+    /// Every lane against its run played alone, state by state, bit for bit. Returns the
+    /// choices dropped and whether the lanes' histories of events parted ways.
+    fn lanes_match_runs(model: &Model, start: &Sim, plan: &Plan, first: u64) -> (u64, bool) {
+        let overrides = vec![None; model.parameters.len()];
+        let keys: Vec<RunKey> = (0..LANES as u64)
+            .map(|i| RunKey::new(7, first + i))
+            .collect();
+        let mut alone: Vec<Sim> = keys.iter().map(|&k| start.fork(k, &overrides)).collect();
+        let mut batch = Batch::complete(model);
+        batch.reset(start, &keys, &overrides);
+        let same = |batch: &Batch, alone: &[Sim], turn: usize| {
+            for (l, sim) in alone.iter().enumerate() {
+                for (slot, &want) in sim.state().iter().enumerate() {
+                    let got = batch.value(slot, l);
+                    assert!(
+                        got.to_bits() == want.to_bits(),
+                        "lane {l}, turn {turn}, slot {}: {got} != {want}",
+                        model.layout.names[slot]
+                    );
+                }
+            }
+        };
+        same(&batch, &alone, start.turn());
+        let mut total = 0;
+        for turn in start.turn()..model.turns() {
+            let choices = plan.choices(turn);
+            let dropped: u64 = alone
+                .iter_mut()
+                .map(|sim| sim.step_lenient(choices).expect("plays") as u64)
+                .sum();
+            assert_eq!(batch.step(choices), dropped, "dropped on turn {turn}");
+            total += dropped;
+            same(&batch, &alone, turn + 1);
+        }
+        let fired = model.layout.fired..model.layout.fired + model.events.len();
+        let parted = alone
+            .iter()
+            .any(|sim| sim.state()[fired.clone()] != alone[0].state()[fired.clone()]);
+        (total, parted)
+    }
+
+    /// A plan that asks for many choices, some of which some runs cannot take.
+    fn greedy(model: &Model) -> Plan {
+        let n = model.choices.len();
+        Plan::weekly(
+            (0..model.turns())
+                .map(|t| (0..n).filter(|c| (c + t) % 3 != 0).collect())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn lanes_play_as_runs_alone_from_the_start() {
+        let model = scenario::default_model().expect("Mali");
+        let overrides = vec![None; model.parameters.len()];
+        let start = Sim::new(&model, RunKey::new(7, 0), &overrides);
+        let (_, parted) = lanes_match_runs(
+            &model,
+            &start,
+            &Plan::path(&model, "history").expect("history"),
+            0,
+        );
+        assert!(parted, "events fire in some futures and not others");
+        lanes_match_runs(
+            &model,
+            &start,
+            &Plan::path(&model, "escalation").expect("escalation"),
+            0,
+        );
+        let (dropped, _) = lanes_match_runs(&model, &start, &greedy(&model), 0);
+        assert!(dropped > 0, "some futures cannot take every choice");
+    }
+
+    #[test]
+    fn lanes_play_as_runs_alone_from_a_played_week() {
+        let model = scenario::default_model().expect("Mali");
+        let overrides = vec![None; model.parameters.len()];
+        let history = model.path_decisions("history").expect("history");
+        let mut start = Sim::new(&model, RunKey::new(7, 0), &overrides);
+        for choices in &history[..5] {
+            start.step(choices).expect("history plays");
+        }
+        let (dropped, parted) = lanes_match_runs(&model, &start, &greedy(&model), 100);
+        assert!(dropped > 0 && parted);
+    }
+
+    #[test]
+    fn lanes_play_as_runs_alone_in_another_scenario() {
+        let text = include_str!("../../scenarios/flood-relief.ron");
+        let model = scenario::load_str("flood-relief.ron", text).expect("flood relief");
+        let overrides = vec![None; model.parameters.len()];
+        let start = Sim::new(&model, RunKey::new(7, 0), &overrides);
+        let (dropped, _) = lanes_match_runs(&model, &start, &greedy(&model), 0);
+        assert!(dropped > 0);
+    }
+}
