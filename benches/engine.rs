@@ -187,12 +187,13 @@ fn profile_runs(n: u64) {
     }
 }
 
-/// `--profile-ensemble N`: one ensemble of N runs of history on one thread, no bands.
-fn profile_ensemble(n: usize) {
+/// `--profile-ensemble N [bands]`: one ensemble of N runs of history on one thread, with
+/// every indicator banded if asked.
+fn profile_ensemble(n: usize, bands: bool) {
     let model = scenario::default_model().expect("Mali loads");
     let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
     let plan = Plan::path(&model, "history").expect("history path");
-    let options = ensemble_options(n, 1, false);
+    let options = ensemble_options(n, 1, bands);
     black_box(run_ensemble(&start, &plan, &options, &Control::default()).expect("ensemble"));
 }
 
@@ -203,6 +204,7 @@ fn main() {
             args.get(i + 1)
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(1_000),
+            args.get(i + 2).is_some_and(|b| b == "bands"),
         );
         return;
     }

@@ -56,6 +56,29 @@ fn lanes_of(mask: u64) -> impl Iterator<Item = usize> + Clone {
     (0..LANES).filter(move |&l| mask >> l & 1 == 1)
 }
 
+/// `x = f(x, v)` in the lanes where `v` is finite.
+#[inline(always)]
+fn each_finite(x: &mut Lanes, v: &Lanes, f: impl Fn(f64, f64) -> f64) {
+    for (x, &v) in x.iter_mut().zip(v) {
+        let y = f(*x, v);
+        *x = if v.is_finite() { y } else { *x };
+    }
+}
+
+/// `f64::clamp` in every lane, written as two selections so that it runs on all lanes at
+/// once; like `f64::clamp`, it refuses bounds the wrong way round.
+#[inline(always)]
+fn clamp_lanes(x: &mut Lanes, lo: f64, hi: f64) {
+    assert!(
+        lo <= hi,
+        "min > max, or either was NaN. min = {lo:?}, max = {hi:?}"
+    );
+    for x in x.iter_mut() {
+        let y = if *x < lo { lo } else { *x };
+        *x = if y > hi { hi } else { y };
+    }
+}
+
 fn combine(op: Op, old: f64, value: f64) -> f64 {
     match op {
         Op::Set => value,
@@ -237,19 +260,16 @@ impl<'m> Batch<'m> {
                 let r = model.rule_order[i];
                 let op = model.rules[r].op;
                 let v = &self.rule_values[r];
-                for l in 0..LANES {
-                    if v[l].is_finite() {
-                        x[l] = combine(op, x[l], v[l]);
-                    }
+                // One loop per operation, so that each is a plain loop over the lanes.
+                match op {
+                    Op::Set => each_finite(&mut x, v, |_, v| v),
+                    Op::Multiply => each_finite(&mut x, v, |x, v| x * v),
+                    Op::Add => each_finite(&mut x, v, |x, v| x + v),
                 }
                 i += 1;
             }
-            for (s, x) in self.state[target * LANES..(target + 1) * LANES]
-                .iter_mut()
-                .zip(x)
-            {
-                *s = x.clamp(lo, hi);
-            }
+            clamp_lanes(&mut x, lo, hi);
+            self.row_mut(target).copy_from_slice(&x);
         }
 
         // 4. Events, their conditions all read on the state the dynamics produced.

@@ -394,7 +394,7 @@ fn quantile_by_rank(n: usize, p: f64, at: impl Fn(usize) -> f64) -> f64 {
 /// sorts like the value's `total_cmp` (NaN above every number): integers sort several times
 /// faster than floats compared with `total_cmp`.
 trait Sample: Copy {
-    type Key: Copy + Ord;
+    type Key: Copy + Ord + Into<u64>;
     fn key(self) -> Self::Key;
     fn value(key: Self::Key) -> f64;
 }
@@ -437,8 +437,79 @@ impl Sample for f32 {
     }
 }
 
-/// The summary of a non-empty sample given as keys, whose mean is known; reorders `keys`.
-fn summarize<T: Sample>(keys: &mut [T::Key], mean: f64) -> Summary {
+/// Bits of the buckets [`select_ranks`] sorts keys into.
+const BUCKET_BITS: u32 = 10;
+
+/// Pushes onto `out` the keys of ranks `ranks` (ascending, distinct, each below
+/// `keys.len()`) in the sorted order of `keys`: exact order statistics in a few passes.
+/// Keys are spread over 2¹⁰ buckets by their leading bits above the smallest key, which
+/// keeps their order between buckets; only the buckets holding a wanted rank are looked
+/// into, the same way, until they are small enough to sort.
+fn select_ranks<K: Copy + Ord + Into<u64>>(keys: &[K], ranks: &[usize], out: &mut Vec<K>) {
+    if keys.len() <= 64 {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        out.extend(ranks.iter().map(|&r| sorted[r]));
+        return;
+    }
+    let (min, max) = keys
+        .iter()
+        .fold((keys[0], keys[0]), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    if min == max {
+        out.extend(ranks.iter().map(|_| min));
+        return;
+    }
+    let lo: u64 = min.into();
+    let span = max.into() - lo;
+    let shift = (u64::BITS - span.leading_zeros()).saturating_sub(BUCKET_BITS);
+    let bucket = |k: K| ((k.into() - lo) >> shift) as usize;
+    let mut counts = vec![0usize; 1 << BUCKET_BITS];
+    for &k in keys {
+        counts[bucket(k)] += 1;
+    }
+    // The bucket of each rank, and the first rank in that bucket.
+    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut b, mut below) = (0, 0);
+    for &r in ranks {
+        while below + counts[b] <= r {
+            below += counts[b];
+            b += 1;
+        }
+        wanted.push((b, below));
+    }
+    let mut groups: Vec<(usize, Vec<K>)> = Vec::new();
+    let mut group_of = vec![usize::MAX; 1 << BUCKET_BITS];
+    for &(b, _) in &wanted {
+        if group_of[b] == usize::MAX {
+            group_of[b] = groups.len();
+            groups.push((b, Vec::with_capacity(counts[b])));
+        }
+    }
+    for &k in keys {
+        let g = group_of[bucket(k)];
+        if g != usize::MAX {
+            groups[g].1.push(k);
+        }
+    }
+    let mut inner = Vec::new();
+    for (g, (b, members)) in groups.iter().enumerate() {
+        let first = wanted.iter().position(|&(wb, _)| wb == *b).unwrap_or(0);
+        let below = wanted[first].1;
+        inner.clear();
+        inner.extend(
+            ranks
+                .iter()
+                .zip(&wanted)
+                .filter(|(_, (wb, _))| *wb == *b)
+                .map(|(&r, _)| r - below),
+        );
+        debug_assert_eq!(group_of[*b], g);
+        select_ranks(members, &inner, out);
+    }
+}
+
+/// The summary of a non-empty sample given as keys, whose mean is known.
+fn summarize<T: Sample>(keys: &[T::Key], mean: f64) -> Summary {
     let n = keys.len();
     // The order statistics the quantiles need, found by selection, smallest first: each
     // selection leaves the larger keys to its right, where the next one is looked for.
@@ -453,14 +524,7 @@ fn summarize<T: Sample>(keys: &mut [T::Key], mean: f64) -> Summary {
     ranks.sort_unstable();
     ranks.dedup();
     let mut found = Vec::with_capacity(ranks.len());
-    let mut rest = &mut keys[..];
-    let mut offset = 0;
-    for &rank in &ranks {
-        let (_, nth, right) = std::mem::take(&mut rest).select_nth_unstable(rank - offset);
-        found.push(*nth);
-        rest = right;
-        offset = rank + 1;
-    }
+    select_ranks(keys, &ranks, &mut found);
     let at = |rank: usize| T::value(found[ranks.partition_point(|&r| r < rank)]);
     let q = |p: f64| quantile_by_rank(n, p, at);
     Summary {
@@ -1178,6 +1242,56 @@ mod tests {
         assert_eq!(h.edges(1), (1.0, 2.0));
         assert_eq!(Histogram::of(&[2.0, 2.0], 10).counts, vec![2]);
         assert_eq!(Histogram::of(&[], 3).counts, vec![0]);
+    }
+
+    #[test]
+    fn ranks_are_selected_as_sorting_finds_them() {
+        let mut seed = 12345u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 11
+        };
+        let samples: Vec<Vec<f64>> = vec![
+            (0..10_000).map(|_| next() as f64).collect(),
+            // Two clusters far apart, many ties, signed zeros, infinities and NaN.
+            (0..5_000)
+                .map(|i| match i % 7 {
+                    0 => 1e9 + (next() % 100) as f64,
+                    1 => 0.0,
+                    2 => -0.0,
+                    3 => f64::NAN,
+                    4 => f64::NEG_INFINITY,
+                    _ => (next() % 1000) as f64 * 1e-3,
+                })
+                .collect(),
+            vec![3.5; 1_000],
+            (0..70).map(|i| i as f64).collect(),
+        ];
+        for values in samples {
+            let n = values.len();
+            let ranks: Vec<usize> = [0, 1, n / 20, n / 2, n / 2 + 1, n - 2, n - 1]
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let keys64: Vec<u64> = values.iter().map(|&v| f64::key(v)).collect();
+            let mut sorted = keys64.clone();
+            sorted.sort_unstable();
+            let mut found = Vec::new();
+            select_ranks(&keys64, &ranks, &mut found);
+            let want: Vec<u64> = ranks.iter().map(|&r| sorted[r]).collect();
+            assert_eq!(found, want, "f64 keys, n = {n}");
+
+            let keys32: Vec<u32> = values.iter().map(|&v| (v as f32).key()).collect();
+            let mut sorted = keys32.clone();
+            sorted.sort_unstable();
+            let mut found = Vec::new();
+            select_ranks(&keys32, &ranks, &mut found);
+            let want: Vec<u32> = ranks.iter().map(|&r| sorted[r]).collect();
+            assert_eq!(found, want, "f32 keys, n = {n}");
+        }
     }
 
     #[test]
