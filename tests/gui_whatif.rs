@@ -9,7 +9,7 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use sandtable::sim::ensemble::MAX_RUNS;
+use sandtable::sim::ensemble::{Bands, MAX_RUNS};
 use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
@@ -125,6 +125,77 @@ fn bands_of_the_futures_appear_on_the_indicator_charts() {
     click(&mut harness, "Show simulated futures");
     assert!(harness.state().view().whatif.bands().is_none());
     assert!(!shows(&harness, "25–75 % of futures"));
+}
+
+#[test]
+fn among_very_many_futures_only_the_charts_shown_get_a_spread() {
+    let mut harness = at_week_three(2000.0);
+    let n = harness.state().session().model().scenario.indicators.len();
+    let selected = harness.state().view().charts.selected.clone();
+    let shown: Vec<usize> = (0..n).filter(|&i| selected[i]).collect();
+    let hidden = (0..n)
+        .find(|&i| !selected[i])
+        .expect("an indicator not charted");
+    assert!(!shown.is_empty() && shown.len() < n);
+    click(&mut harness, "Indicators");
+    click(&mut harness, "Show simulated futures");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    let futures = harness.state().view().whatif.bands().expect("bands");
+    assert!(futures.fans.iter().all(Option::is_some), "200 futures: all");
+    assert!(futures.bands_note.is_none());
+    // While every indicator fits, a new chart has its spread already: nothing runs again.
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+    let futures = &harness.state().view().whatif.futures;
+    assert!(futures.is_current() && !futures.is_busy());
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+
+    // 20,000 futures of every indicator would keep 9.5 million values: the charts only.
+    whatif(&mut harness, WhatIfAction::Runs(20_000));
+    wait_for(&mut harness, "20,000 futures", |w| w.futures.is_current());
+    let futures = harness.state().view().whatif.bands().expect("bands");
+    assert_eq!(futures.ensemble.runs, 20_000);
+    assert_eq!(futures.ensemble.band_indicators(), &shown[..]);
+    for (i, fan) in futures.fans.iter().enumerate() {
+        assert_eq!(fan.is_some(), shown.contains(&i), "indicator {i}");
+    }
+    let note = futures.bands_note.clone().expect("a note");
+    assert!(note.contains("only for the indicators shown"), "{note}");
+    assert!(shows(&harness, &note));
+    let first = futures.fans[shown[0]].as_ref().expect("a fan");
+    assert!(
+        shows(&harness, &first.summary),
+        "the first chart's spread in words"
+    );
+
+    // Another chart asks for its spread: the request changes, the futures run again.
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+    let futures = &harness.state().view().whatif.futures;
+    let mut wanted = shown.clone();
+    wanted.push(hidden);
+    wanted.sort_unstable();
+    let request = futures.requested().expect("a request");
+    assert_eq!(request.bands, Bands::Indicators(wanted));
+    assert!(!futures.is_current() && futures.is_busy());
+
+    // At the most futures, as many charts as fit (four, 6.8 million values from week 3).
+    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
+    let request = harness
+        .state()
+        .view()
+        .whatif
+        .futures
+        .requested()
+        .expect("a request");
+    let Bands::Indicators(banded) = &request.bands else {
+        panic!("all bands at {MAX_RUNS} runs");
+    };
+    assert_eq!(banded.len(), 4, "{banded:?}");
+    assert!(banded.iter().all(|i| shown.contains(i) || *i == hidden));
+    let states = harness.state().session().model().turns() - 2 + 1;
+    assert!(MAX_RUNS * states * banded.len() <= 8_000_000);
 }
 
 #[test]
