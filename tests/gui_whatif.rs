@@ -10,7 +10,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
-use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction};
+use sandtable::ui::compare::Compared;
+use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction, plan_kinds};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
@@ -235,38 +236,70 @@ fn the_futures_recompute_by_themselves_when_the_selection_changes() {
 #[test]
 fn cancel_stops_a_long_simulation_and_says_so() {
     let mut harness = at_week_three(800.0);
-    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS / 5));
+    // The longest job the app runs: every plan and branch on offer compared at the most
+    // futures, 700,000 runs, far more than any build simulates in the frame or two
+    // between seeing it progress and clicking Cancel.
+    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
+    whatif(&mut harness, WhatIfAction::Section(Section::Compare));
+    let session = harness.state().session().clone();
+    let mut items: Vec<Compared> = plan_kinds(&session)
+        .into_iter()
+        .map(Compared::Plan)
+        .collect();
+    items.extend((0..session.branches().len()).map(Compared::Branch));
+    for item in &items {
+        if !harness
+            .state()
+            .view()
+            .whatif
+            .settings
+            .compared
+            .contains(item)
+        {
+            whatif(&mut harness, WhatIfAction::ToggleCompared(item.clone()));
+        }
+    }
+    assert_eq!(items.len(), 7, "{items:?}");
     click(&mut harness, "What if");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         harness.run();
-        if let Status::Running { done, .. } = harness.state().view().whatif.futures.status()
+        if let Status::Running { done, .. } = harness.state().view().whatif.compare.status()
             && done > 0
         {
             break;
         }
-        assert!(Instant::now() < deadline, "the simulation never started");
+        assert!(Instant::now() < deadline, "the comparison never started");
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(shows(&harness, "Simulating futures:"), "a progress bar");
-    click(&mut harness, "Cancel: Simulating futures");
-    let Status::Cancelled { done, total } = harness.state().view().whatif.futures.status() else {
+    assert!(shows(&harness, "Comparing plans:"), "a progress bar");
+    click(&mut harness, "Cancel: Comparing plans");
+    let Status::Cancelled { done, total } = harness.state().view().whatif.compare.status() else {
         panic!("not cancelled");
     };
+    assert_eq!(total, items.len() * MAX_RUNS);
     assert!(done < total, "stopped early: {done} of {total}");
-    assert!(shows(&harness, "Simulating futures: cancelled after"));
+    assert!(shows(&harness, "Comparing plans: cancelled after"));
     // Nothing moves on afterwards, and nothing starts again by itself.
     std::thread::sleep(Duration::from_millis(300));
     harness.run();
     harness.run();
     assert_eq!(
-        harness.state().view().whatif.futures.status(),
+        harness.state().view().whatif.compare.status(),
         Status::Cancelled { done, total }
     );
-    assert!(harness.state().view().whatif.futures.result().is_none());
-    // Run again starts it over; a smaller run finishes.
+    assert!(harness.state().view().whatif.compare.result().is_none());
+    // A smaller run starts it over, and finishes.
     whatif(&mut harness, WhatIfAction::Runs(200));
-    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    wait_for(&mut harness, "the comparison", |w| w.compare.is_current());
+    let result = harness
+        .state()
+        .view()
+        .whatif
+        .compare
+        .result()
+        .expect("a result");
+    assert_eq!(result.names.len(), items.len());
 }
 
 #[test]
