@@ -9,8 +9,9 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use sandtable::sim::ensemble::MAX_RUNS;
-use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction};
+use sandtable::sim::ensemble::{Bands, MAX_RUNS};
+use sandtable::ui::compare::Compared;
+use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction, plan_kinds};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
@@ -128,6 +129,77 @@ fn bands_of_the_futures_appear_on_the_indicator_charts() {
 }
 
 #[test]
+fn among_very_many_futures_only_the_charts_shown_get_a_spread() {
+    let mut harness = at_week_three(2000.0);
+    let n = harness.state().session().model().scenario.indicators.len();
+    let selected = harness.state().view().charts.selected.clone();
+    let shown: Vec<usize> = (0..n).filter(|&i| selected[i]).collect();
+    let hidden = (0..n)
+        .find(|&i| !selected[i])
+        .expect("an indicator not charted");
+    assert!(!shown.is_empty() && shown.len() < n);
+    click(&mut harness, "Indicators");
+    click(&mut harness, "Show simulated futures");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    let futures = harness.state().view().whatif.bands().expect("bands");
+    assert!(futures.fans.iter().all(Option::is_some), "200 futures: all");
+    assert!(futures.bands_note.is_none());
+    // While every indicator fits, a new chart has its spread already: nothing runs again.
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+    let futures = &harness.state().view().whatif.futures;
+    assert!(futures.is_current() && !futures.is_busy());
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+
+    // 20,000 futures of every indicator would keep 9.5 million values: the charts only.
+    whatif(&mut harness, WhatIfAction::Runs(20_000));
+    wait_for(&mut harness, "20,000 futures", |w| w.futures.is_current());
+    let futures = harness.state().view().whatif.bands().expect("bands");
+    assert_eq!(futures.ensemble.runs, 20_000);
+    assert_eq!(futures.ensemble.band_indicators(), &shown[..]);
+    for (i, fan) in futures.fans.iter().enumerate() {
+        assert_eq!(fan.is_some(), shown.contains(&i), "indicator {i}");
+    }
+    let note = futures.bands_note.clone().expect("a note");
+    assert!(note.contains("only for the indicators shown"), "{note}");
+    assert!(shows(&harness, &note));
+    let first = futures.fans[shown[0]].as_ref().expect("a fan");
+    assert!(
+        shows(&harness, &first.summary),
+        "the first chart's spread in words"
+    );
+
+    // Another chart asks for its spread: the request changes, the futures run again.
+    harness.state_mut().apply(Action::ToggleChart(hidden));
+    harness.run();
+    let futures = &harness.state().view().whatif.futures;
+    let mut wanted = shown.clone();
+    wanted.push(hidden);
+    wanted.sort_unstable();
+    let request = futures.requested().expect("a request");
+    assert_eq!(request.bands, Bands::Indicators(wanted));
+    assert!(!futures.is_current() && futures.is_busy());
+
+    // At the most futures, as many charts as fit (four, 6.8 million values from week 3).
+    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
+    let request = harness
+        .state()
+        .view()
+        .whatif
+        .futures
+        .requested()
+        .expect("a request");
+    let Bands::Indicators(banded) = &request.bands else {
+        panic!("all bands at {MAX_RUNS} runs");
+    };
+    assert_eq!(banded.len(), 4, "{banded:?}");
+    assert!(banded.iter().all(|i| shown.contains(i) || *i == hidden));
+    let states = harness.state().session().model().turns() - 2 + 1;
+    assert!(MAX_RUNS * states * banded.len() <= 8_000_000);
+}
+
+#[test]
 fn the_futures_recompute_by_themselves_when_the_selection_changes() {
     let mut harness = at_week_three(1400.0);
     click(&mut harness, "What if");
@@ -164,38 +236,70 @@ fn the_futures_recompute_by_themselves_when_the_selection_changes() {
 #[test]
 fn cancel_stops_a_long_simulation_and_says_so() {
     let mut harness = at_week_three(800.0);
-    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS / 5));
+    // The longest job the app runs: every plan and branch on offer compared at the most
+    // futures, 700,000 runs, far more than any build simulates in the frame or two
+    // between seeing it progress and clicking Cancel.
+    whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
+    whatif(&mut harness, WhatIfAction::Section(Section::Compare));
+    let session = harness.state().session().clone();
+    let mut items: Vec<Compared> = plan_kinds(&session)
+        .into_iter()
+        .map(Compared::Plan)
+        .collect();
+    items.extend((0..session.branches().len()).map(Compared::Branch));
+    for item in &items {
+        if !harness
+            .state()
+            .view()
+            .whatif
+            .settings
+            .compared
+            .contains(item)
+        {
+            whatif(&mut harness, WhatIfAction::ToggleCompared(item.clone()));
+        }
+    }
+    assert_eq!(items.len(), 7, "{items:?}");
     click(&mut harness, "What if");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         harness.run();
-        if let Status::Running { done, .. } = harness.state().view().whatif.futures.status()
+        if let Status::Running { done, .. } = harness.state().view().whatif.compare.status()
             && done > 0
         {
             break;
         }
-        assert!(Instant::now() < deadline, "the simulation never started");
+        assert!(Instant::now() < deadline, "the comparison never started");
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(shows(&harness, "Simulating futures:"), "a progress bar");
-    click(&mut harness, "Cancel: Simulating futures");
-    let Status::Cancelled { done, total } = harness.state().view().whatif.futures.status() else {
+    assert!(shows(&harness, "Comparing plans:"), "a progress bar");
+    click(&mut harness, "Cancel: Comparing plans");
+    let Status::Cancelled { done, total } = harness.state().view().whatif.compare.status() else {
         panic!("not cancelled");
     };
+    assert_eq!(total, items.len() * MAX_RUNS);
     assert!(done < total, "stopped early: {done} of {total}");
-    assert!(shows(&harness, "Simulating futures: cancelled after"));
+    assert!(shows(&harness, "Comparing plans: cancelled after"));
     // Nothing moves on afterwards, and nothing starts again by itself.
     std::thread::sleep(Duration::from_millis(300));
     harness.run();
     harness.run();
     assert_eq!(
-        harness.state().view().whatif.futures.status(),
+        harness.state().view().whatif.compare.status(),
         Status::Cancelled { done, total }
     );
-    assert!(harness.state().view().whatif.futures.result().is_none());
-    // Run again starts it over; a smaller run finishes.
+    assert!(harness.state().view().whatif.compare.result().is_none());
+    // A smaller run starts it over, and finishes.
     whatif(&mut harness, WhatIfAction::Runs(200));
-    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    wait_for(&mut harness, "the comparison", |w| w.compare.is_current());
+    let result = harness
+        .state()
+        .view()
+        .whatif
+        .compare
+        .result()
+        .expect("a result");
+    assert_eq!(result.names.len(), items.len());
 }
 
 #[test]

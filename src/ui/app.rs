@@ -680,15 +680,13 @@ impl SandtableApp {
     fn update_whatif(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         let play = self.view.screen == Screen::Play;
+        let view = &mut self.view;
         let shown = Shown {
-            whatif_tab: play && self.view.tab == Tab::WhatIf,
-            indicators_tab: play && self.view.tab == Tab::Indicators,
+            whatif_tab: play && view.tab == Tab::WhatIf,
+            indicators_tab: play && view.tab == Tab::Indicators,
+            charts: &view.charts.selected,
         };
-        if let Some(seconds) = self
-            .view
-            .whatif
-            .update(now, &self.session, shown, Some(ctx))
-        {
+        if let Some(seconds) = view.whatif.update(now, &self.session, shown, Some(ctx)) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds));
         }
     }

@@ -299,6 +299,9 @@ pub fn indicators_ui(
                 );
                 if let Some(f) = futures {
                     label(ui, RichText::new(&f.headline).small());
+                    if let Some(note) = &f.bands_note {
+                        label(ui, RichText::new(note).small().weak());
+                    }
                 }
             }
             let shown: Vec<&IndicatorChart> = charts

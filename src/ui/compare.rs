@@ -10,7 +10,7 @@ use eframe::egui::{self, RichText};
 use super::a11y::label;
 use super::actions::Action;
 use super::charts::{IndicatorChart, indicator_chart_ui};
-use super::fan::{FanSeries, FanStyle, palette};
+use super::fan::{FanSeries, FanStyle, bands_note, bands_within_budget, palette};
 use super::whatif::act;
 use super::whatif::{
     self, Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds,
@@ -64,6 +64,8 @@ pub struct CompareRequest {
     /// Each plan's name and choices; the first is the baseline.
     pub plans: Vec<(String, Plan)>,
     pub runs: usize,
+    /// The indicators banded in each plan's futures ([`bands_within_budget`]).
+    pub bands: Bands,
 }
 
 impl PartialEq for CompareRequest {
@@ -74,6 +76,7 @@ impl PartialEq for CompareRequest {
             && self.past == other.past
             && self.plans == other.plans
             && self.runs == other.runs
+            && self.bands == other.bands
     }
 }
 
@@ -107,6 +110,12 @@ pub fn request(session: &Session, settings: &Settings) -> Option<CompareRequest>
             .take_while(|&t| weeks.iter().all(|w| week(w, t) == week(&weeks[0], t)))
             .count(),
     };
+    let bands = bands_within_budget(
+        session.model(),
+        shared,
+        settings.runs,
+        &[settings.compare_indicator],
+    );
     Some(CompareRequest {
         model: session.model().clone(),
         seed: session.seed(),
@@ -118,6 +127,7 @@ pub fn request(session: &Session, settings: &Settings) -> Option<CompareRequest>
             .map(|(item, w)| (compared_name(session, item), Plan::weekly(w)))
             .collect(),
         runs: settings.runs,
+        bands,
     })
 }
 
@@ -139,8 +149,10 @@ pub struct CompareResult {
     pub comparison: Comparison,
     pub outcome_rows: Vec<CompareRow>,
     pub goal_rows: Vec<CompareRow>,
-    /// `fans[plan][indicator]`.
+    /// `fans[plan][indicator]` (`None` if it was not banded).
     pub fans: Vec<Vec<Option<FanSeries>>>,
+    /// Why some indicators have no fan, if some have none.
+    pub bands_note: Option<String>,
     pub headline: String,
 }
 
@@ -155,7 +167,7 @@ pub fn run_compare(
     let options = Options {
         runs: request.runs,
         threads: default_threads(),
-        bands: Bands::All,
+        bands: request.bands.clone(),
         ledger: false,
     };
     let comparison = compare(&start, &plans, &options, &control)?;
@@ -215,12 +227,17 @@ pub fn run_compare(
         format_number(request.runs as f64, 0),
         start_label(model, request.past.len())
     );
+    let bands_note = comparison
+        .ensembles
+        .first()
+        .and_then(|e| bands_note(model, e));
     Ok(CompareResult {
         names,
         comparison,
         outcome_rows,
         goal_rows,
         fans,
+        bands_note,
         headline,
     })
 }
@@ -346,6 +363,9 @@ pub fn compare_ui(
     };
     stale_note_ui(ui, whatif.compare.is_current(), true);
     label(ui, RichText::new(&result.headline).strong());
+    if let Some(note) = &result.bands_note {
+        label(ui, RichText::new(note).small().weak());
+    }
 
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -481,6 +501,38 @@ mod tests {
                 .iter()
                 .all(|r| r.differences[0] == "no change")
         );
+    }
+
+    #[test]
+    fn many_futures_band_only_the_indicator_compared_and_rerun_for_another() {
+        let s = Session::new(crate::scenario::default_model().unwrap());
+        let mut settings = Settings::new(s.model());
+        let other = (settings.compare_indicator + 1) % s.model().scenario.indicators.len();
+        let with = |settings: &Settings, indicator: usize| {
+            request(
+                &s,
+                &Settings {
+                    compare_indicator: indicator,
+                    ..settings.clone()
+                },
+            )
+            .unwrap()
+        };
+        // Every indicator fits: the indicator compared is not part of the request.
+        let few = with(&settings, settings.compare_indicator);
+        assert_eq!(few.bands, Bands::All);
+        assert!(
+            few == with(&settings, other),
+            "no new run for another indicator"
+        );
+        // Each plan's futures band the indicator compared only; another one runs again.
+        settings.runs = crate::sim::ensemble::MAX_RUNS;
+        let many = with(&settings, settings.compare_indicator);
+        assert_eq!(
+            many.bands,
+            Bands::Indicators(vec![settings.compare_indicator])
+        );
+        assert!(many != with(&settings, other));
     }
 
     #[test]

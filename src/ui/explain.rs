@@ -142,10 +142,11 @@ pub fn breakdown(
     causes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
     let precision = Some(ind.precision as usize);
     let value = |v: f64| with_unit(format_number(v, ind.precision as usize), &ind.unit);
-    let (before, after) = (
-        ensemble.band(indicator, first).map_or(0.0, |b| b.mean),
-        ensemble.band(indicator, last).map_or(0.0, |b| b.mean),
-    );
+    // Among very many futures only some indicators are banded: no means to show then.
+    let means = ensemble
+        .band(indicator, first)
+        .zip(ensemble.band(indicator, last))
+        .map(|(before, after)| (before.mean, after.mean));
     let when = match week {
         Some(w) => format!(
             "in week {} ({} to {})",
@@ -159,13 +160,16 @@ pub fn breakdown(
             model.date(last).human()
         ),
     };
-    let title = format!(
-        "{} {when}, on average over {} futures: from {} to {}.",
-        ind.name,
-        format_number(ensemble.runs as f64, 0),
-        value(before),
-        value(after)
-    );
+    let runs = format_number(ensemble.runs as f64, 0);
+    let title = match means {
+        Some((before, after)) => format!(
+            "{} {when}, on average over {runs} futures: from {} to {}.",
+            ind.name,
+            value(before),
+            value(after)
+        ),
+        None => format!("{} {when}, on average over {runs} futures.", ind.name),
+    };
     Some(Breakdown {
         title,
         rows: causes

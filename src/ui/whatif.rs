@@ -6,8 +6,9 @@
 //!
 //! Every analysis runs on a worker thread ([`super::worker`]) and recomputes by itself,
 //! debounced, when what it depends on changes: the choices selected, the week, the branch,
-//! a parameter, the plan or the number of runs. Results arrive ready to draw (plot points,
-//! sentences), so a frame only borrows them.
+//! a parameter, the plan or the number of runs, and with very many runs the charts shown
+//! (only their bands are kept then, [`super::fan::bands_within_budget`]). Results arrive
+//! ready to draw (plot points, sentences), so a frame only borrows them.
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use super::actions::{Action, Tab};
 use super::charts::IndicatorChart;
 use super::compare::{self, CompareRequest, CompareResult, Compared};
 use super::explain::{self, Breakdown, ChoiceExplained, ExplainRequest};
-use super::fan::FanSeries;
+use super::fan::{FanSeries, bands_note, bands_within_budget};
 use super::sensitivity::{self, SensitivityRequest, SensitivityResult};
 use super::text::with_unit;
 use super::worker::{JobError, Recomputed, Status};
@@ -207,9 +208,40 @@ pub enum WhatIfAction {
 
 /// Which parts of the app are on screen this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Shown {
+pub struct Shown<'a> {
     pub whatif_tab: bool,
     pub indicators_tab: bool,
+    /// Per indicator, whether its chart is ticked on the Indicators tab.
+    pub charts: &'a [bool],
+}
+
+/// The indicators whose spread the app draws, those on screen first: the Futures
+/// section's chart or the indicator explained on the What-if tab, the charts ticked on the
+/// Indicators tab; then the others, so that going from one tab to the other needs no new
+/// run when they all fit (see [`bands_within_budget`]).
+pub fn charted_indicators(settings: &Settings, shown: Shown<'_>) -> Vec<usize> {
+    let ticked = || {
+        shown
+            .charts
+            .iter()
+            .enumerate()
+            .filter(|(_, on)| **on)
+            .map(|(i, _)| i)
+    };
+    let mut charted = Vec::new();
+    if shown.whatif_tab {
+        match settings.section {
+            Section::Futures => charted.push(settings.chart_indicator),
+            Section::Explain => charted.push(settings.explain_indicator),
+            Section::Compare | Section::Sensitivity => {}
+        }
+    }
+    if shown.indicators_tab {
+        charted.extend(ticked());
+    }
+    charted.extend([settings.chart_indicator, settings.explain_indicator]);
+    charted.extend(ticked());
+    charted
 }
 
 /// The inputs of an ensemble, taken from the session and the settings. Two equal bases
@@ -414,6 +446,9 @@ pub struct FuturesRequest {
     pub basis: Basis,
     /// Average the ledger too (for the Explain section).
     pub ledger: bool,
+    /// The indicators banded ([`bands_within_budget`]): all of them unless there are too
+    /// many futures, so that a new choice of charts runs again only then.
+    pub bands: Bands,
 }
 
 /// One outcome's distribution over the futures, ready to show.
@@ -438,8 +473,10 @@ pub struct GoalChance {
 #[derive(Debug, Clone)]
 pub struct Futures {
     pub ensemble: Ensemble,
-    /// Per indicator, its fan.
+    /// Per indicator, its fan (`None` if it was not banded).
     pub fans: Vec<Option<FanSeries>>,
+    /// Why some indicators have no fan, if some have none ([`bands_note`]).
+    pub bands_note: Option<String>,
     pub outcomes: Vec<OutcomeSpread>,
     pub goals: Vec<GoalChance>,
     /// What was simulated, in words.
@@ -458,7 +495,7 @@ pub fn run_futures(
     let ensemble = run_ensemble(
         &start,
         &basis.plan,
-        &basis.options(Bands::All, request.ledger),
+        &basis.options(request.bands.clone(), request.ledger),
         &control,
     )?;
     let fans = (0..model.scenario.indicators.len())
@@ -503,6 +540,7 @@ pub fn run_futures(
         ));
     }
     Ok(Futures {
+        bands_note: bands_note(model, &ensemble),
         ensemble,
         fans,
         outcomes,
@@ -610,7 +648,7 @@ impl WhatIf {
         &mut self,
         now: f64,
         session: &Session,
-        shown: Shown,
+        shown: Shown<'_>,
         ctx: Option<&egui::Context>,
     ) -> Option<f64> {
         self.futures.poll(now, ctx);
@@ -623,9 +661,17 @@ impl WhatIf {
         let want_futures = matches!(section, Some(Section::Futures | Section::Explain))
             || (shown.indicators_tab && s.show_bands);
         if want_futures {
+            let basis = Basis::new(session, s);
+            let bands = bands_within_budget(
+                model,
+                basis.start_turn(),
+                basis.runs,
+                &charted_indicators(s, shown),
+            );
             let request = FuturesRequest {
-                basis: Basis::new(session, s),
+                basis,
                 ledger: section == Some(Section::Explain),
+                bands,
             };
             let plan_name = plan_label(model, &s.plan);
             let total = request.basis.runs;
@@ -1000,6 +1046,9 @@ fn futures_ui(
     };
     stale_note_ui(ui, whatif.futures.is_current(), true);
     label(ui, RichText::new(&futures.headline).strong());
+    if let Some(note) = &futures.bands_note {
+        label(ui, RichText::new(note).small().weak());
+    }
     ui.add_space(6.0);
 
     // One indicator's fan, with the played path on top.
@@ -1009,23 +1058,31 @@ fn futures_ui(
             act(actions, WhatIfAction::ChartIndicator(i));
         }
     });
-    if let (Some(chart), Some(Some(fan))) = (
-        charts.get(s.chart_indicator),
-        futures.fans.get(s.chart_indicator),
-    ) {
-        super::charts::fan_legend_ui(ui);
+    // Without a fan (not banded among many futures, or another indicator's result), the
+    // chart shows the played path alone.
+    let fan = futures.fans.get(s.chart_indicator).and_then(Option::as_ref);
+    if let Some(chart) = charts.get(s.chart_indicator) {
+        if fan.is_some() {
+            super::charts::fan_legend_ui(ui);
+        }
+        let fans: Vec<_> = fan
+            .map(|fan| (fan, super::charts::active_fan_style(ui)))
+            .into_iter()
+            .collect();
         let step = model.scenario.clock.step_days as f64;
         super::charts::indicator_chart_ui(
             ui,
             model.scenario.clock.start,
             step,
             chart,
-            &[(fan, super::charts::active_fan_style(ui))],
+            &fans,
             (0.0, model.turns() as f64 * step),
             session.cursor() as f64 * step,
             240.0,
         );
-        label(ui, RichText::new(&fan.summary).small());
+        if let Some(fan) = fan {
+            label(ui, RichText::new(&fan.summary).small());
+        }
     }
 
     ui.add_space(8.0);
@@ -1264,6 +1321,7 @@ mod tests {
         let request = FuturesRequest {
             basis: Basis::new(&s, &settings),
             ledger: false,
+            bands: Bands::All,
         };
         let f = run_futures(&request, "Hold course", Control::default()).unwrap();
         assert_eq!(f.ensemble.runs, 100);

@@ -329,6 +329,11 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
         self.worker.is_busy()
     }
 
+    /// The request last asked for (its result may still be on the way).
+    pub fn requested(&self) -> Option<&R> {
+        self.requested.as_ref()
+    }
+
     /// The latest result and the request it answers.
     pub fn latest(&self) -> Option<&(R, T)> {
         self.worker.result()
