@@ -9,6 +9,9 @@
 //!   `RunKey::new(seed, 0)`, and run `i` is that run forked with `RunKey::new(seed, i + 1)`:
 //!   the same past, its own future, the parameters redrawn (see [`Sim::fork`]).
 //!
+//! Runs are played 32 at a time in lockstep (`sim/batch.rs`), each giving exactly what it
+//! gives played alone; with the averaged ledger they are played one at a time.
+//!
 //! Runs are cut into blocks whose size depends only on N; worker threads take whole blocks
 //! and write into that block's part of preallocated arrays, and every sum is taken over a
 //! block in run order and then over blocks in block order. So the result is the same to the
@@ -21,8 +24,8 @@
 //! Every quantile here is Hyndman and Fan's type 7 (the default of R and NumPy): for a
 //! sample of n values sorted as x₀ ≤ … ≤ xₙ₋₁ and 0 ≤ p ≤ 1, with h = (n − 1)·p,
 //! Q(p) = x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋₊₁ − x⌊h⌋): linear interpolation between the two order
-//! statistics around h. Order statistics are found by selection (O(n) per column), not by
-//! sorting.
+//! statistics around h. Order statistics are found by selection (a few linear passes per
+//! column, see `select_ranks`), not by sorting.
 //!
 //! # Memory
 //!

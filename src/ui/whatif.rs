@@ -1013,7 +1013,8 @@ fn futures_ui(
     label(
         ui,
         "Many futures simulated with the same choices: the uncertain numbers of the model \
-         are drawn again in each, and chance events fall differently.",
+         are drawn again in each, and chance events fall differently. The path you played \
+         is one possible future, so the spread need not be centred on it.",
     );
     settings_ui(ui, s, session, actions, true);
     if s.plan == PlanKind::Weekly {
