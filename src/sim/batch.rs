@@ -20,10 +20,7 @@ use super::{Origin, Overrides, Sim, blocked, draw_parameters, shortfall, weighte
 /// An effect waiting for its turns in some of the lanes.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
-    origin: Origin,
-    effect: usize,
-    first: usize,
-    last: usize,
+    due: super::Pending,
     lanes: u64,
 }
 
@@ -140,13 +137,7 @@ impl<'m> Batch<'m> {
         let lanes = self.all();
         self.pending.clear();
         self.pending
-            .extend(template.pending.iter().map(|p| Pending {
-                origin: p.origin,
-                effect: p.effect,
-                first: p.first,
-                last: p.last,
-                lanes,
-            }));
+            .extend(template.pending.iter().map(|&due| Pending { due, lanes }));
         self.derive();
     }
 
@@ -204,10 +195,12 @@ impl<'m> Batch<'m> {
             for (e, effect) in choice.effects.iter().enumerate() {
                 let first = t + effect.delay as usize;
                 self.pending.push(Pending {
-                    origin: Origin::Choice(c),
-                    effect: e,
-                    first,
-                    last: first + effect.duration as usize - 1,
+                    due: super::Pending {
+                        origin: Origin::Choice(c),
+                        effect: e,
+                        first,
+                        last: first + effect.duration as usize - 1,
+                    },
                     lanes,
                 });
             }
@@ -216,16 +209,16 @@ impl<'m> Batch<'m> {
         // 2. Effects due this turn.
         self.open_streams(Purpose::Effects);
         for i in 0..self.pending.len() {
-            let p = self.pending[i];
-            if p.first <= t && t <= p.last {
-                let effect = match p.origin {
-                    Origin::Choice(c) => &model.choices[c].effects[p.effect],
-                    Origin::Event(e) => &model.events[e].effects[p.effect],
+            let Pending { due, lanes } = self.pending[i];
+            if due.first <= t && t <= due.last {
+                let effect = match due.origin {
+                    Origin::Choice(c) => &model.choices[c].effects[due.effect],
+                    Origin::Event(e) => &model.events[e].effects[due.effect],
                 };
-                self.apply_effect(effect, p.lanes);
+                self.apply_effect(effect, lanes);
             }
         }
-        self.pending.retain(|p| p.last > t);
+        self.pending.retain(|p| p.due.last > t);
 
         // 3. Dynamics, all computed from the same state.
         self.open_streams(Purpose::Rules);
@@ -334,10 +327,12 @@ impl<'m> Batch<'m> {
                 };
                 if let Some((first, last)) = later {
                     self.pending.push(Pending {
-                        origin: Origin::Event(e),
-                        effect: i,
-                        first,
-                        last,
+                        due: super::Pending {
+                            origin: Origin::Event(e),
+                            effect: i,
+                            first,
+                            last,
+                        },
                         lanes,
                     });
                 }

@@ -344,8 +344,8 @@ impl Summary {
             return Self::default();
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let mut keys: Vec<u64> = values.iter().map(|&v| f64::key(v)).collect();
-        summarize::<f64>(&mut keys, mean)
+        let keys: Vec<u64> = values.iter().map(|&v| f64::key(v)).collect();
+        summarize::<f64>(&keys, mean)
     }
 
     /// The quantile of probability `p`, one of [`QUANTILES`], else the nearest of them.
@@ -1026,7 +1026,7 @@ pub fn run_ensemble(
                 scratch.extend(traj[base..base + len].iter().map(|&v| v.key()));
                 sum += sums[b * columns + col];
             }
-            *summary = summarize::<f32>(&mut scratch, sum / runs as f64);
+            *summary = summarize::<f32>(&scratch, sum / runs as f64);
         }
     };
     if columns > 0 {
@@ -1203,8 +1203,8 @@ mod tests {
             {
                 assert_eq!(got, by_sorting(&values, *p), "n {n} p {p}");
             }
-            let mut keys: Vec<u32> = values.iter().map(|&v| (v as f32).key()).collect();
-            let s32 = summarize::<f32>(&mut keys, 0.0);
+            let keys: Vec<u32> = values.iter().map(|&v| (v as f32).key()).collect();
+            let s32 = summarize::<f32>(&keys, 0.0);
             assert_eq!(s32.p25, s.p25);
         }
     }
@@ -1247,6 +1247,16 @@ mod tests {
         assert_eq!(Histogram::of(&[], 3).counts, vec![0]);
     }
 
+    /// `select_ranks` against sorting.
+    fn check<K: Copy + Ord + Into<u64> + std::fmt::Debug>(keys: Vec<K>, ranks: &[usize]) {
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        let mut found = Vec::new();
+        select_ranks(&keys, ranks, &mut found);
+        let want: Vec<K> = ranks.iter().map(|&r| sorted[r]).collect();
+        assert_eq!(found, want, "n = {}", keys.len());
+    }
+
     #[test]
     fn ranks_are_selected_as_sorting_finds_them() {
         let mut seed = 12345u64;
@@ -1279,21 +1289,8 @@ mod tests {
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let keys64: Vec<u64> = values.iter().map(|&v| f64::key(v)).collect();
-            let mut sorted = keys64.clone();
-            sorted.sort_unstable();
-            let mut found = Vec::new();
-            select_ranks(&keys64, &ranks, &mut found);
-            let want: Vec<u64> = ranks.iter().map(|&r| sorted[r]).collect();
-            assert_eq!(found, want, "f64 keys, n = {n}");
-
-            let keys32: Vec<u32> = values.iter().map(|&v| (v as f32).key()).collect();
-            let mut sorted = keys32.clone();
-            sorted.sort_unstable();
-            let mut found = Vec::new();
-            select_ranks(&keys32, &ranks, &mut found);
-            let want: Vec<u32> = ranks.iter().map(|&r| sorted[r]).collect();
-            assert_eq!(found, want, "f32 keys, n = {n}");
+            check(values.iter().map(|&v| f64::key(v)).collect(), &ranks);
+            check(values.iter().map(|&v| (v as f32).key()).collect(), &ranks);
         }
     }
 
