@@ -806,7 +806,7 @@ pub fn weighted_median(points: &mut [(f64, f64)]) -> f64 {
 }
 
 /// An integer that orders numbers as `f64::total_cmp` does.
-fn order_key(x: f64) -> i64 {
+pub(crate) fn order_key(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
