@@ -7,7 +7,8 @@
 //! every parameter at 1,000 runs each. `--quick` skips the 100k ensembles.
 //!
 //! The machine is shared: run it when nothing else is compiling, and compare medians.
-//! `--profile N` only plays N runs, for a profiler (callgrind counts instructions, which
+//! `--profile N` only plays N runs one at a time, and `--profile-ensemble N [bands]` one
+//! ensemble of N runs on one thread, for a profiler (callgrind counts instructions, which
 //! the machine's load does not change).
 
 use std::hint::black_box;
