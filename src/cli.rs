@@ -84,9 +84,21 @@ pub struct RunArgs {
     pub csv: Option<PathBuf>,
 }
 
-/// Renders a file error in full (source line underlined) for the terminal.
+/// A file error rendered in full for the terminal (source line underlined); it carries its
+/// own `error:` heading.
+#[derive(Debug)]
+struct Rendered(String);
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
 fn file_error(e: FileError) -> anyhow::Error {
-    anyhow!("{e}")
+    anyhow::Error::new(Rendered(e.to_string()))
 }
 
 /// Entry point of the binary.
@@ -99,7 +111,10 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            match e.downcast_ref::<Rendered>() {
+                Some(rendered) if e.chain().count() == 1 => eprint!("{rendered}"),
+                _ => eprintln!("error: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -51,6 +51,12 @@ fn check_reports_missing_files() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("cannot read the file"));
+    // Other commands report a bad scenario file the same way, under one heading.
+    let out = sandtable(&["ensemble", "--scenario", "/no/such/scenario.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: cannot read the file"), "{err}");
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 }
 
 #[test]
