@@ -751,7 +751,6 @@ impl WhatIf {
     }
 }
 
-/// Queues a what-if action.
 /// Where futures start: the beginning when nothing was played, else after `past` (replayed,
 /// so call it on the worker).
 pub fn start_after<'m>(
@@ -955,7 +954,6 @@ pub fn status_ui(
     }
 }
 
-/// A note shown when the results on screen are for earlier inputs.
 /// A drop-down of `names` labelled `label`; returns the index picked this frame, if any.
 pub fn pick_ui(
     ui: &mut egui::Ui,
@@ -988,6 +986,7 @@ pub fn indicator_names(model: &Model) -> Vec<String> {
         .collect()
 }
 
+/// A note shown when the results on screen are for earlier inputs.
 pub fn stale_note_ui(ui: &mut egui::Ui, current: bool, has_result: bool) {
     if has_result && !current {
         label(
