@@ -60,8 +60,8 @@ pub struct ScenarioArg {
 impl ScenarioArg {
     pub fn load(&self) -> Result<Model> {
         match &self.scenario {
-            Some(path) => scenario::load_file(path).map_err(file_error),
-            None => scenario::default_model().map_err(file_error),
+            Some(path) => scenario::load_file(path).map_err(anyhow::Error::new),
+            None => scenario::default_model().map_err(anyhow::Error::new),
         }
     }
 }
@@ -84,23 +84,6 @@ pub struct RunArgs {
     pub csv: Option<PathBuf>,
 }
 
-/// A file error rendered in full for the terminal (source line underlined); it carries its
-/// own `error:` heading.
-#[derive(Debug)]
-struct Rendered(String);
-
-impl std::fmt::Display for Rendered {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Rendered {}
-
-fn file_error(e: FileError) -> anyhow::Error {
-    anyhow::Error::new(Rendered(e.to_string()))
-}
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -111,8 +94,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            match e.downcast_ref::<Rendered>() {
-                Some(rendered) if e.chain().count() == 1 => eprint!("{rendered}"),
+            // A file error renders itself in full, under its own `error:` heading.
+            match e.downcast_ref::<FileError>() {
+                Some(file) if e.chain().count() == 1 => eprint!("{file}"),
                 _ => eprintln!("error: {e:#}"),
             }
             ExitCode::FAILURE
@@ -184,11 +168,11 @@ fn check(files: &[PathBuf]) -> ExitCode {
 /// Reads a decisions file: a map from turn to choice ids.
 pub fn read_decisions(model: &Model, path: &Path) -> Result<Decisions> {
     let name = path.display().to_string();
-    let text = scenario::load::read_text(path).map_err(file_error)?;
+    let text = scenario::load::read_text(path)?;
     let map: BTreeMap<u32, Vec<String>> = ron::Options::default()
         .with_recursion_limit(scenario::MAX_NESTING)
         .from_str(&text)
-        .map_err(|e| file_error(scenario::load::ron_error(&name, &text, &e)))?;
+        .map_err(|e| scenario::load::ron_error(&name, &text, &e))?;
     let mut decisions = vec![Vec::new(); model.turns()];
     for (turn, ids) in map {
         let slot = decisions.get_mut(turn as usize).ok_or_else(|| {
@@ -678,90 +662,57 @@ pub fn bands_csv(model: &Model, ensemble: &Ensemble) -> String {
     out
 }
 
-/// A JSON string literal.
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A JSON number (`null` if not finite).
-fn json_number(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        "null".to_string()
-    }
-}
-
 /// The ensemble as a JSON object: scenario, seed, runs, plan, start_turn,
 /// dropped_choices, outcomes (id, name, unit, better, p5 … p95, mean, min, max) and goals
-/// (id, name, probability).
+/// (id, name, probability). Numbers that are not finite are written as `null`.
 pub fn ensemble_json(model: &Model, ensemble: &Ensemble, path: Option<&str>) -> String {
+    use serde_json::json;
     let s = &model.scenario;
-    let outcomes: Vec<String> = s
+    let outcomes: Vec<serde_json::Value> = s
         .outcomes
         .iter()
         .zip(&ensemble.outcomes)
         .map(|(o, q)| {
-            format!(
-                "{{\"id\": {}, \"name\": {}, \"unit\": {}, \"better\": \"{}\", \"p5\": {}, \"p10\": {}, \"p25\": {}, \"p50\": {}, \"p75\": {}, \"p90\": {}, \"p95\": {}, \"mean\": {}, \"min\": {}, \"max\": {}}}",
-                json_string(&o.id),
-                json_string(&o.name),
-                json_string(&o.unit),
-                match o.better {
+            json!({
+                "id": o.id,
+                "name": o.name,
+                "unit": o.unit,
+                "better": match o.better {
                     scenario::Better::Higher => "higher",
                     scenario::Better::Lower => "lower",
                 },
-                json_number(q.p5),
-                json_number(q.p10),
-                json_number(q.p25),
-                json_number(q.p50),
-                json_number(q.p75),
-                json_number(q.p90),
-                json_number(q.p95),
-                json_number(q.mean),
-                json_number(q.min),
-                json_number(q.max),
-            )
+                "p5": q.p5,
+                "p10": q.p10,
+                "p25": q.p25,
+                "p50": q.p50,
+                "p75": q.p75,
+                "p90": q.p90,
+                "p95": q.p95,
+                "mean": q.mean,
+                "min": q.min,
+                "max": q.max,
+            })
         })
         .collect();
-    let goals: Vec<String> = s
+    let goals: Vec<serde_json::Value> = s
         .goals
         .iter()
         .zip(&ensemble.goals)
-        .map(|(g, p)| {
-            format!(
-                "{{\"id\": {}, \"name\": {}, \"probability\": {}}}",
-                json_string(&g.id),
-                json_string(&g.name),
-                json_number(*p)
-            )
-        })
+        .map(|(g, p)| json!({"id": g.id, "name": g.name, "probability": p}))
         .collect();
-    format!(
-        "{{\n  \"scenario\": {},\n  \"seed\": {},\n  \"runs\": {},\n  \"plan\": {},\n  \"start_turn\": {},\n  \"dropped_choices\": {},\n  \"outcomes\": [\n    {}\n  ],\n  \"goals\": [\n    {}\n  ]\n}}\n",
-        json_string(&s.id),
-        ensemble.seed,
-        ensemble.runs,
-        path.map_or_else(|| "null".to_string(), json_string),
-        ensemble.start_turn,
-        ensemble.dropped_choices,
-        outcomes.join(",\n    "),
-        goals.join(",\n    ")
-    )
+    let document = json!({
+        "scenario": s.id,
+        "seed": ensemble.seed,
+        "runs": ensemble.runs,
+        "plan": path,
+        "start_turn": ensemble.start_turn,
+        "dropped_choices": ensemble.dropped_choices,
+        "outcomes": outcomes,
+        "goals": goals,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn compare_cmd(args: &CompareArgs) -> Result<()> {

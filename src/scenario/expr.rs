@@ -277,8 +277,6 @@ impl Program {
             }};
         }
         let load = |slot: u32| slots.get(slot as usize).copied().unwrap_or(0.0);
-        let truth = |b: bool| if b { 1.0 } else { 0.0 };
-        let div = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
         for op in &self.ops {
             match *op {
                 Op::Const(v) => {
@@ -452,8 +450,6 @@ impl Program {
             Some((Op::Load(slot), rest)) => (load(*slot), 1, rest),
             _ => ([0.0; LANES], 0, self.ops.as_slice()),
         };
-        let truth = |b: bool| if b { 1.0 } else { 0.0 };
-        let div = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
         let drawing = (0..LANES).filter(|&l| lane_set(mask, l));
         // The same stack discipline as `eval` (see there): pops always follow pushes.
         macro_rules! push_acc {
@@ -590,6 +586,16 @@ impl Program {
         }
         *out = if sp == 1 { acc } else { [f64::NAN; LANES] };
     }
+}
+
+/// 1 for true, 0 for false.
+fn truth(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Division, 0 when dividing by zero.
+fn div(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a / b }
 }
 
 /// `clamp(x, lo, hi)`: NaN when the bounds are crossed.

@@ -15,7 +15,7 @@ use crate::scenario::expr::{LANES, LaneStack, Lanes, NoDraws, Program};
 use crate::scenario::{CompiledEffect, Layout, Model, Op};
 
 use super::rng::{LaneStreams, Purpose, RunKey};
-use super::{Origin, Overrides, Sim, blocked, draw_parameters, shortfall};
+use super::{Origin, Overrides, Sim, blocked, combine, draw_parameters, shortfall};
 
 /// An effect waiting for its turns in some of the lanes.
 #[derive(Debug, Clone, Copy)]
@@ -78,29 +78,23 @@ fn clamp_lanes(x: &mut Lanes, lo: f64, hi: f64) {
     }
 }
 
-fn combine(op: Op, old: f64, value: f64) -> f64 {
-    match op {
-        Op::Set => value,
-        Op::Multiply => old * value,
-        Op::Add => old + value,
-    }
-}
-
 impl<'m> Batch<'m> {
     /// A batch for `model`; [`Batch::reset`] puts runs in it. Approvals and pressure
-    /// points that no expression reads are not computed, and [`Batch::value`] of them is
-    /// meaningless.
-    pub fn new(model: &'m Model) -> Self {
-        Self {
-            wanted: read_slots(model),
-            ..Self::complete(model)
-        }
+    /// points outside `wanted` (see [`read_slots`]) are not computed, and [`Batch::value`]
+    /// of them is meaningless.
+    pub fn new(model: &'m Model, wanted: &[bool]) -> Self {
+        Self::with_wanted(model, wanted.to_vec())
     }
 
     /// A batch that computes every slot.
+    #[cfg(test)]
     fn complete(model: &'m Model) -> Self {
+        Self::with_wanted(model, vec![true; model.layout.len()])
+    }
+
+    fn with_wanted(model: &'m Model, wanted: Vec<bool>) -> Self {
         Self {
-            wanted: vec![true; model.layout.len()],
+            wanted,
             model,
             keys: Vec::with_capacity(LANES),
             state: vec![0.0; model.layout.len() * LANES],
@@ -606,7 +600,7 @@ struct Point {
 }
 
 /// Which slots some expression of `model` reads: the derived quantities worth computing.
-fn read_slots(model: &Model) -> Vec<bool> {
+pub(super) fn read_slots(model: &Model) -> Vec<bool> {
     let mut read = vec![false; model.layout.len()];
     let effects = model
         .choices

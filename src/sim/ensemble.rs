@@ -45,7 +45,7 @@ use crate::scenario::{Model, RuleOrigin, SlotKind};
 
 use crate::scenario::expr::LANES;
 
-use super::batch::Batch;
+use super::batch::{Batch, read_slots};
 use super::rng::RunKey;
 use super::{Cause, Decisions, Overrides, Refusal, Sim};
 
@@ -786,6 +786,10 @@ struct Job<'a, 'm> {
     band_slots: Vec<usize>,
     states: usize,
     ledger: Option<LedgerIndex>,
+    /// The run the batches start from ([`Start::session_sim`]).
+    template: Sim<'m>,
+    /// The slots batches compute ([`read_slots`]).
+    wanted: Vec<bool>,
 }
 
 impl Job<'_, '_> {
@@ -805,8 +809,7 @@ impl Job<'_, '_> {
         let start_turn = self.start.turn();
         let n_out = model.outcomes.len();
         let n_goals = model.goals.len();
-        let template = self.start.session_sim();
-        let mut batch = Batch::new(model);
+        let mut batch = Batch::new(model, &self.wanted);
         let mut keys = Vec::with_capacity(LANES);
         for first in (0..out.len).step_by(LANES) {
             if control.cancelled() {
@@ -815,7 +818,7 @@ impl Job<'_, '_> {
             let lanes = LANES.min(out.len - first);
             keys.clear();
             keys.extend((0..lanes).map(|l| self.start.run_key(out.first_run + first + l)));
-            batch.reset(&template, &keys, &self.start.overrides);
+            batch.reset(&self.template, &keys, &self.start.overrides);
             for s in 0..self.states {
                 if s > 0 {
                     *out.dropped += batch.step(self.plan.choices(start_turn + s - 1));
@@ -936,6 +939,8 @@ pub fn run_ensemble(
             .collect(),
         states,
         ledger: options.ledger.then(|| LedgerIndex::new(model)),
+        template: start.session_sim(),
+        wanted: read_slots(model),
     };
     let columns = job.band_slots.len() * states;
     let n_out = model.outcomes.len();

@@ -485,11 +485,7 @@ impl<'m> Sim<'m> {
                 if !v.is_finite() {
                     continue;
                 }
-                let next = match model.rules[r].op {
-                    Op::Set => v,
-                    Op::Multiply => x * v,
-                    Op::Add => x + v,
-                };
+                let next = combine(model.rules[r].op, x, v);
                 self.note(target, Cause::Rule(model.rules[r].origin), next - x);
                 x = next;
             }
@@ -597,11 +593,7 @@ impl<'m> Sim<'m> {
         let value = effect.value.eval(&self.state, stream);
         let slot = effect.target;
         let old = self.state[slot];
-        let new = match effect.op {
-            Op::Add => old + value,
-            Op::Set => value,
-            Op::Multiply => old * value,
-        };
+        let new = combine(effect.op, old, value);
         if !new.is_finite() {
             self.warn(format!(
                 "an effect gave {new} for `{}`; the value was left unchanged",
@@ -690,6 +682,15 @@ impl<'m> Sim<'m> {
             }
             self.state[layout.pressure(i)] = weighted_median(&mut self.weights);
         }
+    }
+}
+
+/// What a rule or an effect with operation `op` and value `value` makes of `old`.
+fn combine(op: Op, old: f64, value: f64) -> f64 {
+    match op {
+        Op::Set => value,
+        Op::Multiply => old * value,
+        Op::Add => old + value,
     }
 }
 
