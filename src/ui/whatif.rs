@@ -192,6 +192,8 @@ pub enum WhatIfAction {
         week: usize,
         choice: usize,
     },
+    /// Take every choice out of a week of the user's plan.
+    ClearWeek(usize),
     ClearPlan,
     ChartIndicator(usize),
     /// Explain this choice (and show the Explain section).
@@ -617,6 +619,11 @@ impl WhatIf {
                         planned.push(choice);
                         planned.sort_unstable();
                     }
+                }
+            }
+            WhatIfAction::ClearWeek(week) => {
+                if let Some(planned) = s.weekly.get_mut(week) {
+                    planned.clear();
                 }
             }
             WhatIfAction::ClearPlan => s.weekly = vec![Vec::new(); model.turns()],
@@ -1254,7 +1261,8 @@ pub fn histogram_ui(ui: &mut egui::Ui, histogram: &Histogram, summary: &Summary)
     );
 }
 
-fn accent(dark: bool) -> Color32 {
+/// The colour of the What-if tab's bars, and of the marks of planned weeks on the timeline.
+pub(super) fn accent(dark: bool) -> Color32 {
     if dark {
         Color32::from_rgb(90, 160, 255)
     } else {
