@@ -550,7 +550,14 @@ impl SandtableApp {
             .default_size(150.0)
             .size_range(80.0..=400.0)
             .show(ui, |ui| {
-                timeline::timeline_ui(ui, session, &view.charts, &mut view.rename, actions)
+                timeline::timeline_ui(
+                    ui,
+                    session,
+                    &view.charts,
+                    &view.whatif.settings,
+                    &mut view.rename,
+                    actions,
+                )
             });
         egui::Panel::left("actors")
             .resizable(true)

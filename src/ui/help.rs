@@ -44,6 +44,11 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
             );
             label(
                 ui,
+                "Click a later week in the timeline to plan what you would do then; the What \
+                 if tab simulates that plan.",
+            );
+            label(
+                ui,
                 "Sessions are saved as one .session.ron file holding the scenario and every \
                  branch, to hand in or open on another computer. The session is also saved \
                  automatically after every week.",

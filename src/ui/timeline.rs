@@ -1,5 +1,6 @@
-//! The timeline: the weeks played as steps (go back to any of them), undo, and the tree of
-//! branches: switch, rename, and compare one with the active branch on the charts.
+//! The timeline: the weeks played as steps (go back to any of them), the later weeks (plan
+//! their choices for the What-if analyses), undo, and the tree of branches: switch, rename,
+//! and compare one with the active branch on the charts.
 
 use eframe::egui::{self, RichText};
 
@@ -7,6 +8,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::charts::ChartView;
 use super::text::short_date;
+use super::whatif::{PlanKind, Settings, WhatIfAction, accent, act};
 use crate::session::{Command, Session};
 
 /// A branch name being edited.
@@ -19,24 +21,28 @@ pub struct Rename {
     pub focus: bool,
 }
 
-/// The timeline panel.
+/// The timeline panel. `plan` holds the user's own plan of the later weeks, shown and
+/// edited on the weeks not played yet.
 pub fn timeline_ui(
     ui: &mut egui::Ui,
     session: &Session,
     charts: &ChartView,
+    plan: &Settings,
     rename: &mut Option<Rename>,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        weeks_ui(ui, session, actions);
+        weeks_ui(ui, session, plan, actions);
     });
     ui.add_space(2.0);
     ui.separator();
     branches_ui(ui, session, charts, rename, actions);
 }
 
-fn weeks_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
+/// The weeks as buttons: a week played (or the one being decided) is looked at when
+/// clicked; a later week opens a menu to plan its choices ([`plan_menu_ui`]).
+fn weeks_ui(ui: &mut egui::Ui, session: &Session, plan: &Settings, actions: &mut Vec<Action>) {
     let model = session.model();
     let turns = model.turns();
     let cursor = session.cursor();
@@ -69,45 +75,169 @@ fn weeks_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
         .show(ui, |ui| {
             ui.spacing_mut().item_spacing.x = 3.0;
             for t in 0..=turns {
-                let text = if t == turns {
-                    "End".to_string()
-                } else {
-                    (t + 1).to_string()
-                };
-                let name = if t == turns {
-                    "End of the scenario".to_string()
-                } else {
-                    format!("Week {}", t + 1)
-                };
-                let state = if t < played {
-                    let labels: Vec<&str> = session.active_branch().decisions[t]
-                        .iter()
-                        .map(|&c| model.scenario.choices[c].label.as_str())
-                        .collect();
-                    if labels.is_empty() {
-                        "played, no new choices".to_string()
-                    } else {
-                        format!("played: {}", labels.join("; "))
-                    }
-                } else if t == played && t < turns {
-                    "to be decided now".to_string()
-                } else if t == turns {
-                    "the final state".to_string()
-                } else {
-                    "not played yet".to_string()
-                };
-                let button = egui::Button::new(RichText::new(text).strong_if(t < played))
-                    .selected(t == cursor)
-                    .min_size(egui::vec2(30.0, 24.0));
-                let response = ui
-                    .add_enabled(t <= played, button)
-                    .accessible_name(name.clone())
-                    .on_hover_text(format!("{name}, {}: {state}", short_date(model.date(t))));
-                if response.clicked() && t != cursor {
-                    actions.push(Action::Session(Command::GoTo(t)));
-                }
+                week_button_ui(ui, session, plan, t, actions);
             }
         });
+}
+
+/// One week's button (`t == turns` is the end of the scenario), with what was played or
+/// is planned then in its hover text.
+fn week_button_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    plan: &Settings,
+    t: usize,
+    actions: &mut Vec<Action>,
+) {
+    let model = session.model();
+    let turns = model.turns();
+    let cursor = session.cursor();
+    let played = session.played();
+    let plannable = played < t && t < turns;
+    let planned = planned_labels(session, plan, t);
+    let (text, title) = if t == turns {
+        ("End".to_string(), "End of the scenario".to_string())
+    } else {
+        ((t + 1).to_string(), format!("Week {}", t + 1))
+    };
+    let mut state = week_state(session, t);
+    let name = match planned.len() {
+        0 => title.clone(),
+        1 => format!("{title}, 1 choice planned"),
+        n => format!("{title}, {n} choices planned"),
+    };
+    if !planned.is_empty() {
+        state.push_str(&format!("; planned: {}", planned.join("; ")));
+    }
+    if plannable {
+        state.push_str(". Click to plan this week.");
+    }
+    // Played weeks stand out, later ones stay faint until something is planned.
+    let number = RichText::new(text).strong_if(t < played);
+    let number = if plannable && planned.is_empty() {
+        number.weak()
+    } else {
+        number
+    };
+    let button = if planned.is_empty() {
+        egui::Button::new(number)
+    } else {
+        let marker = RichText::new(format!("•{}", planned.len()))
+            .small()
+            .color(accent(ui.visuals().dark_mode));
+        egui::Button::new((number, marker))
+    };
+    let response = ui
+        .add_enabled(
+            t <= played || plannable,
+            button
+                .selected(t == cursor)
+                .min_size(egui::vec2(30.0, 24.0)),
+        )
+        .accessible_name(name)
+        .on_hover_text(format!("{title}, {}: {state}", short_date(model.date(t))));
+    if plannable {
+        egui::Popup::menu(&response)
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+            .accessible_name(format!("Plan for week {}", t + 1))
+            .show(|ui| plan_menu_ui(ui, session, plan, t, actions));
+    } else if response.clicked() && t != cursor {
+        actions.push(Action::Session(Command::GoTo(t)));
+    }
+}
+
+/// What a week is, in words: played (and with which choices), being decided, or ahead.
+fn week_state(session: &Session, t: usize) -> String {
+    let model = session.model();
+    let turns = model.turns();
+    let played = session.played();
+    if t < played {
+        let labels: Vec<&str> = session.active_branch().decisions[t]
+            .iter()
+            .map(|&c| model.scenario.choices[c].label.as_str())
+            .collect();
+        if labels.is_empty() {
+            "played, no new choices".to_string()
+        } else {
+            format!("played: {}", labels.join("; "))
+        }
+    } else if t == played && t < turns {
+        "to be decided now".to_string()
+    } else if t == turns {
+        "the final state".to_string()
+    } else {
+        "not played yet".to_string()
+    }
+}
+
+/// The choices of the user's own plan in week `t`, if that week is one the plan covers
+/// (after the week being decided).
+fn planned_labels<'m>(session: &'m Session, plan: &Settings, t: usize) -> Vec<&'m str> {
+    let model = session.model();
+    if t <= session.cursor() || t >= model.turns() {
+        return Vec::new();
+    }
+    plan.weekly
+        .get(t)
+        .map(|week| {
+            week.iter()
+                .map(|&c| model.scenario.choices[c].label.as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The menu of a later week: a checkbox per choice of the scenario, and clearing the week.
+/// Planning a choice makes the What-if analyses follow the user's own plan, and shows
+/// that week in the What-if plan editor.
+fn plan_menu_ui(
+    ui: &mut egui::Ui,
+    session: &Session,
+    plan: &Settings,
+    week: usize,
+    actions: &mut Vec<Action>,
+) {
+    let model = session.model();
+    let planned = plan.weekly.get(week).map_or(&[][..], Vec::as_slice);
+    label(
+        ui,
+        RichText::new(format!(
+            "Plan week {} · {}",
+            week + 1,
+            model.date(week).human()
+        ))
+        .strong(),
+    );
+    for (c, choice) in model.scenario.choices.iter().enumerate() {
+        let mut on = planned.contains(&c);
+        let response = ui.checkbox(&mut on, &choice.label).accessible_name(format!(
+            "Week {}: plan “{}”",
+            week + 1,
+            choice.label
+        ));
+        if response.changed() {
+            if plan.plan != PlanKind::Weekly {
+                act(actions, WhatIfAction::Plan(PlanKind::Weekly));
+            }
+            act(actions, WhatIfAction::PlanWeek(week));
+            act(actions, WhatIfAction::TogglePlanned { week, choice: c });
+        }
+    }
+    ui.separator();
+    if ui
+        .add_enabled(!planned.is_empty(), egui::Button::new("Clear this week"))
+        .accessible_name(format!("Clear the plan of week {}", week + 1))
+        .clicked()
+    {
+        act(actions, WhatIfAction::ClearWeek(week));
+        ui.close();
+    }
+    label(
+        ui,
+        RichText::new("The What if tab simulates this plan.")
+            .small()
+            .weak(),
+    );
 }
 
 trait StrongIf {
