@@ -1,21 +1,21 @@
 //! The what-if analyses in the app, driven headlessly with `egui_kittest`: bands on the
-//! charts, the comparison table, a choice's explanation, the parameter sliders and
-//! cancelling a long simulation. The jobs run on worker threads, so each test waits for
+//! charts, the comparison table, a choice's explanation, the parameter sliders,
+//! cancelling a long simulation and planning later weeks on the timeline. The jobs run on worker threads, so each test waits for
 //! them with a bounded loop of frames and short sleeps, and fails if they never end.
 
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
 use sandtable::ui::compare::Compared;
-use sandtable::ui::whatif::{Section, WhatIf, WhatIfAction, plan_kinds};
+use sandtable::ui::whatif::{Basis, PlanKind, Section, WhatIf, WhatIfAction, plan_kinds};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
-use crate::gui::{app, click, label_of, mali, play_empty_weeks, shows};
+use crate::gui::{app, choice, click, label_of, mali, play_empty_weeks, shows};
 
 /// Runs frames until `done` holds, sleeping a little between them; fails after 60 s.
 fn wait_for(harness: &mut Harness<'_, SandtableApp>, what: &str, done: impl Fn(&WhatIf) -> bool) {
@@ -470,6 +470,146 @@ fn a_slider_fixes_a_parameter_and_the_analysis_runs_again() {
     assert_eq!(harness.state().session().overrides()[p], None);
 }
 
+/// The choices of week `week` in the user's own plan.
+fn planned(harness: &Harness<'_, SandtableApp>, week: usize) -> Vec<usize> {
+    harness.state().view().whatif.settings.weekly[week].clone()
+}
+
+/// Whether a widget is named exactly `name`.
+fn named(harness: &Harness<'_, SandtableApp>, name: &str) -> bool {
+    harness.query_by_label(name).is_some()
+}
+
+#[test]
+fn a_later_week_is_planned_from_its_menu_on_the_timeline() {
+    let mut harness = at_week_three(800.0);
+    let session = harness.state().session().clone();
+    let model = session.model();
+    let aid = choice(model, "humanitarian_aid");
+    let fund = choice(model, "fund_afisma");
+    let aid_label = label_of(&session, "humanitarian_aid");
+    let fund_label = label_of(&session, "fund_afisma");
+    let tick_aid = format!("Week 6: plan “{aid_label}”");
+    let tick_fund = format!("Week 6: plan “{fund_label}”");
+    assert_eq!(
+        harness.state().view().whatif.settings.plan,
+        PlanKind::HoldCourse
+    );
+    assert!(!named(&harness, &tick_aid), "no menu before a click");
+
+    // A week not played yet opens its menu instead of going there; it stays open while
+    // choices are ticked.
+    click(&mut harness, "Week 6");
+    assert_eq!(harness.state().session().cursor(), 2);
+    click(&mut harness, &tick_aid);
+    click(&mut harness, &tick_fund);
+    let mut both = vec![aid, fund];
+    both.sort_unstable();
+    assert_eq!(planned(&harness, 5), both);
+    let settings = harness.state().view().whatif.settings.clone();
+    assert_eq!(
+        settings.plan,
+        PlanKind::Weekly,
+        "what is planned is simulated"
+    );
+    assert_eq!(
+        settings.plan_week, 5,
+        "the What-if editor shows the same week"
+    );
+    let basis = Basis::new(harness.state().session(), &settings);
+    assert_eq!(basis.plan.choices(5), &both[..]);
+    assert!(basis.plan.choices(4).is_empty());
+    assert_eq!(
+        harness.get_by_label(&tick_aid).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+
+    // Escape closes the menu; the week's button says how much is planned, and its hover
+    // text says what.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(!named(&harness, &tick_aid), "the menu closed");
+    assert!(!named(&harness, "Week 6"));
+    assert!(named(&harness, "Week 6, 2 choices planned"));
+    assert!(named(&harness, "Week 7"), "other weeks unchanged");
+    let planned_text = {
+        let mut labels = [(aid, &aid_label), (fund, &fund_label)];
+        labels.sort_unstable();
+        format!("planned: {}; {}", labels[0].1, labels[1].1)
+    };
+    assert!(!shows(&harness, &planned_text));
+    harness.get_by_label("Week 6, 2 choices planned").hover();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !shows(&harness, &planned_text) {
+        assert!(Instant::now() < deadline, "no hover text “{planned_text}”");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run();
+    }
+
+    // The What-if tab's editor shows the same plan.
+    click(&mut harness, "What if");
+    let editor = format!("Plan “{aid_label}” in week 6");
+    assert_eq!(
+        harness.get_by_label(&editor).accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+
+    // Unticking takes one out; clearing the week takes the rest and closes the menu.
+    click(&mut harness, "Week 6, 2 choices planned");
+    click(&mut harness, &tick_aid);
+    assert_eq!(planned(&harness, 5), vec![fund]);
+    assert!(named(&harness, "Week 6, 1 choice planned"));
+    click(&mut harness, "Clear the plan of week 6");
+    assert!(planned(&harness, 5).is_empty());
+    assert!(!named(&harness, &tick_fund), "the menu closed");
+    assert!(named(&harness, "Week 6"));
+    assert_eq!(
+        harness.state().view().whatif.settings.plan,
+        PlanKind::Weekly
+    );
+}
+
+#[test]
+fn played_weeks_still_go_back_and_planned_weeks_lose_their_mark_once_reached() {
+    let mut harness = at_week_three(800.0);
+    let session = harness.state().session().clone();
+    let aid = choice(session.model(), "humanitarian_aid");
+    let aid_label = label_of(&session, "humanitarian_aid");
+    // Week 4, the one after this: planned from the timeline.
+    click(&mut harness, "Week 4");
+    click(&mut harness, &format!("Week 4: plan “{aid_label}”"));
+    assert_eq!(planned(&harness, 3), vec![aid]);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(named(&harness, "Week 4, 1 choice planned"));
+
+    // A week played: going there, no menu.
+    click(&mut harness, "Week 1");
+    assert_eq!(harness.state().session().cursor(), 0);
+    assert!(!shows(&harness, "Week 1: plan"));
+    // The end is out of reach until played; the week being decided is where it was.
+    assert!(
+        harness
+            .get_by_label("End of the scenario")
+            .accesskit_node()
+            .is_disabled()
+    );
+    click(&mut harness, "Week 3");
+    assert_eq!(harness.state().session().cursor(), 2);
+    assert!(!shows(&harness, "Week 3: plan"));
+
+    // Once week 4 is the one being decided, its plan is no longer a later week's.
+    click(&mut harness, "Commit week");
+    assert_eq!(harness.state().session().cursor(), 3);
+    assert!(named(&harness, "Week 4"));
+    assert!(!named(&harness, "Week 4, 1 choice planned"));
+    click(&mut harness, "Week 4");
+    assert!(!shows(&harness, "Week 4: plan"), "no menu on this week");
+    // Week 3, now played, goes back there.
+    click(&mut harness, "Week 3");
+    assert_eq!(harness.state().session().cursor(), 2);
+}
+
 #[cfg(feature = "snapshot")]
 #[test]
 fn snapshot_fan_chart() {
@@ -487,6 +627,32 @@ fn snapshot_fan_chart() {
     harness.remove_cursor();
     harness.run();
     harness.snapshot("fan_chart");
+}
+
+#[cfg(feature = "snapshot")]
+#[test]
+fn snapshot_timeline_plan() {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .wgpu()
+        .build_eframe(move |_cc| SandtableApp::new_for_test(mali()));
+    harness.run();
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 2);
+    let session = harness.state().session().clone();
+    let model = session.model();
+    for (week, id) in [(4, "humanitarian_aid"), (4, "fund_afisma"), (7, "end_c17")] {
+        let c = choice(model, id);
+        whatif(
+            &mut harness,
+            WhatIfAction::TogglePlanned { week, choice: c },
+        );
+    }
+    // Week 5's menu, with the two choices planned then ticked.
+    click(&mut harness, "Week 5, 2 choices planned");
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot("timeline_plan");
 }
 
 /// Measures the CPU time of one frame with bands on four charts, as eframe spends it: the
