@@ -141,23 +141,33 @@ impl LaneStreams {
     }
 
     /// One number for each of the first `lanes` lanes, as that many calls of
-    /// [`LaneDraws::uniform01`] would give, when those lanes have drawn alike so far.
+    /// [`LaneDraws::uniform01`] would give. Inlined, so that the common case (lanes that
+    /// have drawn alike so far) is compiled with its caller, for AVX2 where it is.
+    #[inline(always)]
     pub fn uniform01_each(&mut self, lanes: usize, out: &mut [f64; LANES]) {
         let lanes = lanes.min(LANES);
+        if self.next[..lanes].iter().all(|&n| n >= 16) {
+            self.refill();
+        }
         let w = self.next[0] as usize;
         if w >= 16 || self.next[..lanes].iter().any(|&n| n as usize != w) {
-            // Not in step (or a new block is due): lane by lane.
-            for (l, out) in out.iter_mut().enumerate().take(lanes) {
-                *out = to_unit(self.next_u64(l));
-            }
+            self.uniform01_apart(lanes, out);
             return;
         }
         let (lo, hi) = (&self.words[w], &self.words[(w + 1) % 16]);
         for l in 0..LANES {
-            out[l] = to_unit(u64::from(lo[l]) | u64::from(hi[l]) << 32);
+            out[l] = to_unit_lanes(u64::from(lo[l]) | u64::from(hi[l]) << 32);
         }
         for n in &mut self.next[..lanes] {
             *n += 2;
+        }
+    }
+
+    /// [`LaneStreams::uniform01_each`] for lanes that are not in step: lane by lane.
+    #[cold]
+    fn uniform01_apart(&mut self, lanes: usize, out: &mut [f64; LANES]) {
+        for (l, out) in out.iter_mut().enumerate().take(lanes) {
+            *out = to_unit(self.next_u64(l));
         }
     }
 
@@ -220,6 +230,20 @@ impl LaneStreams {
             quarter(&mut x, 2, 7, 8, 13);
             quarter(&mut x, 3, 4, 9, 14);
         }
+        if self.next.iter().all(|&n| n >= 16) {
+            // Usually every lane needs its next block: written whole, the words are stored
+            // without the masked stores the loop below compiles to, which are slow.
+            for w in 0..16 {
+                for l in 0..LANES {
+                    self.words[w][l] = x[w][l].wrapping_add(start[w][l]);
+                }
+            }
+            self.next = [0; LANES];
+            for block in &mut self.block {
+                *block += 1;
+            }
+            return;
+        }
         for l in 0..LANES {
             if self.next[l] >= 16 {
                 for w in 0..16 {
@@ -250,6 +274,18 @@ fn to_unit(bits: u64) -> f64 {
     (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// [`to_unit`] in a form that runs on four lanes at once with AVX2, which cannot convert
+/// 64-bit integers to floats: the top 52 bits and the last of the 53 are each made exact
+/// floats by placing them in the mantissa of 2^52, and the sum and the scaling are exact
+/// too, so the result is the same to the last bit.
+#[inline(always)]
+fn to_unit_lanes(bits: u64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let exact = |n: u64| f64::from_bits(TWO_52.to_bits() | n) - TWO_52;
+    let (high, low) = (exact(bits >> 12), exact(bits >> 11 & 1));
+    (high + high + low) * (1.0 / (1u64 << 53) as f64)
+}
+
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -260,6 +296,32 @@ fn splitmix64(mut x: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lane_conversion_to_unit_is_the_standard_one_to_the_bit() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let edges = [
+            0,
+            1,
+            1 << 11,
+            (1 << 12) - 1,
+            1 << 12,
+            u64::MAX,
+            u64::MAX - (1 << 11),
+        ];
+        let random = (0..10_000).map(|_| {
+            x = splitmix64(x);
+            x
+        });
+        for bits in edges.into_iter().chain(random) {
+            assert_eq!(
+                to_unit_lanes(bits).to_bits(),
+                to_unit(bits).to_bits(),
+                "{bits:#x}"
+            );
+        }
+        assert!(to_unit_lanes(u64::MAX) < 1.0);
+    }
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
