@@ -9,7 +9,9 @@
 //! The machine is shared: run it when nothing else is compiling, and compare medians.
 //! `--profile N` only plays N runs one at a time, and `--profile-ensemble N [bands]` one
 //! ensemble of N runs on one thread, for a profiler (callgrind counts instructions, which
-//! the machine's load does not change).
+//! the machine's load does not change). With `THREADS=T REPEAT=R` in the environment,
+//! `--profile-ensemble` runs the ensemble R times on T threads and prints the fastest and
+//! the median time, to compare two builds on a busy machine.
 
 use std::hint::black_box;
 use std::process::Command;
@@ -194,8 +196,28 @@ fn profile_ensemble(n: usize, bands: bool) {
     let model = scenario::default_model().expect("Mali loads");
     let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
     let plan = Plan::path(&model, "history").expect("history path");
-    let options = ensemble_options(n, 1, bands);
-    black_box(run_ensemble(&start, &plan, &options, &Control::default()).expect("ensemble"));
+    let threads = std::env::var("THREADS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let options = ensemble_options(n, threads, bands);
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let mut times: Vec<Duration> = (0..repeat)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(
+                run_ensemble(&start, &plan, &options, &Control::default()).expect("ensemble"),
+            );
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    if repeat > 1 {
+        println!("min {} median {}", show(times[0]), show(times[repeat / 2]));
+    }
 }
 
 fn main() {
