@@ -14,8 +14,9 @@
 use crate::scenario::expr::{LANES, LaneStack, Lanes, NoDraws, Program};
 use crate::scenario::{CompiledEffect, Layout, Model, Op};
 
+use super::params::draw_parameters_lanes;
 use super::rng::{LaneStreams, Purpose, RunKey};
-use super::{Origin, Overrides, Sim, blocked, combine, draw_parameters, shortfall};
+use super::{Origin, Overrides, Sim, blocked, combine, short, totals};
 
 /// An effect waiting for its turns in some of the lanes.
 #[derive(Debug, Clone, Copy)]
@@ -42,12 +43,16 @@ pub(super) struct Batch<'m> {
     conditions: Vec<Lanes>,
     streams: LaneStreams,
     stack: LaneStack,
-    taken: Vec<usize>,
+    /// What a choice needs of each resource: alone, and with those taken before it.
+    alone: Vec<(usize, f64)>,
+    together: Vec<(usize, f64)>,
     /// The slots whose values are wanted: all of them, or those some expression reads.
     wanted: Vec<bool>,
     /// Per issue, the actors with a stance on it.
     stances: Vec<Vec<usize>>,
     points: Vec<Point>,
+    /// Where each round of the sort of `points` writes them.
+    sorted: Vec<Point>,
 }
 
 /// The lanes of `mask`, in order.
@@ -55,13 +60,16 @@ fn lanes_of(mask: u64) -> impl Iterator<Item = usize> + Clone {
     (0..LANES).filter(move |&l| mask >> l & 1 == 1)
 }
 
-/// `x = f(x, v)` in the lanes where `v` is finite.
+/// The mask of the lanes, of all [`LANES`], where `f` holds.
 #[inline(always)]
-fn each_finite(x: &mut Lanes, v: &Lanes, f: impl Fn(f64, f64) -> f64) {
-    for (x, &v) in x.iter_mut().zip(v) {
-        let y = f(*x, v);
-        *x = if v.is_finite() { y } else { *x };
-    }
+fn lanes_where(f: impl Fn(usize) -> bool) -> u64 {
+    (0..LANES).fold(0, |mask, l| mask | u64::from(f(l)) << l)
+}
+
+/// `on` in the lanes of `mask`, `off` in the others.
+#[inline(always)]
+fn lane_values(mask: u64, on: f64, off: f64) -> Lanes {
+    std::array::from_fn(|l| if mask >> l & 1 == 1 { on } else { off })
 }
 
 /// `f64::clamp` in every lane, written as two selections so that it runs on all lanes at
@@ -106,7 +114,8 @@ impl<'m> Batch<'m> {
             conditions: Vec::new(),
             streams: LaneStreams::new(&[]),
             stack: LaneStack::default(),
-            taken: Vec::new(),
+            alone: Vec::new(),
+            together: Vec::new(),
             stances: (0..model.issues.len())
                 .map(|i| {
                     (0..model.actors.len())
@@ -115,6 +124,7 @@ impl<'m> Batch<'m> {
                 })
                 .collect(),
             points: Vec::new(),
+            sorted: Vec::new(),
         }
     }
 
@@ -130,12 +140,9 @@ impl<'m> Batch<'m> {
         for (slot, &value) in template.state.iter().enumerate() {
             self.state[slot * LANES..(slot + 1) * LANES].fill(value);
         }
-        for (l, key) in self.keys.iter().enumerate() {
-            let parameters = draw_parameters(self.model, key, overrides);
-            for (slot, value) in layout.parameters.clone().zip(parameters) {
-                self.state[slot * LANES + l] = value;
-            }
-        }
+        let parameters =
+            &mut self.state[layout.parameters.start * LANES..][..layout.parameters.len() * LANES];
+        draw_parameters_lanes(self.model, &self.keys, overrides, parameters);
         self.turn = template.turn;
         let lanes = self.all();
         self.pending.clear();
@@ -207,11 +214,17 @@ impl<'m> Batch<'m> {
             if lanes == 0 {
                 continue;
             }
-            for l in lanes_of(lanes) {
-                self.state[(layout.chosen + c) * LANES + l] = 1.0;
-                self.state[(layout.times_chosen + c) * LANES + l] += 1.0;
-                for &(slot, amount) in &choice.cost {
-                    self.state[slot * LANES + l] -= amount;
+            // Written for every lane, so that each is a plain loop over the lanes: adding
+            // -0.0 and taking away 0.0 leave any number as it is.
+            *self.row_mut(layout.chosen + c) = lane_values(lanes, 1.0, 0.0);
+            let once = lane_values(lanes, 1.0, -0.0);
+            for (x, once) in self.row_mut(layout.times_chosen + c).iter_mut().zip(once) {
+                *x += once;
+            }
+            for &(slot, amount) in &choice.cost {
+                let amount = lane_values(lanes, amount, 0.0);
+                for (x, amount) in self.row_mut(slot).iter_mut().zip(amount) {
+                    *x -= amount;
                 }
             }
             for (e, effect) in choice.effects.iter().enumerate() {
@@ -275,11 +288,25 @@ impl<'m> Batch<'m> {
                 let r = model.rule_order[i];
                 let op = model.rules[r].op;
                 let v = &self.rule_values[r];
-                // One loop per operation, so that each is a plain loop over the lanes.
+                // One loop per operation, so that each is a plain loop over the lanes. A
+                // value that is not finite leaves `x` as it is: adding -0.0 and multiplying
+                // by 1 leave any number unchanged.
                 match op {
-                    Op::Set => each_finite(&mut x, v, |_, v| v),
-                    Op::Multiply => each_finite(&mut x, v, |x, v| x * v),
-                    Op::Add => each_finite(&mut x, v, |x, v| x + v),
+                    Op::Set => {
+                        for (x, &v) in x.iter_mut().zip(v) {
+                            *x = if v.is_finite() { v } else { *x };
+                        }
+                    }
+                    Op::Multiply => {
+                        for (x, &v) in x.iter_mut().zip(v) {
+                            *x *= if v.is_finite() { v } else { 1.0 };
+                        }
+                    }
+                    Op::Add => {
+                        for (x, &v) in x.iter_mut().zip(v) {
+                            *x += if v.is_finite() { v } else { -0.0 };
+                        }
+                    }
                 }
                 i += 1;
             }
@@ -296,9 +323,7 @@ impl<'m> Batch<'m> {
             let eligible = if model.scenario.events[e].repeat {
                 all
             } else {
-                lanes_of(all)
-                    .filter(|&l| self.state[fired + l] == 0.0)
-                    .fold(0, |m, l| m | 1 << l)
+                all & lanes_where(|l| self.state[fired + l] == 0.0)
             };
             self.firing[e] = 0;
             if eligible == 0 && !event.condition.draws() && !event.probability.draws() {
@@ -323,11 +348,8 @@ impl<'m> Batch<'m> {
             );
             let mut draw = [0.0; LANES];
             self.streams.uniform01_each(self.keys.len(), &mut draw);
-            for l in lanes_of(eligible) {
-                if condition[l] != 0.0 && draw[l] < probability[l] {
-                    self.firing[e] |= 1 << l;
-                }
-            }
+            self.firing[e] =
+                eligible & lanes_where(|l| (condition[l] != 0.0) & (draw[l] < probability[l]));
         }
         self.open_streams(Purpose::EventEffects);
         for (e, event) in model.events.iter().enumerate() {
@@ -384,41 +406,64 @@ impl<'m> Batch<'m> {
             }
             self.conditions.push(values);
         }
+        // Lanes that have taken the same choices so far go through the rest together: what
+        // their choices cost in total is the same for all of them, and only what each
+        // lane holds is checked lane by lane. Usually every lane is in the one group.
         let mut dropped = 0;
-        for l in 0..self.keys.len() {
-            let get = |slot: usize| self.state[slot * LANES + l];
-            let costs_of = |c: &usize| model.choices[*c].cost.iter().copied();
-            self.taken.clear();
-            for (k, &c) in choices.iter().enumerate() {
-                let Some(choice) = model.choices.get(c) else {
-                    dropped += 1;
-                    continue;
-                };
-                let condition = self.conditions[k][l];
-                // Costs are checked as `Sim::check` does, skipped when there are none.
-                let ok = !self.taken.contains(&c)
-                    && blocked(model, self.turn, c, get, |_| condition).is_none()
-                    && !choice.group.is_some_and(|g| {
-                        self.taken
-                            .iter()
-                            .any(|&o| model.choices[o].group == Some(g))
-                    })
-                    && (choice.cost.is_empty()
-                        || shortfall(layout, choice.cost.iter().copied(), get).is_none()
-                            && shortfall(
-                                layout,
-                                self.taken
-                                    .iter()
-                                    .chain(std::iter::once(&c))
-                                    .flat_map(costs_of),
-                                get,
-                            )
-                            .is_none());
-                if ok {
-                    self.taken.push(c);
-                    self.taking[c] |= 1 << l;
-                } else {
-                    dropped += 1;
+        let mut groups = vec![Group {
+            taken: Vec::new(),
+            lanes: self.all(),
+        }];
+        for (k, &c) in choices.iter().enumerate() {
+            let Some(choice) = model.choices.get(c) else {
+                dropped += u64::from(self.all().count_ones());
+                continue;
+            };
+            for g in 0..groups.len() {
+                let Group { taken, lanes } = &groups[g];
+                // Checked as `Sim::check` does; costs are skipped when there are none.
+                let free = !taken.contains(&c)
+                    && !choice
+                        .group
+                        .is_some_and(|g| taken.iter().any(|&o| model.choices[o].group == Some(g)));
+                let mut ok = 0;
+                if free {
+                    self.alone.clear();
+                    self.together.clear();
+                    if !choice.cost.is_empty() {
+                        self.alone.extend(totals(choice.cost.iter().copied()));
+                        self.together.extend(totals(
+                            taken
+                                .iter()
+                                .chain([&c])
+                                .flat_map(|&o| model.choices[o].cost.iter().copied()),
+                        ));
+                    }
+                    for l in lanes_of(*lanes) {
+                        let get = |slot: usize| self.state[slot * LANES + l];
+                        let condition = self.conditions[k][l];
+                        let affords = |needs: &[(usize, f64)]| {
+                            needs
+                                .iter()
+                                .all(|&(slot, need)| short(layout, slot, need, get).is_none())
+                        };
+                        if blocked(model, self.turn, c, get, |_| condition).is_none()
+                            && affords(&self.alone)
+                            && affords(&self.together)
+                        {
+                            ok |= 1 << l;
+                        }
+                    }
+                }
+                dropped += u64::from((lanes & !ok).count_ones());
+                self.taking[c] |= ok;
+                if ok == *lanes {
+                    groups[g].taken.push(c);
+                } else if ok != 0 {
+                    let mut taken = taken.clone();
+                    taken.push(c);
+                    groups[g].lanes &= !ok;
+                    groups.push(Group { taken, lanes: ok });
                 }
             }
         }
@@ -550,24 +595,43 @@ impl<'m> Batch<'m> {
                 mean[l] += p.x[l];
             }
         }
-        // Odd-even transposition sort: m rounds of neighbours compared and exchanged.
+        // Odd-even transposition sort: m rounds of neighbours compared and exchanged. Each
+        // round reads one buffer and writes every point into the other, so that no point is
+        // read just after a partial write: exchanged in place, lane by lane, the points are
+        // written with masked stores, which are slow to read back.
+        // Every point of `sorted` is written in each round before it is read.
+        self.sorted.resize(m, Point::ZERO);
         for round in 0..m {
-            for k in (round % 2..m.saturating_sub(1)).step_by(2) {
-                let (left, right) = self.points.split_at_mut(k + 1);
-                let (p, q) = (&mut left[k], &mut right[0]);
+            let (from, to) = (&self.points, &mut self.sorted);
+            let first = round % 2;
+            if first == 1 {
+                to[0] = from[0];
+            }
+            let mut k = first;
+            while k + 1 < m {
+                let (p, q) = (&from[k], &from[k + 1]);
+                let (low, high) = to[k..k + 2].split_at_mut(1);
                 // Branch-free, so that it runs on all lanes at once. Only neighbours are
                 // exchanged, and only when strictly out of order, so equal positions keep
                 // their actors' order: the sort is stable.
                 for l in 0..LANES {
-                    let swap = p.key[l] > q.key[l];
-                    let (x, y) = (p.x[l], q.x[l]);
-                    (p.x[l], q.x[l]) = if swap { (y, x) } else { (x, y) };
-                    let (v, w) = (p.w[l], q.w[l]);
-                    (p.w[l], q.w[l]) = if swap { (w, v) } else { (v, w) };
-                    let (k, j) = (p.key[l], q.key[l]);
-                    (p.key[l], q.key[l]) = if swap { (j, k) } else { (k, j) };
+                    let swap = 0u64.wrapping_sub(u64::from(p.key[l] > q.key[l]));
+                    let (x, y) = (p.x[l].to_bits(), q.x[l].to_bits());
+                    low[0].x[l] = f64::from_bits(x ^ (x ^ y) & swap);
+                    high[0].x[l] = f64::from_bits(y ^ (x ^ y) & swap);
+                    let (v, w) = (p.w[l].to_bits(), q.w[l].to_bits());
+                    low[0].w[l] = f64::from_bits(v ^ (v ^ w) & swap);
+                    high[0].w[l] = f64::from_bits(w ^ (v ^ w) & swap);
+                    let (j, k) = (p.key[l] as u64, q.key[l] as u64);
+                    low[0].key[l] = (j ^ (j ^ k) & swap) as i64;
+                    high[0].key[l] = (k ^ (j ^ k) & swap) as i64;
                 }
+                k += 2;
             }
+            if k < m {
+                to[k] = from[k];
+            }
+            std::mem::swap(&mut self.points, &mut self.sorted);
         }
         let mut result = self.points[m - 1].x;
         let mut found = [false; LANES];
@@ -592,11 +656,26 @@ impl<'m> Batch<'m> {
     }
 }
 
+/// Lanes that have taken the same choices so far this turn (see [`Batch::choose`]).
+struct Group {
+    taken: Vec<usize>,
+    lanes: u64,
+}
+
 /// One actor's point on an issue, in every lane (see [`Batch::pressure`]).
+#[derive(Clone, Copy)]
 struct Point {
     x: Lanes,
     w: Lanes,
     key: [i64; LANES],
+}
+
+impl Point {
+    const ZERO: Self = Self {
+        x: [0.0; LANES],
+        w: [0.0; LANES],
+        key: [0; LANES],
+    };
 }
 
 /// Which slots some expression of `model` reads: the derived quantities worth computing.

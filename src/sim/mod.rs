@@ -754,22 +754,36 @@ fn shortfall(
     costs: impl Iterator<Item = (usize, f64)> + Clone,
     get: impl Fn(usize) -> f64,
 ) -> Option<(usize, f64, f64)> {
+    totals(costs).find_map(|(slot, need)| short(layout, slot, need, &get))
+}
+
+/// Each resource `costs` use, with the total they need of it, in the order of first mention.
+fn totals(costs: impl Iterator<Item = (usize, f64)> + Clone) -> impl Iterator<Item = (usize, f64)> {
     // Costs are few: total each resource at its first mention, without allocating.
-    for (k, (slot, _)) in costs.clone().enumerate() {
-        if costs.clone().take(k).any(|(s, _)| s == slot) {
-            continue;
+    let all = costs.clone();
+    costs.enumerate().filter_map(move |(k, (slot, _))| {
+        if all.clone().take(k).any(|(s, _)| s == slot) {
+            return None;
         }
-        let amount: f64 = costs
+        let amount: f64 = all
             .clone()
             .filter(|&(s, _)| s == slot)
             .map(|(_, a)| a)
             .sum();
-        let have = get(slot) - layout.bounds[slot].0;
-        if amount > have + 1e-9 {
-            return Some((slot, amount, have));
-        }
-    }
-    None
+        Some((slot, amount))
+    })
+}
+
+/// `Some((slot, need, held))` if the state holds less than `need` of `slot` above its lower
+/// bound.
+fn short(
+    layout: &Layout,
+    slot: usize,
+    need: f64,
+    get: impl Fn(usize) -> f64,
+) -> Option<(usize, f64, f64)> {
+    let have = get(slot) - layout.bounds[slot].0;
+    (need > have + 1e-9).then_some((slot, need, have))
 }
 
 fn rng_draw(stream: &mut impl Draws) -> f64 {

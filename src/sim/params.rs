@@ -1,9 +1,9 @@
 //! Uncertain parameters: drawing them for a run, overriding them, and their quantiles.
 
-use crate::scenario::expr::{Draws, standard_normal, triangular};
+use crate::scenario::expr::{Draws, LANES, standard_normal, triangular};
 use crate::scenario::{Distribution, Model};
 
-use super::rng::{Purpose, RunKey};
+use super::rng::{LaneStreams, Purpose, RunKey};
 
 /// A value per parameter that replaces its draw (what-if), in the scenario's order.
 pub type Overrides = Vec<Option<f64>>;
@@ -19,12 +19,37 @@ pub fn draw_parameters(model: &Model, key: &RunKey, overrides: &Overrides) -> Ve
         .map(|(i, dist)| {
             let u1 = stream.uniform01();
             let u2 = stream.uniform01();
-            match overrides.get(i).copied().flatten() {
-                Some(v) => v,
-                None => sample(dist, u1, u2),
-            }
+            parameter(dist, overrides.get(i).copied().flatten(), u1, u2)
         })
         .collect()
+}
+
+/// [`draw_parameters`] for the runs of `keys` at once (at most [`LANES`]): parameter `i`
+/// of lane `l` at `out[i * LANES + l]`.
+pub(super) fn draw_parameters_lanes(
+    model: &Model,
+    keys: &[RunKey],
+    overrides: &Overrides,
+    out: &mut [f64],
+) {
+    let mut streams = LaneStreams::new(keys);
+    streams.open(Purpose::Parameters, 0);
+    let (mut u1, mut u2) = ([0.0; LANES], [0.0; LANES]);
+    let rows = out.chunks_exact_mut(LANES);
+    for ((i, dist), row) in model.parameters.iter().enumerate().zip(rows) {
+        streams.uniform01_each(keys.len(), &mut u1);
+        streams.uniform01_each(keys.len(), &mut u2);
+        let overridden = overrides.get(i).copied().flatten();
+        for (l, value) in row.iter_mut().enumerate().take(keys.len()) {
+            *value = parameter(dist, overridden, u1[l], u2[l]);
+        }
+    }
+}
+
+/// A parameter's value: the override if there is one, else the draw from `dist` given two
+/// independent uniforms.
+fn parameter(dist: &Distribution, overridden: Option<f64>, u1: f64, u2: f64) -> f64 {
+    overridden.unwrap_or_else(|| sample(dist, u1, u2))
 }
 
 /// A draw from `dist` given two independent uniforms.
