@@ -68,6 +68,8 @@ enum Op {
     Not,
     Add,
     Sub,
+    /// `a - b` with `b` below `a` on the stack: `b - a` taken the other way round.
+    RSub,
     Mul,
     Div,
     Pow,
@@ -97,6 +99,7 @@ enum Op {
     // Fused: the binary op with a loaded slot or a constant as its right operand.
     AddL(u32),
     SubL(u32),
+    RSubL(u32),
     MulL(u32),
     DivL(u32),
     GtL(u32),
@@ -107,6 +110,7 @@ enum Op {
     MaxL(u32),
     AddC(f64),
     SubC(f64),
+    RSubC(f64),
     MulC(f64),
     DivC(f64),
     GtC(f64),
@@ -127,6 +131,7 @@ fn fuse(ops: Vec<Op>) -> Vec<Op> {
             (Op::Load(s), Some(b)) => match b {
                 Op::Add => Some(Op::AddL(s)),
                 Op::Sub => Some(Op::SubL(s)),
+                Op::RSub => Some(Op::RSubL(s)),
                 Op::Mul => Some(Op::MulL(s)),
                 Op::Div => Some(Op::DivL(s)),
                 Op::Gt => Some(Op::GtL(s)),
@@ -140,6 +145,7 @@ fn fuse(ops: Vec<Op>) -> Vec<Op> {
             (Op::Const(c), Some(b)) => match b {
                 Op::Add => Some(Op::AddC(c)),
                 Op::Sub => Some(Op::SubC(c)),
+                Op::RSub => Some(Op::RSubC(c)),
                 Op::Mul => Some(Op::MulC(c)),
                 Op::Div => Some(Op::DivC(c)),
                 Op::Gt => Some(Op::GtC(c)),
@@ -227,6 +233,7 @@ impl Program {
             Op::Load(s)
             | Op::AddL(s)
             | Op::SubL(s)
+            | Op::RSubL(s)
             | Op::MulL(s)
             | Op::DivL(s)
             | Op::GtL(s)
@@ -291,6 +298,7 @@ impl Program {
                 Op::Not => acc = truth(acc == 0.0),
                 Op::Add => bin!(|a, b| a + b),
                 Op::Sub => bin!(|a, b| a - b),
+                Op::RSub => bin!(|a, b| b - a),
                 Op::Mul => bin!(|a, b| a * b),
                 Op::Div => bin!(|a, b| div(a, b)),
                 Op::Pow => bin!(|a, b| a.powf(b)),
@@ -342,6 +350,7 @@ impl Program {
                 Op::Chance => acc = truth(rng.uniform01() < acc),
                 Op::AddL(s) => acc += load(s),
                 Op::SubL(s) => acc -= load(s),
+                Op::RSubL(s) => acc = load(s) - acc,
                 Op::MulL(s) => acc *= load(s),
                 Op::DivL(s) => acc = div(acc, load(s)),
                 Op::GtL(s) => acc = truth(acc > load(s)),
@@ -352,6 +361,7 @@ impl Program {
                 Op::MaxL(s) => acc = acc.max(load(s)),
                 Op::AddC(c) => acc += c,
                 Op::SubC(c) => acc -= c,
+                Op::RSubC(c) => acc = c - acc,
                 Op::MulC(c) => acc *= c,
                 Op::DivC(c) => acc = div(acc, c),
                 Op::GtC(c) => acc = truth(acc > c),
@@ -504,6 +514,7 @@ impl Program {
                 Op::Not => each!(|x| truth(x == 0.0)),
                 Op::Add => bin!(|a, b| a + b),
                 Op::Sub => bin!(|a, b| a - b),
+                Op::RSub => bin!(|a, b| b - a),
                 Op::Mul => bin!(|a, b| a * b),
                 Op::Div => bin!(|a, b| div(a, b)),
                 Op::Pow => bin!(|a, b| a.powf(b)),
@@ -564,6 +575,7 @@ impl Program {
                 }
                 Op::AddL(s) => with!(load(s), |a, b| a + b),
                 Op::SubL(s) => with!(load(s), |a, b| a - b),
+                Op::RSubL(s) => with!(load(s), |a, b| b - a),
                 Op::MulL(s) => with!(load(s), |a, b| a * b),
                 Op::DivL(s) => with!(load(s), |a, b| div(a, b)),
                 Op::GtL(s) => with!(load(s), |a, b| truth(a > b)),
@@ -574,6 +586,7 @@ impl Program {
                 Op::MaxL(s) => with!(load(s), |a, b| a.max(b)),
                 Op::AddC(c) => each!(|x| x + c),
                 Op::SubC(c) => each!(|x| x - c),
+                Op::RSubC(c) => each!(|x| c - x),
                 Op::MulC(c) => each!(|x| x * c),
                 Op::DivC(c) => each!(|x| div(x, c)),
                 Op::GtC(c) => each!(|x| truth(x > c)),
@@ -1157,12 +1170,46 @@ impl<R: Resolve> Compiler<'_, R> {
                 self.node(inner);
                 self.emit(*op, 1);
             }
-            Kind::Binary(op, a, b) => {
-                self.node(a);
-                self.node(b);
-                self.emit(*op, 2);
-            }
+            Kind::Binary(op, a, b) => match self.swapped(*op, a, b) {
+                // `2 * x` as `x * 2`: the constant or name then fuses with the operation
+                // (see [`fuse`]) and nothing waits on the stack.
+                Some(op) => {
+                    self.node(b);
+                    self.node(a);
+                    self.emit(op, 2);
+                }
+                None => {
+                    self.node(a);
+                    self.node(b);
+                    self.emit(*op, 2);
+                }
+            },
             Kind::Call(name, args) => self.call(node, name, args),
+        }
+    }
+
+    /// The operation that gives `a op b` from `b` and `a` taken the other way round, when
+    /// `a` is a number or a known name and `b` is neither. The result is the same to the
+    /// last bit (IEEE addition and multiplication are commutative, `a < b` is `b > a`, and
+    /// `RSub` subtracts the other way), and nothing that draws changes order, since `a`
+    /// cannot draw.
+    fn swapped(&self, op: Op, a: &Node, b: &Node) -> Option<Op> {
+        let leaf = |n: &Node| match &n.kind {
+            Kind::Num(_) => true,
+            Kind::Name(name) => self.resolver.name(name).is_ok(),
+            _ => false,
+        };
+        if !leaf(a) || leaf(b) {
+            return None;
+        }
+        match op {
+            Op::Add | Op::Mul => Some(op),
+            Op::Sub => Some(Op::RSub),
+            Op::Lt => Some(Op::Gt),
+            Op::Gt => Some(Op::Lt),
+            Op::Le => Some(Op::Ge),
+            Op::Ge => Some(Op::Le),
+            _ => None,
         }
     }
 
@@ -1300,6 +1347,39 @@ mod tests {
         assert_eq!(eval("10 - 4 - 3"), 3.0);
         assert_eq!(eval("12 / 4 / 3"), 1.0);
         assert_eq!(eval("1_000 + 1e3 + .5"), 2000.5);
+    }
+
+    #[test]
+    fn a_number_or_name_on_the_left_is_taken_after_the_right_with_the_same_result() {
+        let cases = [
+            ("10 - x * 3", 4.0, Op::RSubC(10.0)),
+            ("x - turn * 3", -13.0, Op::RSubL(0)),
+            ("1 < x + 1", 1.0, Op::GtC(1.0)),
+            ("3 >= x + 1", 1.0, Op::LeC(3.0)),
+            ("turn > x + 4", 0.0, Op::LtL(2)),
+            ("x <= x * 0", 0.0, Op::GeL(0)),
+            ("0.5 * (x + turn)", 3.5, Op::MulC(0.5)),
+            ("x + x * x", 6.0, Op::AddL(0)),
+        ];
+        for (text, want, last) in cases {
+            let program = compile(text, &Names, true).unwrap();
+            assert_eq!(eval(text), want, "{text}");
+            // Nothing waits on the stack: the load, the inner operation, the outer one.
+            assert_eq!(program.ops.len(), 3, "{text}: {:?}", program.ops);
+            assert_eq!(program.ops[2], last, "{text}");
+            // Every lane as the scalar evaluator gives it, on its own numbers.
+            let slots: Vec<f64> = (0..4 * LANES)
+                .map(|i| (i % LANES) as f64 - 7.5 + (i / LANES) as f64)
+                .collect();
+            let mut out = [0.0; LANES];
+            let mut stack = LaneStack::default();
+            program.eval_lanes(&slots, &mut stack, &mut NoDraws, 0, &mut out);
+            for (l, &got) in out.iter().enumerate() {
+                let lane: Vec<f64> = (0..4).map(|s| slots[s * LANES + l]).collect();
+                let alone = program.eval(&lane, &mut NoDraws);
+                assert_eq!(got.to_bits(), alone.to_bits(), "{text}, lane {l}");
+            }
+        }
     }
 
     #[test]
