@@ -825,11 +825,16 @@ impl Job<'_, '_> {
                 }
                 for (k, &slot) in self.band_slots.iter().enumerate() {
                     let col = k * self.states + s;
-                    for l in 0..lanes {
+                    let traj = &mut out.traj[col * out.len + first..][..lanes];
+                    // Summed in a local, in run order as a run at a time does: kept in
+                    // memory, every addition would wait for the store of the one before.
+                    let mut sum = out.sums[col];
+                    for (l, t) in traj.iter_mut().enumerate() {
                         let v = batch.value(slot, l);
-                        out.traj[col * out.len + first + l] = v as f32;
-                        out.sums[col] += v;
+                        *t = v as f32;
+                        sum += v;
                     }
+                    out.sums[col] = sum;
                 }
             }
             for (o, program) in model.outcomes.iter().enumerate() {
