@@ -157,7 +157,8 @@ impl<'m> Batch<'m> {
     }
 
     /// The value of `slot` in lane `lane`.
-    pub fn value(&self, slot: usize, lane: usize) -> f64 {
+    #[cfg(test)]
+    fn value(&self, slot: usize, lane: usize) -> f64 {
         self.state[slot * LANES + lane]
     }
 
@@ -491,8 +492,8 @@ impl<'m> Batch<'m> {
         }
     }
 
-    /// A slot's lanes.
-    fn row(&self, slot: usize) -> &Lanes {
+    /// A slot's lanes (see [`Batch::new`] for the slots not computed).
+    pub fn row(&self, slot: usize) -> &Lanes {
         let row = &self.state[slot * LANES..(slot + 1) * LANES];
         row.try_into().expect("a row is LANES long")
     }

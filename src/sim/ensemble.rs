@@ -466,10 +466,22 @@ fn select_ranks<K: Copy + Ord + Into<u64>>(keys: &[K], ranks: &[usize], out: &mu
     let span = max.into() - lo;
     let shift = (u64::BITS - span.leading_zeros()).saturating_sub(BUCKET_BITS);
     let bucket = |k: K| ((k.into() - lo) >> shift) as usize;
-    let mut counts = vec![0usize; 1 << BUCKET_BITS];
-    for &k in keys {
-        counts[bucket(k)] += 1;
+    // Counted in four tables, key by key in turn, then added up: many keys fall in the
+    // same bucket as the one before, and each count would wait for the last.
+    let mut tables = vec![[0u32; 4]; 1 << BUCKET_BITS];
+    let quads = keys.chunks_exact(4);
+    for &k in quads.remainder() {
+        tables[bucket(k)][0] += 1;
     }
+    for quad in quads {
+        for (t, &k) in quad.iter().enumerate() {
+            tables[bucket(k)][t] += 1;
+        }
+    }
+    let counts: Vec<usize> = tables
+        .iter()
+        .map(|t| t.iter().map(|&c| c as usize).sum())
+        .collect();
     // The bucket of each rank, and the first rank in that bucket.
     let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
     let (mut b, mut below) = (0, 0);
@@ -825,16 +837,14 @@ impl Job<'_, '_> {
                 }
                 for (k, &slot) in self.band_slots.iter().enumerate() {
                     let col = k * self.states + s;
+                    let values = &batch.row(slot)[..lanes];
                     let traj = &mut out.traj[col * out.len + first..][..lanes];
-                    // Summed in a local, in run order as a run at a time does: kept in
-                    // memory, every addition would wait for the store of the one before.
-                    let mut sum = out.sums[col];
-                    for (l, t) in traj.iter_mut().enumerate() {
-                        let v = batch.value(slot, l);
+                    for (t, &v) in traj.iter_mut().zip(values) {
                         *t = v as f32;
-                        sum += v;
                     }
-                    out.sums[col] = sum;
+                    // Summed in run order, as a run at a time does, in a local: kept in
+                    // memory, every addition would wait for the store of the one before.
+                    out.sums[col] = values.iter().fold(out.sums[col], |sum, &v| sum + v);
                 }
             }
             for (o, program) in model.outcomes.iter().enumerate() {
