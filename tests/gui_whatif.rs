@@ -610,14 +610,21 @@ fn played_weeks_still_go_back_and_planned_weeks_lose_their_mark_once_reached() {
     assert_eq!(harness.state().session().cursor(), 2);
 }
 
+/// The app on the Mali scenario in a 1280 × 800 window, rendered on the CPU for snapshots.
 #[cfg(feature = "snapshot")]
-#[test]
-fn snapshot_fan_chart() {
+fn snapshot_app() -> Harness<'static, SandtableApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()
         .build_eframe(move |_cc| SandtableApp::new_for_test(mali()));
     harness.run();
+    harness
+}
+
+#[cfg(feature = "snapshot")]
+#[test]
+fn snapshot_fan_chart() {
+    let mut harness = snapshot_app();
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 4);
     whatif(&mut harness, WhatIfAction::Runs(500));
@@ -632,11 +639,7 @@ fn snapshot_fan_chart() {
 #[cfg(feature = "snapshot")]
 #[test]
 fn snapshot_timeline_plan() {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .wgpu()
-        .build_eframe(move |_cc| SandtableApp::new_for_test(mali()));
-    harness.run();
+    let mut harness = snapshot_app();
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 2);
     let session = harness.state().session().clone();
