@@ -119,14 +119,32 @@ enum Op {
     LeC(f64),
     MinC(f64),
     MaxC(f64),
+    EqC(f64),
+    NeC(f64),
+    // Fused: two constants and the operation that takes them with the value below.
+    /// `clamp(x, lo, hi)` with constant bounds.
+    ClampC(f64, f64),
+    /// `if(c, a, b)` with constant values.
+    SelectC(f64, f64),
 }
 
 /// Fuses `Load`/`Const` followed by a binary op into one op (the VM keeps the top of the
-/// stack in a register, so the fused op combines it with the operand directly).
+/// stack in a register, so the fused op combines it with the operand directly), and two
+/// constants followed by `clamp` or `if` likewise.
 fn fuse(ops: Vec<Op>) -> Vec<Op> {
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
     while i < ops.len() {
+        let triple = match (ops[i], ops.get(i + 1), ops.get(i + 2)) {
+            (Op::Const(a), Some(&Op::Const(b)), Some(Op::Clamp)) => Some(Op::ClampC(a, b)),
+            (Op::Const(a), Some(&Op::Const(b)), Some(Op::Select)) => Some(Op::SelectC(a, b)),
+            _ => None,
+        };
+        if let Some(op) = triple {
+            out.push(op);
+            i += 3;
+            continue;
+        }
         let fused = match (ops[i], ops.get(i + 1).copied()) {
             (Op::Load(s), Some(b)) => match b {
                 Op::Add => Some(Op::AddL(s)),
@@ -154,6 +172,8 @@ fn fuse(ops: Vec<Op>) -> Vec<Op> {
                 Op::Le => Some(Op::LeC(c)),
                 Op::Min => Some(Op::MinC(c)),
                 Op::Max => Some(Op::MaxC(c)),
+                Op::Eq => Some(Op::EqC(c)),
+                Op::Ne => Some(Op::NeC(c)),
                 _ => None,
             },
             _ => None,
@@ -369,6 +389,10 @@ impl Program {
                 Op::GeC(c) => acc = truth(acc >= c),
                 Op::LeC(c) => acc = truth(acc <= c),
                 Op::MinC(c) => acc = acc.min(c),
+                Op::EqC(c) => acc = truth(acc == c),
+                Op::NeC(c) => acc = truth(acc != c),
+                Op::ClampC(lo, hi) => acc = clamp(acc, lo, hi),
+                Op::SelectC(a, b) => acc = if acc != 0.0 { a } else { b },
                 Op::MaxC(c) => acc = acc.max(c),
             }
         }
@@ -594,6 +618,10 @@ impl Program {
                 Op::GeC(c) => each!(|x| truth(x >= c)),
                 Op::LeC(c) => each!(|x| truth(x <= c)),
                 Op::MinC(c) => each!(|x| x.min(c)),
+                Op::EqC(c) => each!(|x| truth(x == c)),
+                Op::NeC(c) => each!(|x| truth(x != c)),
+                Op::ClampC(lo, hi) => each!(|x| clamp(x, lo, hi)),
+                Op::SelectC(a, b) => each!(|x| if x != 0.0 { a } else { b }),
                 Op::MaxC(c) => each!(|x| x.max(c)),
             }
         }
@@ -1350,8 +1378,9 @@ mod tests {
     }
 
     #[test]
-    fn a_number_or_name_on_the_left_is_taken_after_the_right_with_the_same_result() {
+    fn operations_fuse_with_their_constant_or_named_operands_with_the_same_result() {
         let cases = [
+            // A number or name on the left is taken after the right side.
             ("10 - x * 3", 4.0, Op::RSubC(10.0)),
             ("x - turn * 3", -13.0, Op::RSubL(0)),
             ("1 < x + 1", 1.0, Op::GtC(1.0)),
@@ -1360,6 +1389,12 @@ mod tests {
             ("x <= x * 0", 0.0, Op::GeL(0)),
             ("0.5 * (x + turn)", 3.5, Op::MulC(0.5)),
             ("x + x * x", 6.0, Op::AddL(0)),
+            // Constant bounds and branches, and equality with a constant.
+            ("clamp(x * 2, 0, 3)", 3.0, Op::ClampC(0.0, 3.0)),
+            ("if(x > 1, 10, 20)", 10.0, Op::SelectC(10.0, 20.0)),
+            ("if(x - 2, 10, 20)", 20.0, Op::SelectC(10.0, 20.0)),
+            ("(x + 1) == 3", 1.0, Op::EqC(3.0)),
+            ("(x + 1) != 3", 0.0, Op::NeC(3.0)),
         ];
         for (text, want, last) in cases {
             let program = compile(text, &Names, true).unwrap();
