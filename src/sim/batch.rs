@@ -142,12 +142,17 @@ impl<'m> Batch<'m> {
         }
         let parameters =
             &mut self.state[layout.parameters.start * LANES..][..layout.parameters.len() * LANES];
-        draw_parameters_lanes(self.model, &self.keys, overrides, parameters);
+        let lanes = self.keys.len();
+        draw_parameters_lanes(self.model, &mut self.streams, lanes, overrides, parameters);
         self.turn = template.turn;
-        let lanes = self.all();
+        let all = self.all();
         self.pending.clear();
-        self.pending
-            .extend(template.pending.iter().map(|&due| Pending { due, lanes }));
+        self.pending.extend(
+            template
+                .pending
+                .iter()
+                .map(|&due| Pending { due, lanes: all }),
+        );
         self.derive();
     }
 

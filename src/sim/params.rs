@@ -24,23 +24,23 @@ pub fn draw_parameters(model: &Model, key: &RunKey, overrides: &Overrides) -> Ve
         .collect()
 }
 
-/// [`draw_parameters`] for the runs of `keys` at once (at most [`LANES`]): parameter `i`
-/// of lane `l` at `out[i * LANES + l]`.
+/// [`draw_parameters`] for the first `lanes` runs of `streams` at once: parameter `i` of
+/// lane `l` at `out[i * LANES + l]`. Opens the streams for the parameters.
 pub(super) fn draw_parameters_lanes(
     model: &Model,
-    keys: &[RunKey],
+    streams: &mut LaneStreams,
+    lanes: usize,
     overrides: &Overrides,
     out: &mut [f64],
 ) {
-    let mut streams = LaneStreams::new(keys);
     streams.open(Purpose::Parameters, 0);
     let (mut u1, mut u2) = ([0.0; LANES], [0.0; LANES]);
     let rows = out.chunks_exact_mut(LANES);
     for ((i, dist), row) in model.parameters.iter().enumerate().zip(rows) {
-        streams.uniform01_each(keys.len(), &mut u1);
-        streams.uniform01_each(keys.len(), &mut u2);
+        streams.uniform01_each(lanes, &mut u1);
+        streams.uniform01_each(lanes, &mut u2);
         let overridden = overrides.get(i).copied().flatten();
-        for (l, value) in row.iter_mut().enumerate().take(keys.len()) {
+        for (l, value) in row.iter_mut().enumerate().take(lanes) {
             *value = parameter(dist, overridden, u1[l], u2[l]);
         }
     }

@@ -54,11 +54,7 @@ fn week_span(model: &Model, turn: usize) -> String {
 
 fn week_ui(ui: &mut egui::Ui, model: &Model, record: &TurnRecord, latest: bool) {
     let s = &model.scenario;
-    let decided: Vec<&str> = record
-        .choices
-        .iter()
-        .map(|&c| s.choices[c].label.as_str())
-        .collect();
+    let decided = super::text::choice_labels(model, &record.choices);
     let decided = if decided.is_empty() {
         "You decided nothing new.".to_string()
     } else {

@@ -5,6 +5,14 @@
 use crate::scenario::{Date, Model, SlotKind, format_number};
 use crate::sim::Cause;
 
+/// The labels of `choices` (indices into the scenario's choices), in order.
+pub fn choice_labels<'m>(model: &'m Model, choices: &[usize]) -> Vec<&'m str> {
+    choices
+        .iter()
+        .map(|&c| model.scenario.choices[c].label.as_str())
+        .collect()
+}
+
 /// `22 Jan`.
 pub fn short_date(date: Date) -> String {
     let human = date.human();

@@ -7,8 +7,8 @@ use eframe::egui::{self, RichText};
 use super::a11y::label;
 use super::actions::Action;
 use super::charts::ChartView;
-use super::text::short_date;
-use super::whatif::{PlanKind, Settings, WhatIfAction, accent, act};
+use super::text::{choice_labels, short_date};
+use super::whatif::{Settings, WhatIfAction, accent, act, planned_choices_ui};
 use crate::session::{Command, Session};
 
 /// A branch name being edited.
@@ -152,10 +152,7 @@ fn week_state(session: &Session, t: usize) -> String {
     let turns = model.turns();
     let played = session.played();
     if t < played {
-        let labels: Vec<&str> = session.active_branch().decisions[t]
-            .iter()
-            .map(|&c| model.scenario.choices[c].label.as_str())
-            .collect();
+        let labels = choice_labels(model, &session.active_branch().decisions[t]);
         if labels.is_empty() {
             "played, no new choices".to_string()
         } else {
@@ -179,11 +176,7 @@ fn planned_labels<'m>(session: &'m Session, plan: &Settings, t: usize) -> Vec<&'
     }
     plan.weekly
         .get(t)
-        .map(|week| {
-            week.iter()
-                .map(|&c| model.scenario.choices[c].label.as_str())
-                .collect()
-        })
+        .map(|week| choice_labels(model, week))
         .unwrap_or_default()
 }
 
@@ -208,21 +201,14 @@ fn plan_menu_ui(
         ))
         .strong(),
     );
-    for (c, choice) in model.scenario.choices.iter().enumerate() {
-        let mut on = planned.contains(&c);
-        let response = ui.checkbox(&mut on, &choice.label).accessible_name(format!(
-            "Week {}: plan “{}”",
-            week + 1,
-            choice.label
-        ));
-        if response.changed() {
-            if plan.plan != PlanKind::Weekly {
-                act(actions, WhatIfAction::Plan(PlanKind::Weekly));
-            }
-            act(actions, WhatIfAction::PlanWeek(week));
-            act(actions, WhatIfAction::TogglePlanned { week, choice: c });
-        }
-    }
+    planned_choices_ui(
+        ui,
+        model,
+        planned,
+        week,
+        |choice| format!("Week {}: plan “{choice}”", week + 1),
+        actions,
+    );
     ui.separator();
     if ui
         .add_enabled(!planned.is_empty(), egui::Button::new("Clear this week"))

@@ -21,7 +21,7 @@ use super::compare::{self, CompareRequest, CompareResult, Compared};
 use super::explain::{self, Breakdown, ChoiceExplained, ExplainRequest};
 use super::fan::{FanSeries, bands_note, bands_within_budget};
 use super::sensitivity::{self, SensitivityRequest, SensitivityResult};
-use super::text::with_unit;
+use super::text::{choice_labels, with_unit};
 use super::worker::{JobError, Recomputed, Status};
 use crate::scenario::{Model, format_number};
 use crate::session::Session;
@@ -187,7 +187,8 @@ pub enum WhatIfAction {
     /// Run again with the same inputs (after a cancel).
     Rerun(Analysis),
     PlanWeek(usize),
-    /// Add a choice to a week of the user's plan, or take it out.
+    /// Add a choice to a week of the user's plan, or take it out; the analyses then follow
+    /// that plan, and its editor shows that week.
     TogglePlanned {
         week: usize,
         choice: usize,
@@ -605,6 +606,8 @@ impl WhatIf {
             WhatIfAction::PlanWeek(week) => s.plan_week = week.min(model.turns()),
             WhatIfAction::TogglePlanned { week, choice } => {
                 if week < model.turns() && choice < model.choices.len() {
+                    s.plan = PlanKind::Weekly;
+                    s.plan_week = week;
                     if s.weekly.len() < model.turns() {
                         s.weekly.resize(model.turns(), Vec::new());
                     }
@@ -1170,27 +1173,21 @@ fn plan_editor_ui(
                 act(actions, WhatIfAction::ClearPlan);
             }
         });
-        let planned = settings.weekly.get(week).cloned().unwrap_or_default();
+        let planned = settings.weekly.get(week).map_or(&[][..], Vec::as_slice);
         ui.horizontal_wrapped(|ui| {
-            for (c, choice) in model.scenario.choices.iter().enumerate() {
-                let mut on = planned.contains(&c);
-                let response = ui.checkbox(&mut on, &choice.label).accessible_name(format!(
-                    "Plan “{}” in week {}",
-                    choice.label,
-                    week + 1
-                ));
-                if response.changed() {
-                    act(actions, WhatIfAction::TogglePlanned { week, choice: c });
-                }
-            }
+            planned_choices_ui(
+                ui,
+                model,
+                planned,
+                week,
+                |choice| format!("Plan “{choice}” in week {}", week + 1),
+                actions,
+            );
         });
         let weeks: Vec<String> = (first..turns)
             .filter_map(|t| {
                 let planned = settings.weekly.get(t).filter(|w| !w.is_empty())?;
-                let names: Vec<&str> = planned
-                    .iter()
-                    .map(|&c| model.scenario.choices[c].label.as_str())
-                    .collect();
+                let names = choice_labels(model, planned);
                 Some(format!("week {}: {}", t + 1, names.join("; ")))
             })
             .collect();
@@ -1201,6 +1198,28 @@ fn plan_editor_ui(
         };
         label(ui, RichText::new(text).small());
     });
+}
+
+/// A checkbox per choice of the scenario, ticked if it is in `planned` for `week`; ticking
+/// one adds it to the user's plan or takes it out. `name` gives a checkbox's accessible
+/// name from the choice's label.
+pub(super) fn planned_choices_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    planned: &[usize],
+    week: usize,
+    name: impl Fn(&str) -> String,
+    actions: &mut Vec<Action>,
+) {
+    for (c, choice) in model.scenario.choices.iter().enumerate() {
+        let mut on = planned.contains(&c);
+        let response = ui
+            .checkbox(&mut on, &choice.label)
+            .accessible_name(name(&choice.label));
+        if response.changed() {
+            act(actions, WhatIfAction::TogglePlanned { week, choice: c });
+        }
+    }
 }
 
 /// A horizontal bar filled to `share` (0..1).
