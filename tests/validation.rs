@@ -56,6 +56,27 @@ fn syntax_errors_point_at_the_token() {
 }
 
 #[test]
+fn a_file_cut_off_in_a_list_says_it_ends_too_early() {
+    let cut = TINY.find("actors: [").expect("tiny.ron has actors") + "actors: [".len();
+    let err = load_err(&TINY[..cut]);
+    let d = &err.diagnostics[0];
+    // At the list's bracket, the last thing in the file.
+    let (line, column) = position_of(&TINY[..cut], "actors: [");
+    assert_eq!(
+        (d.line, d.column),
+        (line, column + "actors: ".len()),
+        "{}",
+        err.short()
+    );
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("the file ends too early: a closing bracket may be missing"),
+        "{}",
+        err.short()
+    );
+}
+
+#[test]
 fn unknown_fields_suggest_the_right_one() {
     let d = expect(
         "Choice(id: \"raise_dikes\", label:",

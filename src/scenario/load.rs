@@ -160,12 +160,35 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
         E::ExpectedDifferentStructName { expected, .. } => {
             Some(format!("write `{expected}(` here"))
         }
-        E::Eof => Some("the file ends too early: a closing bracket may be missing".into()),
+        E::Eof => Some(CUT_OFF.into()),
         _ => None,
     };
+    // Whatever RON expected there, an error at the very end of a file with brackets left
+    // open means the file was cut off.
+    let cut_off = text[end..].trim().is_empty() && brackets_left_open(text);
+    let hint = hint.or_else(|| cut_off.then(|| CUT_OFF.into()));
     let mut err = FileError::new(file, text);
     err.push(Some(start..end), "", format!("{}", e.code), hint);
     err
+}
+
+/// The hint for a file that ends before its last item is closed.
+const CUT_OFF: &str = "the file ends too early: a closing bracket may be missing";
+
+/// Whether `text` opens more brackets than it closes, outside strings.
+fn brackets_left_open(text: &str) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0i64, false, false);
+    for c in text.chars() {
+        match (in_string, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (_, '"') => in_string = !in_string,
+            (false, '(' | '[' | '{') => depth += 1,
+            (false, ')' | ']' | '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// The file's problems, located by path through the span tree.
