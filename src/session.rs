@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::atomic_write;
 use crate::scenario::expr::NoDraws;
-use crate::scenario::{self, FileError, Model, load};
+use crate::scenario::{self, FileError, FileErrorKind, Model, load};
 use crate::sim::{self, Decisions, Overrides, Refusal, Run, Sim, rng::RunKey};
 
 /// Format of session files written by this version.
@@ -490,12 +490,35 @@ impl Session {
         Self::from_ron(&path.display().to_string(), &text)
     }
 
-    /// Reads a session from its text; `file` names it in errors.
+    /// Reads a session from its text; `file` names it in errors. Decisions that no longer
+    /// fit the scenario are refused with an error of kind [`FileErrorKind::NoLongerFits`]
+    /// naming each of them; [`Session::from_ron_lenient`] opens the rest.
     pub fn from_ron(file: &str, text: &str) -> Result<Self, FileError> {
+        let (session, dropped) = Self::from_ron_lenient(file, text)?;
+        if dropped.is_empty() {
+            return Ok(session);
+        }
+        let mut err = FileError::new(file, "");
+        let last = dropped.len() - 1;
+        for (i, d) in dropped.iter().enumerate() {
+            let hint = (i == last).then(|| {
+                "the scenario or the session was edited since it was saved; the rest of \
+                 the session can be opened without this"
+                    .to_string()
+            });
+            err.push(None, "", d.to_string(), hint);
+        }
+        Err(err.with_kind(FileErrorKind::NoLongerFits))
+    }
+
+    /// Reads a session from its text, leaving out what no longer fits its scenario (a
+    /// choice or parameter it does not have, weeks that cannot be replayed); returns the
+    /// session and what was left out.
+    pub fn from_ron_lenient(file: &str, text: &str) -> Result<(Self, Vec<Dropped>), FileError> {
         let parsed: SessionFile = ron::Options::default()
             .with_recursion_limit(scenario::MAX_NESTING)
             .from_str(text)
-            .map_err(|e| load::ron_error(file, text, &e))?;
+            .map_err(|e| session_syntax_error(file, text, &e))?;
         let whole = |message: String, hint: Option<&str>| {
             FileError::whole(file, message, hint.map(str::to_string))
         };
@@ -512,29 +535,16 @@ impl Session {
         let mut model = scenario::load_str(&embedded, &parsed.scenario)?;
         model.file_name = parsed.scenario_name.clone();
         let model = Arc::new(model);
+        let mut dropped = Vec::new();
         let mut overrides = vec![None; model.parameters.len()];
         for (id, value) in &parsed.parameters {
-            let i = model
-                .scenario
-                .parameters
-                .iter()
-                .position(|p| &p.id == id)
-                .ok_or_else(|| {
-                    whole(
-                        format!("the session sets a parameter `{id}` the scenario does not have"),
-                        None,
-                    )
-                })?;
-            overrides[i] = Some(*value).filter(|v| v.is_finite());
+            match model.scenario.parameters.iter().position(|p| &p.id == id) {
+                Some(i) => overrides[i] = Some(*value).filter(|v| v.is_finite()),
+                None => dropped.push(Dropped::everywhere(format!(
+                    "the session sets a parameter `{id}` the scenario does not have"
+                ))),
+            }
         }
-        let choice = |id: &str| {
-            model.choice_index(id).ok_or_else(|| {
-                whole(
-                    format!("the session takes a choice `{id}` the scenario does not have"),
-                    None,
-                )
-            })
-        };
         if parsed.branches.is_empty() {
             return Err(whole(
                 "the session has no branches".into(),
@@ -543,69 +553,155 @@ impl Session {
         }
         let mut branches = Vec::new();
         for (i, b) in parsed.branches.iter().enumerate() {
-            if b.decisions.len() > model.turns() {
-                return Err(whole(
-                    format!("branch \"{}\" has more weeks than the scenario", b.name),
-                    None,
-                ));
+            let at = |week: usize| Dropped::at(i, &b.name, Some(week));
+            let mut weeks = b.decisions.as_slice();
+            if weeks.len() > model.turns() {
+                dropped.push(at(model.turns()).because(format!(
+                    "the branch has {} weeks; the scenario has {}, so the weeks after it are left out",
+                    weeks.len(),
+                    model.turns()
+                )));
+                weeks = &weeks[..model.turns()];
             }
-            if let Some((p, week)) = b.parent
-                && (p >= i || week > b.decisions.len())
+            let mut parent = b.parent;
+            if let Some((p, week)) = parent
+                && (p >= i || week > weeks.len())
             {
-                return Err(whole(
-                    format!("branch \"{}\" names a parent that does not exist", b.name),
-                    None,
-                ));
+                dropped.push(
+                    Dropped::at(i, &b.name, None)
+                        .because("the branch names a parent branch that does not exist".into()),
+                );
+                parent = None;
             }
-            let decisions = b
-                .decisions
-                .iter()
-                .map(|turn| {
-                    turn.iter()
-                        .map(|id| choice(id))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut decisions: Decisions = Vec::with_capacity(weeks.len());
+            for (week, turn) in weeks.iter().enumerate() {
+                let mut choices = Vec::with_capacity(turn.len());
+                for id in turn {
+                    match model.choice_index(id) {
+                        Some(c) => choices.push(c),
+                        None => dropped.push(at(week).because(format!(
+                            "the session takes a choice `{id}` the scenario does not have"
+                        ))),
+                    }
+                }
+                decisions.push(choices);
+            }
+            if let Err((week, refusal)) = sim::run(&model, parsed.seed, &overrides, &decisions) {
+                let cut = decisions.len() - week;
+                let these = if cut == 1 {
+                    "it"
+                } else {
+                    "it and the weeks after"
+                };
+                dropped.push(at(week).because(format!(
+                    "the decisions cannot be replayed: {refusal}; {these} are left out"
+                )));
+                decisions.truncate(week);
+            }
             branches.push(Branch {
                 name: b.name.clone(),
                 decisions,
-                parent: b.parent,
+                parent,
             });
         }
-        if parsed.active >= branches.len() {
-            return Err(whole(
-                format!("the active branch {} does not exist", parsed.active),
-                None,
-            ));
-        }
-        for (i, b) in branches.iter().enumerate() {
-            if let Err((week, refusal)) = sim::run(&model, parsed.seed, &overrides, &b.decisions) {
-                return Err(whole(
-                    format!(
-                        "branch {} (\"{}\") cannot be replayed: week {}: {refusal}",
-                        i + 1,
-                        b.name,
-                        week + 1
-                    ),
-                    Some("the file was changed by hand or its scenario was edited"),
-                ));
-            }
+        let mut active = parsed.active;
+        if active >= branches.len() {
+            dropped.push(Dropped::everywhere(format!(
+                "the active branch {} does not exist; the first branch is shown",
+                active + 1
+            )));
+            active = 0;
         }
         let mut session = Self::with_seed(Arc::clone(&model), parsed.seed);
         session.overrides = overrides;
         session.branches = branches;
-        session.active = parsed.active;
+        session.active = active;
         session.cursor = parsed.cursor;
         session.notes = parsed.notes;
         session.rerun().map_err(|e| whole(e.to_string(), None))?;
-        session.selection = parsed
+        let (known, unknown): (Vec<_>, Vec<_>) = parsed
             .selection
             .iter()
-            .map(|id| choice(id))
-            .collect::<Result<_, _>>()?;
+            .map(|id| (id, session.model.choice_index(id)))
+            .partition(|(_, c)| c.is_some());
+        session.selection = known.into_iter().filter_map(|(_, c)| c).collect();
+        for (id, _) in unknown {
+            dropped.push(
+                Dropped::at(active, &session.active_branch().name, Some(session.cursor)).because(
+                    format!("the week's selection has a choice `{id}` the scenario does not have"),
+                ),
+            );
+        }
         session.refresh_choices();
-        Ok(session)
+        Ok((session, dropped))
     }
+}
+
+/// Something of a session file left out because it no longer fits the scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// The branch (index, name), if it is in one.
+    pub branch: Option<(usize, String)>,
+    /// The week (0-based), if it is in one.
+    pub week: Option<usize>,
+    /// What was left out and why.
+    pub what: String,
+}
+
+impl Dropped {
+    fn everywhere(what: String) -> Self {
+        Self {
+            branch: None,
+            week: None,
+            what,
+        }
+    }
+
+    fn at(branch: usize, name: &str, week: Option<usize>) -> Self {
+        Self {
+            branch: Some((branch, name.to_string())),
+            week,
+            what: String::new(),
+        }
+    }
+
+    fn because(mut self, what: String) -> Self {
+        self.what = what;
+        self
+    }
+}
+
+impl std::fmt::Display for Dropped {
+    /// `branch 2 ("Dikes first"), week 3: the session takes a choice `fly` …`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some((i, name)) = &self.branch {
+            write!(f, "branch {} (\"{name}\")", i + 1)?;
+            if let Some(week) = self.week {
+                write!(f, ", week {}", week + 1)?;
+            }
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.what)
+    }
+}
+
+/// A session file's syntax error; one that ends too early says the file was cut off.
+fn session_syntax_error(file: &str, text: &str, e: &ron::error::SpannedError) -> FileError {
+    let mut err = load::ron_error(file, text, e);
+    if err.kind == FileErrorKind::CutOff {
+        for d in &mut err.diagnostics {
+            d.message = format!(
+                "the session file is cut off: it ends too early ({})",
+                d.message
+            );
+            d.hint = Some(
+                "it was probably not copied or downloaded completely; copy it again from \
+                 where it was saved, or open its autosave (File > Recover an autosave…)"
+                    .into(),
+            );
+        }
+    }
+    err
 }
 
 /// A failed save; the previous file, if any, is intact.

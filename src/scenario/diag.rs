@@ -23,11 +23,25 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// What kind of problem a file has, for code to act on without reading the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileErrorKind {
+    /// The file cannot be read, or its contents break the format's rules.
+    #[default]
+    Invalid,
+    /// The file stops before its end: it was cut off (copied or downloaded partly).
+    CutOff,
+    /// A session's decisions (or parameters) no longer fit its scenario; the rest of the
+    /// session can be opened without them.
+    NoLongerFits,
+}
+
 /// Everything wrong with one file. Its `Display` renders every problem with its source line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileError {
     /// The file's name as the user gave it.
     pub file: String,
+    pub kind: FileErrorKind,
     pub diagnostics: Vec<Diagnostic>,
     /// The file's text (empty when it could not be read).
     source: String,
@@ -42,6 +56,7 @@ impl FileError {
     ) -> Self {
         Self {
             file: file.into(),
+            kind: FileErrorKind::default(),
             diagnostics: vec![Diagnostic {
                 line: 0,
                 column: 0,
@@ -58,6 +73,7 @@ impl FileError {
     pub fn new(file: impl Into<String>, source: &str) -> Self {
         Self {
             file: file.into(),
+            kind: FileErrorKind::default(),
             diagnostics: Vec::new(),
             source: source.to_string(),
         }
@@ -83,6 +99,12 @@ impl FileError {
             message: message.into(),
             hint,
         });
+    }
+
+    /// The same problems, of another kind.
+    pub fn with_kind(mut self, kind: FileErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn is_empty(&self) -> bool {

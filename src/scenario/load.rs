@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path as FsPath;
 
-use super::diag::{FileError, offset_of};
+use super::diag::{FileError, FileErrorKind, offset_of};
 use super::expr::{self, ExprError, NameError, Program, Query, Resolve};
 use super::model::*;
 use super::spans::{Node, Path, offset_in_literal};
@@ -164,11 +164,15 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
         _ => None,
     };
     // Whatever RON expected there, an error at the very end of a file with brackets left
-    // open means the file was cut off.
-    let cut_off = text[end..].trim().is_empty() && brackets_left_open(text);
+    // open means the file was cut off; so does a string that never closes.
+    let cut_off = matches!(e.code, E::Eof | E::ExpectedStringEnd)
+        || (text[end..].trim().is_empty() && brackets_left_open(text));
     let hint = hint.or_else(|| cut_off.then(|| CUT_OFF.into()));
     let mut err = FileError::new(file, text);
     err.push(Some(start..end), "", format!("{}", e.code), hint);
+    if cut_off {
+        err.kind = FileErrorKind::CutOff;
+    }
     err
 }
 
