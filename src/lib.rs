@@ -4,6 +4,7 @@
 //! expressions), [`sim`] (one run, ensembles, explanation), [`session`] (decisions,
 //! branches, files), and on top the GUI (`ui`) and the command line ([`cli`]).
 
+pub mod autosave;
 pub mod cli;
 pub mod files;
 pub mod scenario;

@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+use sandtable::autosave::AutosaveStore;
 use sandtable::scenario::{self, Model};
 use sandtable::session::Session;
 use sandtable::ui::charts::SeriesKind;
@@ -233,7 +234,7 @@ fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
     );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
-    assert!(shows(&harness, "nothing to undo"));
+    assert!(shows(&harness, "Nothing to undo"));
 }
 
 #[test]
@@ -464,15 +465,23 @@ fn a_session_saved_and_reopened_is_identical() {
 #[test]
 fn the_session_is_autosaved_and_offered_back_after_a_crash() {
     let dir = temp_dir("gui-autosave");
-    let mut harness = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    // A run that dies without a clean exit: its autosave's lock names a process that is gone.
+    let dying = SandtableApp::new_for_test(mali())
+        .with_autosave_store(AutosaveStore::with_owner(dir.clone(), u32::MAX));
+    let mut harness = app_from(dying);
     assert!(harness.state().view().restore.is_none());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 2);
-    let autosaved = Session::load(&dir.join("autosave.session.ron")).expect("an autosave");
+    let file = harness
+        .state()
+        .autosave_store()
+        .and_then(|store| store.current())
+        .expect("an autosave")
+        .to_path_buf();
+    let autosaved = Session::load(&file).expect("an autosave");
     assert_eq!(autosaved.to_ron(), harness.state().session().to_ron());
+    drop(harness);
 
-    // The app dies without a clean exit: its marker stays (a process id no longer running).
-    std::fs::write(dir.join("running"), "4294967295").expect("marker");
     let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
     assert!(shows(&next, "Week 3 of 18"));
@@ -480,7 +489,12 @@ fn the_session_is_autosaved_and_offered_back_after_a_crash() {
     click(&mut next, "Begin");
     click(&mut next, "Commit week");
     assert!(shows(&next, "did not close properly"));
+    assert_eq!(
+        Session::load(&file).expect("kept").to_ron(),
+        autosaved.to_ron()
+    );
     click(&mut next, "Restore");
+    click(&mut next, "Don't save");
     let s = next.state().session();
     assert_eq!(s.to_ron(), autosaved.to_ron());
     assert_eq!(next.state().view().screen, Screen::Play);

@@ -6,6 +6,8 @@ mod engine;
 mod gui;
 mod gui_whatif;
 mod mali;
+mod no_lost_work;
 mod saving;
+mod session_errors;
 mod util;
 mod validation;

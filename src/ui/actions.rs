@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::confirm::UnsavedAnswer;
 use super::whatif::WhatIfAction;
 use crate::session::Command;
 
@@ -69,6 +70,8 @@ pub enum Action {
     EditBranchName(Option<usize>),
     /// Open a scenario or session file.
     Open(PathBuf),
+    /// Open a session file leaving out the decisions that no longer fit its scenario.
+    OpenRest(PathBuf),
     /// Start a new game on the embedded scenario.
     OpenDefault,
     /// Start the current scenario again from the first week (a new session).
@@ -81,13 +84,24 @@ pub enum Action {
     Save,
     /// Save the session to this path.
     SaveTo(PathBuf),
-    /// Take back the autosaved session offered after a crash, or discard it.
+    /// Take back the autosaved session offered after a crash, or not now (it stays in
+    /// File > Recover).
     RestoreAutosave(bool),
+    /// Show or hide the list of autosaves (File > Recover an autosave…).
+    ShowRecover(bool),
+    /// Open an autosave from that list.
+    Recover(PathBuf),
+    /// The answer to "Save this game before you …?".
+    Unsaved(UnsavedAnswer),
+    /// Close the app (asking first when the session has unsaved work).
+    Quit,
     ToggleHelp,
     /// Switch between the dark and the light theme.
     ToggleTheme,
     /// Close the notice banner.
     DismissNotice,
+    /// Show or hide the notice's full report.
+    ToggleDetails,
     /// Something for the what-if analyses (settings, cancel, explain a choice…).
     WhatIf(WhatIfAction),
 }

@@ -1,6 +1,8 @@
 //! The app: the session, the user's preferences and the transient view state; the frame
 //! layout; and the one place where actions are applied.
 
+mod replace;
+
 use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
@@ -9,14 +11,17 @@ use serde::{Deserialize, Serialize};
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
 use super::charts::{ChartView, indicators_ui};
+use super::confirm::{self, Replacement};
 use super::derived::Derived;
-use super::files::{self, Autosave, FileWindow, NativeDialog, Opened, RestoreOffer};
+use super::files::{self, FileWindow, NativeDialog, RestoreOffer};
 use super::notice::Notice;
+use super::recover::{self, RecoverItem};
 use super::timeline::Rename;
 use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
 use super::{actors, briefing, choices, debrief, help, menu, news, notice, timeline, why};
+use crate::autosave::AutosaveStore;
 use crate::scenario;
-use crate::session::{Command, Session};
+use crate::session::{Command, CommandError, Session};
 
 /// What the user chose, kept between runs with eframe's persistence.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -39,6 +44,10 @@ pub struct View {
     pub rename: Option<Rename>,
     pub file_window: Option<FileWindow>,
     pub restore: Option<RestoreOffer>,
+    /// The unsaved-work question, while it is asked.
+    pub confirm: Option<Replacement>,
+    /// File > Recover an autosave, while it is open.
+    pub recover: Option<Vec<RecoverItem>>,
     /// The what-if analyses: their settings, jobs and results.
     pub whatif: WhatIf,
 }
@@ -54,6 +63,8 @@ impl View {
             rename: None,
             file_window: None,
             restore: None,
+            confirm: None,
+            recover: None,
             whatif: WhatIf::new(session.model()),
         }
     }
@@ -72,7 +83,13 @@ pub struct SandtableApp {
     stale: bool,
     /// Actions queued by the panels this frame.
     actions: Vec<Action>,
-    autosave: Option<Autosave>,
+    autosave: Option<AutosaveStore>,
+    /// The session file's text when it was last opened or saved, to tell unsaved work.
+    saved_text: String,
+    /// A replacement waiting for the session to be saved ("Save" in the question).
+    after_save: Option<Replacement>,
+    /// The user has agreed to close the app.
+    quit_confirmed: bool,
     /// Whether to try the system file dialog.
     native_dialogs: bool,
     dialog: Option<NativeDialog>,
@@ -103,9 +120,14 @@ impl SandtableApp {
         let mut app = Self::build(session, prefs);
         app.view.notice = notice;
         app.native_dialogs = files::native_dialogs_available();
-        if let Some(autosave) = Autosave::default_dir().map(Autosave::new) {
-            app.view.restore = autosave.start();
-            app.autosave = Some(autosave);
+        for folder in app.prefs.recent.iter().filter_map(|p| p.parent()) {
+            crate::files::remove_stale_temporaries(folder);
+        }
+        if let Some(dir) = files::default_autosave_dir() {
+            if let Some(old_dir) = dir.parent() {
+                crate::autosave::adopt_earlier_autosaves(old_dir, &dir);
+            }
+            app.start_autosave(AutosaveStore::new(dir));
         }
         if let Some(file) = file {
             app.apply(Action::Open(file));
@@ -119,18 +141,25 @@ impl SandtableApp {
         Self::build(session, Prefs::default())
     }
 
-    /// Switches the autosave on, in `dir`; returns the offer to restore a crashed run's
-    /// session, if any (also shown in the app).
-    pub fn with_autosave(mut self, dir: PathBuf) -> Self {
-        let autosave = Autosave::new(dir);
-        self.view.restore = autosave.start();
-        self.autosave = Some(autosave);
+    /// Switches the autosave on, in `dir`; a crashed run's session found there is offered
+    /// back in the app.
+    pub fn with_autosave(self, dir: PathBuf) -> Self {
+        self.with_autosave_store(AutosaveStore::new(dir))
+    }
+
+    /// Switches the autosave on with `store` (e.g. one owned by a process id that is gone,
+    /// to leave what a crash leaves).
+    pub fn with_autosave_store(mut self, store: AutosaveStore) -> Self {
+        self.start_autosave(store);
         self
     }
 
     fn build(session: Session, prefs: Prefs) -> Self {
         let view = View::new(&session);
         Self {
+            saved_text: session.to_ron(),
+            after_save: None,
+            quit_confirmed: false,
             session,
             session_path: None,
             prefs,
@@ -207,55 +236,34 @@ impl SandtableApp {
                 });
             }
             Action::Open(path) => self.open(&path),
-            Action::OpenDefault => match scenario::default_model() {
-                Ok(model) => {
-                    self.replace_session(Session::new(model), None);
-                    self.view.screen = Screen::Briefing;
-                }
-                Err(e) => {
-                    self.view.notice = Some(Notice::file_error(
-                        "The built-in scenario does not load",
-                        &e,
-                    ))
-                }
-            },
+            Action::OpenRest(path) => self.open_rest(path),
+            Action::OpenDefault => self.open_default(),
             Action::Restart => {
                 let session = Session::with_seed(self.session.model().clone(), self.session.seed());
-                self.replace_session(session, None);
-                self.view.screen = Screen::Briefing;
+                self.new_game(session, "restart this scenario");
             }
             Action::AskFile(purpose) => self.ask_file(purpose),
             Action::FileWindow(purpose) => {
+                if purpose.is_none() {
+                    self.after_save = None;
+                }
                 self.view.file_window = purpose
                     .map(|purpose| FileWindow::new(purpose, self.default_path(purpose), None));
             }
             Action::Save => match self.session_path.clone() {
-                Some(path) => self.save_to(path),
+                Some(path) => {
+                    self.save_to(path);
+                }
                 None => self.ask_file(FilePurpose::Save),
             },
-            Action::SaveTo(path) => self.save_to(path),
-            Action::RestoreAutosave(restore) => {
-                self.view.restore = None;
-                let Some(autosave) = self.autosave.clone() else {
-                    return;
-                };
-                if !restore {
-                    autosave.discard_recovered();
-                    return;
-                }
-                match autosave.load_recovered() {
-                    Ok(session) => {
-                        autosave.discard_recovered();
-                        self.replace_session(session, None);
-                        self.view.screen = Screen::Play;
-                        self.view.notice = Some(Notice::info("The autosaved session is restored."));
-                    }
-                    Err(e) => {
-                        self.view.notice =
-                            Some(Notice::file_error("The autosave could not be restored", &e))
-                    }
-                }
+            Action::SaveTo(path) => {
+                self.save_to(path);
             }
+            Action::RestoreAutosave(restore) => self.restore_autosave(restore),
+            Action::ShowRecover(show) => self.show_recover(show),
+            Action::Recover(path) => self.recover(path),
+            Action::Unsaved(answer) => self.answer_unsaved(answer),
+            Action::Quit => self.replace(Replacement::Quit),
             Action::ToggleHelp => self.view.help = !self.view.help,
             Action::ToggleTheme => {
                 // Without a saved choice the theme follows the system, dark by default.
@@ -263,6 +271,11 @@ impl SandtableApp {
                 self.prefs.dark = Some(!dark);
             }
             Action::DismissNotice => self.view.notice = None,
+            Action::ToggleDetails => {
+                if let Some(notice) = &mut self.view.notice {
+                    notice.show_details = !notice.show_details;
+                }
+            }
             Action::WhatIf(action) => {
                 if matches!(action, WhatIfAction::ExplainChoice(_)) {
                     self.view.screen = Screen::Play;
@@ -295,6 +308,12 @@ impl SandtableApp {
                     self.view.charts.overlay = None;
                 }
             }
+            // A harmless key press, not a failure.
+            Err(CommandError::NothingToUndo) => {
+                self.view.notice = Some(Notice::info(
+                    "Nothing to undo: no week has been played on this branch yet.",
+                ));
+            }
             Err(e) => {
                 self.view.notice = Some(Notice::error("That cannot be done", e.to_string()));
             }
@@ -302,7 +321,7 @@ impl SandtableApp {
     }
 
     fn autosave(&mut self) {
-        if let Some(autosave) = &self.autosave
+        if let Some(autosave) = &mut self.autosave
             && let Err(e) = autosave.save(&self.session)
         {
             self.view.notice = Some(Notice::error("The autosave failed", e.to_string()));
@@ -321,43 +340,23 @@ impl SandtableApp {
         self.session = session;
         self.session_path = path;
         self.stale = true;
-        self.autosave();
     }
 
-    fn open(&mut self, path: &Path) {
-        match files::open_path(path) {
-            Ok(Opened::Scenario(session)) => {
-                self.replace_session(session, None);
-                self.view.screen = Screen::Briefing;
-                self.view.notice = None;
-            }
-            Ok(Opened::Session(session)) => {
-                self.replace_session(session, Some(path.to_path_buf()));
-                self.view.screen = Screen::Play;
-                self.view.notice = None;
-            }
-            Err(e) => {
-                self.view.notice = Some(Notice::file_error(
-                    format!("Could not open {}", path.display()),
-                    &e,
-                ));
-                return;
-            }
-        }
-        files::remember(&mut self.prefs.recent, path);
-        self.view.file_window = None;
-    }
-
-    fn save_to(&mut self, path: PathBuf) {
+    /// Saves the session to `path`; returns whether it was saved.
+    fn save_to(&mut self, path: PathBuf) -> bool {
         match self.session.save(&path) {
             Ok(()) => {
                 self.view.notice = Some(Notice::info(format!("Saved to {}", path.display())));
                 files::remember(&mut self.prefs.recent, &path);
                 self.session_path = Some(path);
                 self.view.file_window = None;
+                self.saved();
+                true
             }
             Err(e) => {
+                self.after_save = None;
                 self.view.notice = Some(Notice::error("The session was not saved", e.to_string()));
+                false
             }
         }
     }
@@ -410,7 +409,7 @@ impl SandtableApp {
         self.dialog = None;
         match answer {
             Ok(Some(action)) => self.apply(action),
-            Ok(None) => {}
+            Ok(None) => self.after_save = None,
             Err(purpose) => {
                 self.native_dialogs = false;
                 self.view.file_window = Some(FileWindow::new(
@@ -458,6 +457,9 @@ impl eframe::App for SandtableApp {
             if ctx.theme() != want {
                 ctx.set_theme(want);
             }
+        }
+        if ctx.input(|i| i.viewport().close_requested()) {
+            self.close_requested(&ctx);
         }
         self.poll_dialog();
         if self.dialog.is_some() {
@@ -515,6 +517,12 @@ impl eframe::App for SandtableApp {
                     });
                 });
         }
+        if let Some(items) = &self.view.recover {
+            recover::recover_ui(&ctx, items, &mut actions);
+        }
+        if let Some(pending) = &self.view.confirm {
+            confirm::unsaved_ui(&ctx, pending, &self.session, &mut actions);
+        }
         drop_preview_ui(&ctx);
 
         if !actions.is_empty() {
@@ -531,8 +539,8 @@ impl eframe::App for SandtableApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        if let Some(autosave) = &self.autosave {
-            autosave.clean_exit();
+        if let Some(autosave) = &mut self.autosave {
+            autosave.release();
         }
     }
 }
@@ -611,7 +619,9 @@ impl SandtableApp {
     /// Keyboard shortcuts, taken before the widgets see the keys.
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.egui_wants_keyboard_input();
-        let modal = self.view.file_window.is_some();
+        let modal = self.view.file_window.is_some()
+            || self.view.confirm.is_some()
+            || self.view.recover.is_some();
         let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(

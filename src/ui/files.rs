@@ -1,6 +1,7 @@
 //! Files from the app: opening scenarios and sessions, the system file dialog (with the
-//! app's own file window when there is none), recent files, and the autosave with its
-//! offer to restore after a crash.
+//! app's own file window when there is none), recent files, and the offer to restore a
+//! session autosaved by a run that crashed (the autosaves themselves are
+//! [`crate::autosave`]'s).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -10,13 +11,15 @@ use eframe::egui::{self, RichText};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose};
+use crate::autosave::AutosaveStore;
 use crate::scenario::{self, FileError, load};
-use crate::session::Session;
+use crate::session::{Dropped, Session};
 
 /// Most recent files remembered.
 pub const MAX_RECENT: usize = 8;
 
 /// What a file turned out to be.
+#[derive(Debug)]
 pub enum Opened {
     /// A scenario: a new session at its first week.
     Scenario(Session),
@@ -54,6 +57,13 @@ pub fn open_path(path: &Path) -> Result<Opened, FileError> {
         }
         Ok(Opened::Scenario(Session::new(model)))
     }
+}
+
+/// Opens a session file, leaving out what no longer fits its scenario; returns what was
+/// left out too.
+pub fn open_session_lenient(path: &Path) -> Result<(Session, Vec<Dropped>), FileError> {
+    let text = load::read_text(path)?;
+    Session::from_ron_lenient(&path.display().to_string(), &text)
 }
 
 /// Puts `path` first in the recent files.
@@ -281,122 +291,46 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-/// The autosave: the session after every committed week, and a marker that says the app
-/// is running, left behind by a crash.
-#[derive(Debug, Clone)]
-pub struct Autosave {
-    dir: PathBuf,
+/// The autosave store's folder: `$XDG_DATA_HOME/sandtable/autosaves` (or the platform's
+/// equivalent).
+pub fn default_autosave_dir() -> Option<PathBuf> {
+    eframe::storage_dir(super::APP_ID).map(|d| d.join("autosaves"))
 }
 
-/// An autosave left by a run of the app that did not exit cleanly.
+/// The offer to restore a session that a crashed run of the app autosaved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RestoreOffer {
+    /// The autosave file.
+    pub path: PathBuf,
     /// What it holds, e.g. "Mali 2013: one plane, or more?, week 5 of 18".
     pub description: String,
     pub saved: Option<SystemTime>,
+    /// How many other crashed sessions wait in File > Recover.
+    pub more: usize,
 }
 
-impl Autosave {
-    /// The autosave in `dir` (eframe's storage folder, e.g. `~/.local/share/sandtable`).
-    pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
-    }
-
-    /// The default folder: `$XDG_DATA_HOME/sandtable` (or the platform's equivalent).
-    pub fn default_dir() -> Option<PathBuf> {
-        eframe::storage_dir(super::APP_ID)
-    }
-
-    pub fn session_path(&self) -> PathBuf {
-        self.dir.join("autosave.session.ron")
-    }
-
-    fn marker_path(&self) -> PathBuf {
-        self.dir.join("running")
-    }
-
-    /// Where a crashed run's autosave is kept until the user restores or discards it, so
-    /// that the new run's autosaves do not overwrite it.
-    pub fn recovered_path(&self) -> PathBuf {
-        self.dir.join("recovered.session.ron")
-    }
-
-    /// Marks the app as running and returns an offer to restore the session the last run
-    /// autosaved, if that run did not exit cleanly.
-    pub fn start(&self) -> Option<RestoreOffer> {
-        let marker = self.marker_path();
-        let crashed = match std::fs::read_to_string(&marker) {
-            Ok(pid) => !pid_is_running(pid.trim()),
-            Err(_) => false,
-        };
-        if crashed && self.session_path().exists() {
-            let _ = std::fs::rename(self.session_path(), self.recovered_path());
-        }
-        let offer = if self.recovered_path().exists() {
-            self.describe()
-        } else {
-            None
-        };
-        let _ = std::fs::create_dir_all(&self.dir);
-        let _ = crate::files::atomic_write(&marker, std::process::id().to_string().as_bytes());
-        offer
-    }
-
-    fn describe(&self) -> Option<RestoreOffer> {
-        let path = self.recovered_path();
-        let saved = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-        let session = Session::load(&path).ok()?;
+/// The newest session left by a crash that can be read, if any.
+pub fn restore_offer(store: &AutosaveStore) -> Option<RestoreOffer> {
+    let crashed = store.crashed();
+    let more = crashed.len().saturating_sub(1);
+    crashed.iter().find_map(|entry| {
+        let (summary, session) = AutosaveStore::summary(entry).ok()?;
         Some(RestoreOffer {
+            path: entry.path.clone(),
             description: format!(
                 "{}, {}",
-                session.model().scenario.title,
-                super::text::week_title(session.model(), session.cursor())
+                summary.scenario,
+                super::text::week_title(session.model(), summary.cursor)
             ),
-            saved,
+            saved: entry.saved,
+            more,
         })
-    }
-
-    /// The session a crashed run autosaved.
-    pub fn load_recovered(&self) -> Result<Session, FileError> {
-        Session::load(&self.recovered_path())
-    }
-
-    /// Saves the session (atomically).
-    pub fn save(&self, session: &Session) -> Result<(), crate::session::SaveError> {
-        let _ = std::fs::create_dir_all(&self.dir);
-        session.save(&self.session_path())
-    }
-
-    /// Forgets the crashed run's session.
-    pub fn discard_recovered(&self) {
-        let _ = std::fs::remove_file(self.recovered_path());
-    }
-
-    /// The app exits cleanly: no restore offer next time.
-    pub fn clean_exit(&self) {
-        let _ = std::fs::remove_file(self.marker_path());
-    }
-}
-
-/// Whether another process with this id is running (always false where that cannot be
-/// checked, so a stale marker is taken for a crash).
-fn pid_is_running(pid: &str) -> bool {
-    let Ok(pid) = pid.parse::<u32>() else {
-        return false;
-    };
-    pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sandtable-ui-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     #[test]
     fn sessions_are_told_from_scenarios() {
@@ -418,37 +352,6 @@ mod tests {
         assert_eq!(recent.len(), MAX_RECENT);
         assert_eq!(recent[0], Path::new("/tmp/5.ron"));
         assert_eq!(recent.iter().filter(|p| p.ends_with("5.ron")).count(), 1);
-    }
-
-    #[test]
-    fn a_crash_leaves_an_autosave_to_restore() {
-        let dir = temp_dir("autosave");
-        let autosave = Autosave::new(dir.clone());
-        assert_eq!(autosave.start(), None);
-        let session = Session::new(scenario::default_model().unwrap());
-        autosave.save(&session).unwrap();
-        // A run that died leaves its marker behind, naming a process that is gone.
-        std::fs::write(dir.join("running"), "4294967295").unwrap();
-        let offer = Autosave::new(dir.clone())
-            .start()
-            .expect("offered after a crash");
-        assert!(
-            offer.description.contains("Week 1 of 18"),
-            "{}",
-            offer.description
-        );
-        // The new run autosaves without losing the crashed run's session.
-        let mut other = session.clone();
-        other.apply(crate::session::Command::Commit).unwrap();
-        autosave.save(&other).unwrap();
-        assert_eq!(
-            autosave.load_recovered().unwrap().to_ron(),
-            session.to_ron()
-        );
-        autosave.discard_recovered();
-        autosave.clean_exit();
-        assert_eq!(Autosave::new(dir.clone()).start(), None);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

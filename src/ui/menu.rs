@@ -48,8 +48,12 @@ pub fn menu_bar_ui(
                 actions.push(Action::AskFile(FilePurpose::Save));
             }
             ui.separator();
+            if ui.button("Recover an autosave…").clicked() {
+                actions.push(Action::ShowRecover(true));
+            }
+            ui.separator();
             if ui.button("Quit").clicked() {
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                actions.push(Action::Quit);
             }
         });
         ui.menu_button("View", |ui| {
