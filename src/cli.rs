@@ -139,6 +139,20 @@ fn run_command(command: Command) -> Result<ExitCode> {
 fn check(files: &[PathBuf]) -> ExitCode {
     let mut ok = true;
     for path in files {
+        if path
+            .to_string_lossy()
+            .to_lowercase()
+            .ends_with(".exercise.ron")
+        {
+            match crate::exercise::load_file(path) {
+                Ok(loaded) => println!("{}", crate::exercise::check_line(path, &loaded)),
+                Err(e) => {
+                    ok = false;
+                    eprint!("{e}");
+                }
+            }
+            continue;
+        }
         match scenario::load_file(path) {
             Ok(model) => {
                 let s = &model.scenario;

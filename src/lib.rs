@@ -2,10 +2,11 @@
 //!
 //! Layers, each importing only those below it: [`scenario`] (the file format, validation,
 //! expressions), [`sim`] (one run, ensembles, explanation), [`session`] (decisions,
-//! branches, files), and on top the GUI (`ui`) and the command line ([`cli`]).
+//! branches, files) with [`exercise`] (a teacher's settings for a class), and on top the GUI (`ui`) and the command line ([`cli`]).
 
 pub mod autosave;
 pub mod cli;
+pub mod exercise;
 pub mod files;
 pub mod scenario;
 pub mod session;

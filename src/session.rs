@@ -11,10 +11,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::exercise::{Exercise, Settings};
 use crate::files::atomic_write;
 use crate::scenario::expr::NoDraws;
 use crate::scenario::{self, FileError, FileErrorKind, Model, load};
-use crate::sim::{self, Decisions, Overrides, Refusal, Run, Sim, rng::RunKey};
+use crate::sim::{self, Decisions, Injects, Overrides, Refusal, Run, Sim, rng::RunKey};
 
 /// Format of session files written by this version.
 pub const SESSION_FORMAT: u32 = 1;
@@ -28,6 +29,58 @@ pub struct Branch {
     pub decisions: Decisions,
     /// The branch and week this one was forked from.
     pub parent: Option<(usize, usize)>,
+}
+
+/// Who played the session: asked once, saved in the session file, printed on reports.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Student {
+    /// The student's name, as they wrote it (or several names for a pair).
+    pub name: String,
+    /// The class or group, e.g. `"12B"`; may be empty.
+    #[serde(default)]
+    pub group: String,
+}
+
+impl Student {
+    /// The student's name as the start of a file name: `Ada Lovelace` gives
+    /// `Lovelace-Ada`, `Lovelace, Ada` too; anything but letters and digits becomes `-`.
+    pub fn file_stem(&self) -> String {
+        let name = self.name.trim();
+        let words: Vec<&str> = match name.split_once(',') {
+            Some((last, first)) => last
+                .split_whitespace()
+                .chain(first.split_whitespace())
+                .collect(),
+            None => {
+                let mut words: Vec<&str> = name.split_whitespace().collect();
+                if let Some(last) = words.pop() {
+                    words.insert(0, last);
+                }
+                words
+            }
+        };
+        let stem = sanitize(&words.join("-"));
+        if stem.is_empty() {
+            "student".into()
+        } else {
+            stem
+        }
+    }
+}
+
+/// Letters and digits kept, every other run of characters one `-`, at most 60 characters.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.chars().take(60).collect();
+    out.trim_end_matches('-').to_string()
 }
 
 /// What the user can do to a session.
@@ -50,6 +103,14 @@ pub enum Command {
     /// Fix a parameter's value (what-if), or release it with `None`.
     SetParameter(usize, Option<f64>),
     SetSeed(u64),
+    /// Name who plays the session; an empty name removes it.
+    SetStudent(Student),
+    /// The "why I chose this" line for the week being decided, kept with it at Commit.
+    SetReason(String),
+    /// Fire an event of the scenario in the week being decided (the teacher's inject).
+    Inject(usize),
+    /// Lock a choice from the week being decided on, or unlock it (the teacher's switch).
+    SetLock(usize, bool),
 }
 
 /// Why a command was not carried out. The session is unchanged.
@@ -69,6 +130,14 @@ pub enum CommandError {
     NoParameter(usize),
     #[error("the decisions no longer fit the scenario at week {week}: {refusal}")]
     Replay { week: usize, refusal: Refusal },
+    #[error("write a line on why you chose this before committing the week")]
+    ReasonRequired,
+    #[error("there is no event {0}")]
+    NoEvent(usize),
+    #[error("an event can be injected only in the week being decided, at the end of the branch")]
+    NotAtHead,
+    #[error("only an exercise can lock choices")]
+    NoExercise,
 }
 
 /// A playing session.
@@ -83,6 +152,17 @@ pub struct Session {
     cursor: usize,
     selection: BTreeSet<usize>,
     pub notes: String,
+    student: Option<Student>,
+    /// The "why I chose this" lines, by (branch, turn).
+    reasons: BTreeMap<(usize, usize), String>,
+    /// The reason being written for the week at the cursor.
+    draft_reason: String,
+    /// Whether a week can be committed only with a reason.
+    reasons_required: bool,
+    /// The teacher's settings, when the session plays an exercise.
+    exercise: Option<Exercise>,
+    /// Events forced to fire, per branch (the exercise's schedule and the teacher's).
+    injects: Vec<Injects>,
     /// The active branch's run, recomputed on every change.
     run: Run,
     /// Each choice's availability at the cursor.
@@ -115,12 +195,52 @@ impl Session {
             cursor: 0,
             selection: BTreeSet::new(),
             notes: String::new(),
+            student: None,
+            reasons: BTreeMap::new(),
+            draft_reason: String::new(),
+            reasons_required: false,
+            exercise: None,
+            injects: vec![Injects::new()],
             run,
             availability: Vec::new(),
             selection_check: Ok(()),
         };
         session.refresh_choices();
         session
+    }
+
+    /// A new session playing an exercise: its seed, its injects and its rules.
+    pub fn with_exercise(model: Arc<Model>, exercise: Exercise) -> Self {
+        let seed = exercise.settings.seed.unwrap_or(DEFAULT_SEED);
+        let mut session = Self::with_seed(model, seed);
+        session.reasons_required = exercise.settings.reasons_required;
+        session.injects = vec![exercise.injects(&session.model)];
+        session.exercise = Some(exercise);
+        let _ = session.rerun();
+        session
+    }
+
+    /// A new session on the same scenario, seed and exercise, at the first week; the
+    /// student stays.
+    pub fn restarted(&self) -> Self {
+        let mut session = match &self.exercise {
+            Some(exercise) => Self::with_exercise(Arc::clone(&self.model), exercise.clone()),
+            None => Self::with_seed(Arc::clone(&self.model), self.seed),
+        };
+        session.seed = self.seed;
+        session.student = self.student.clone();
+        let _ = session.rerun();
+        session
+    }
+
+    /// The exercise played, if any.
+    pub fn exercise(&self) -> Option<&Exercise> {
+        self.exercise.as_ref()
+    }
+
+    /// The events forced to fire on a branch, by turn.
+    pub fn injects(&self, branch: usize) -> Option<&Injects> {
+        self.injects.get(branch)
     }
 
     pub fn model(&self) -> &Arc<Model> {
@@ -171,6 +291,31 @@ impl Session {
         &self.selection
     }
 
+    /// Who plays the session, once they have said.
+    pub fn student(&self) -> Option<&Student> {
+        self.student.as_ref()
+    }
+
+    /// Why the week `turn` (0-based) of `branch` was decided as it was, if a reason was given.
+    pub fn reason(&self, branch: usize, turn: usize) -> Option<&str> {
+        self.reasons.get(&(branch, turn)).map(String::as_str)
+    }
+
+    /// The reason being written for the week at the cursor.
+    pub fn draft_reason(&self) -> &str {
+        &self.draft_reason
+    }
+
+    /// Whether a week can be committed only with a reason.
+    pub fn reasons_required(&self) -> bool {
+        self.reasons_required
+    }
+
+    /// Asks for a reason with every week from now on (an exercise's setting), or not.
+    pub fn require_reasons(&mut self, required: bool) {
+        self.reasons_required = required;
+    }
+
     /// The active branch's run.
     pub fn run(&self) -> &Run {
         &self.run
@@ -208,13 +353,32 @@ impl Session {
     /// The run of any branch.
     pub fn branch_run(&self, branch: usize) -> Option<Run> {
         let b = self.branches.get(branch)?;
-        sim::run(&self.model, self.seed, &self.overrides, &b.decisions).ok()
+        sim::run_injected(
+            &self.model,
+            self.seed,
+            &self.overrides,
+            &b.decisions,
+            &self.injects[branch],
+        )
+        .ok()
     }
 
     /// The run of a reference path of the scenario (e.g. `history`), to the end.
     pub fn reference_run(&self, path: &str) -> Option<Run> {
         let decisions = self.model.path_decisions(path)?;
-        sim::run(&self.model, self.seed, &self.overrides, &decisions).ok()
+        let scheduled = self
+            .exercise
+            .as_ref()
+            .map(|e| e.injects(&self.model))
+            .unwrap_or_default();
+        sim::run_injected(
+            &self.model,
+            self.seed,
+            &self.overrides,
+            &decisions,
+            &scheduled,
+        )
+        .ok()
     }
 
     /// The scenario's outcomes evaluated on a state (normally a run's last), in file order.
@@ -275,6 +439,10 @@ impl Session {
                     .unwrap_or_default();
                 self.cursor = self.played();
                 self.selection = last.into_iter().collect();
+                self.draft_reason = self
+                    .reasons
+                    .remove(&(self.active, self.cursor))
+                    .unwrap_or_default();
                 self.rerun()
             }
             Command::GoTo(turn) => {
@@ -290,6 +458,7 @@ impl Session {
                     .flatten()
                     .copied()
                     .collect();
+                self.draft_reason = self.reason(self.active, turn).unwrap_or_default().into();
                 self.refresh_choices();
                 Ok(())
             }
@@ -301,6 +470,7 @@ impl Session {
                 self.active = b;
                 self.cursor = self.played();
                 self.selection.clear();
+                self.draft_reason.clear();
                 self.rerun().inspect_err(|_| {
                     (self.active, self.cursor, self.selection) = previous;
                     let _ = self.rerun();
@@ -340,6 +510,45 @@ impl Session {
                     let _ = self.rerun();
                 })
             }
+            Command::SetStudent(student) => {
+                let student = Student {
+                    name: student.name.trim().to_string(),
+                    group: student.group.trim().to_string(),
+                };
+                self.student = (!student.name.is_empty()).then_some(student);
+                Ok(())
+            }
+            Command::SetReason(reason) => {
+                self.draft_reason = reason;
+                Ok(())
+            }
+            Command::Inject(event) => {
+                if event >= self.model.events.len() {
+                    return Err(CommandError::NoEvent(event));
+                }
+                if !self.at_head() || self.is_finished() {
+                    return Err(CommandError::NotAtHead);
+                }
+                let turn = self.cursor;
+                let injects = &mut self.injects[self.active];
+                let week = injects.entry(turn).or_default();
+                if !week.contains(&event) {
+                    week.push(event);
+                }
+                self.rerun()
+            }
+            Command::SetLock(choice, locked) => {
+                if choice >= self.model.choices.len() {
+                    return Err(CommandError::Refused(Refusal::Unknown(choice)));
+                }
+                let exercise = self.exercise.as_mut().ok_or(CommandError::NoExercise)?;
+                exercise.set_lock(&self.model, choice, self.cursor, locked);
+                if locked {
+                    self.selection.remove(&choice);
+                }
+                self.refresh_choices();
+                Ok(())
+            }
         }
     }
 
@@ -347,13 +556,22 @@ impl Session {
         if let Err(refusal) = &self.selection_check {
             return Err(CommandError::Refused(refusal.clone()));
         }
+        let reason = self.draft_reason.trim().to_string();
+        if self.reasons_required && reason.is_empty() {
+            return Err(CommandError::ReasonRequired);
+        }
         let choices: Vec<usize> = self.selection.iter().copied().collect();
         let cursor = self.cursor;
         let branch = &self.branches[self.active];
         if cursor < branch.decisions.len() {
             if branch.decisions[cursor] == choices {
                 // The same decision again: just move on along the branch.
+                self.set_reason(self.active, cursor, reason);
                 self.cursor += 1;
+                self.draft_reason = self
+                    .reason(self.active, self.cursor)
+                    .unwrap_or_default()
+                    .into();
                 self.selection = self
                     .active_branch()
                     .decisions
@@ -373,13 +591,41 @@ impl Session {
                 decisions,
                 parent: Some((self.active, cursor)),
             });
-            self.active = self.branches.len() - 1;
+            // The new branch shares the weeks before the fork, and their reasons.
+            let new = self.branches.len() - 1;
+            let shared: Vec<(usize, String)> = (0..cursor)
+                .filter_map(|t| Some((t, self.reason(self.active, t)?.to_string())))
+                .collect();
+            for (t, r) in shared {
+                self.reasons.insert((new, t), r);
+            }
+            let mut injects: Injects = self.injects[self.active]
+                .range(..=cursor)
+                .map(|(&t, e)| (t, e.clone()))
+                .collect();
+            if let Some(exercise) = &self.exercise {
+                for (t, e) in exercise.injects(&self.model).range(cursor + 1..) {
+                    injects.insert(*t, e.clone());
+                }
+            }
+            self.injects.push(injects);
+            self.active = new;
         } else {
             self.branches[self.active].decisions.push(choices);
         }
+        self.set_reason(self.active, cursor, reason);
+        self.draft_reason.clear();
         self.cursor = cursor + 1;
         self.selection.clear();
         self.rerun()
+    }
+
+    fn set_reason(&mut self, branch: usize, turn: usize, reason: String) {
+        if reason.is_empty() {
+            self.reasons.remove(&(branch, turn));
+        } else {
+            self.reasons.insert((branch, turn), reason);
+        }
     }
 
     fn new_branch_name(&self) -> String {
@@ -392,7 +638,8 @@ impl Session {
     /// Recomputes the active branch's run and the choices' availability.
     fn rerun(&mut self) -> Result<(), CommandError> {
         let decisions = &self.branches[self.active].decisions;
-        let run = sim::run(&self.model, self.seed, &self.overrides, decisions)
+        let injects = &self.injects[self.active];
+        let run = sim::run_injected(&self.model, self.seed, &self.overrides, decisions, injects)
             .map_err(|(week, refusal)| CommandError::Replay { week, refusal })?;
         self.run = run;
         self.cursor = self.cursor.min(self.played());
@@ -403,7 +650,17 @@ impl Session {
     /// A simulator at the cursor, for availability checks.
     fn sim_at_cursor(&self) -> Option<Sim<'_>> {
         let mut sim = Sim::new(&self.model, RunKey::new(self.seed, 0), &self.overrides);
-        for choices in self.active_branch().decisions.iter().take(self.cursor) {
+        let injects = &self.injects[self.active];
+        for (t, choices) in self
+            .active_branch()
+            .decisions
+            .iter()
+            .take(self.cursor)
+            .enumerate()
+        {
+            if let Some(events) = injects.get(&t) {
+                sim.inject(events);
+            }
             sim.step(choices).ok()?;
         }
         Some(sim)
@@ -423,6 +680,27 @@ impl Session {
         };
         self.availability = availability;
         self.selection_check = check;
+        if let Some(exercise) = &self.exercise {
+            let cursor = self.cursor;
+            let locked = |c: usize| {
+                exercise.lock(c, cursor).map(|reason| Refusal::Unavailable {
+                    choice: c,
+                    reason: reason.to_string(),
+                })
+            };
+            for (c, availability) in self.availability.iter_mut().enumerate() {
+                if availability.is_ok()
+                    && let Some(refusal) = locked(c)
+                {
+                    *availability = Err(refusal);
+                }
+            }
+            if self.selection_check.is_ok()
+                && let Some(refusal) = self.selection.iter().find_map(|&c| locked(c))
+            {
+                self.selection_check = Err(refusal);
+            }
+        }
     }
 
     /// The session as a self-contained file.
@@ -450,10 +728,26 @@ impl Session {
             branches: self
                 .branches
                 .iter()
-                .map(|b| BranchFile {
+                .enumerate()
+                .map(|(i, b)| BranchFile {
                     name: b.name.clone(),
                     parent: b.parent,
                     decisions: ids(&b.decisions),
+                    reasons: self
+                        .reasons
+                        .range((i, 0)..(i + 1, 0))
+                        .map(|(&(_, t), r)| (t, r.clone()))
+                        .collect(),
+                    injects: self.injects[i]
+                        .iter()
+                        .map(|(&t, events)| {
+                            let ids = events
+                                .iter()
+                                .map(|&e| self.model.scenario.events[e].id.clone())
+                                .collect();
+                            (t, ids)
+                        })
+                        .collect(),
                 })
                 .collect(),
             active: self.active,
@@ -464,6 +758,14 @@ impl Session {
                 .map(|&c| self.model.scenario.choices[c].id.clone())
                 .collect(),
             notes: self.notes.clone(),
+            student: self.student.clone(),
+            reason: self.draft_reason.clone(),
+            reasons_required: self.reasons_required,
+            exercise: self.exercise.as_ref().map(|e| ExerciseSaved {
+                title: e.title.clone(),
+                instructions: e.instructions.clone(),
+                settings: e.settings.clone(),
+            }),
         }
     }
 
@@ -552,6 +854,7 @@ impl Session {
             ));
         }
         let mut branches = Vec::new();
+        let mut branch_injects = Vec::new();
         for (i, b) in parsed.branches.iter().enumerate() {
             let at = |week: usize| Dropped::at(i, &b.name, Some(week));
             let mut weeks = b.decisions.as_slice();
@@ -586,7 +889,23 @@ impl Session {
                 }
                 decisions.push(choices);
             }
-            if let Err((week, refusal)) = sim::run(&model, parsed.seed, &overrides, &decisions) {
+            let mut injects = Injects::new();
+            for (&turn, ids) in &b.injects {
+                for id in ids {
+                    match model.scenario.events.iter().position(|e| &e.id == id) {
+                        Some(e) if turn < model.turns() => injects.entry(turn).or_default().push(e),
+                        Some(_) => dropped.push(at(turn).because(format!(
+                            "the branch injects `{id}` after the last week; it is left out"
+                        ))),
+                        None => dropped.push(at(turn).because(format!(
+                            "the session injects an event `{id}` the scenario does not have"
+                        ))),
+                    }
+                }
+            }
+            if let Err((week, refusal)) =
+                sim::run_injected(&model, parsed.seed, &overrides, &decisions, &injects)
+            {
                 let cut = decisions.len() - week;
                 let these = if cut == 1 {
                     "it"
@@ -598,6 +917,7 @@ impl Session {
                 )));
                 decisions.truncate(week);
             }
+            branch_injects.push(injects);
             branches.push(Branch {
                 name: b.name.clone(),
                 decisions,
@@ -612,12 +932,38 @@ impl Session {
             )));
             active = 0;
         }
+        }
+        let exercise = match parsed.exercise {
+            Some(saved) => Some(Exercise::from_saved(
+                file,
+                saved.title,
+                saved.instructions,
+                saved.settings,
+                &model,
+            )?),
+            None => None,
+        };
+        let branches_played: Vec<usize> = branches.iter().map(|b| b.decisions.len()).collect();
         let mut session = Self::with_seed(Arc::clone(&model), parsed.seed);
+        session.exercise = exercise;
+        session.injects = branch_injects;
         session.overrides = overrides;
         session.branches = branches;
         session.active = active;
         session.cursor = parsed.cursor;
         session.notes = parsed.notes;
+        session.student = parsed.student.filter(|s| !s.name.trim().is_empty());
+        session.reasons = parsed
+            .branches
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| b.reasons.iter().map(move |(&t, r)| ((i, t), r.clone())))
+            .filter(|((i, t), r)| {
+                !r.trim().is_empty() && branches_played.get(*i).is_some_and(|&n| *t < n)
+            })
+            .collect();
+        session.draft_reason = parsed.reason;
+        session.reasons_required = parsed.reasons_required;
         session.rerun().map_err(|e| whole(e.to_string(), None))?;
         let (known, unknown): (Vec<_>, Vec<_>) = parsed
             .selection
@@ -749,6 +1095,29 @@ pub struct SessionFile {
     pub selection: Vec<String>,
     #[serde(default)]
     pub notes: String,
+    /// Who played the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student: Option<Student>,
+    /// The reason being written for the week being decided.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// Whether every week needs a reason.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reasons_required: bool,
+    /// The exercise played, with the teacher's settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<ExerciseSaved>,
+}
+
+/// An exercise's settings, as kept in a session file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Exercise")]
+pub struct ExerciseSaved {
+    pub title: String,
+    #[serde(default)]
+    pub instructions: String,
+    #[serde(default)]
+    pub settings: Settings,
 }
 
 /// A branch in a session file.
@@ -760,6 +1129,12 @@ pub struct BranchFile {
     pub parent: Option<(usize, usize)>,
     /// Choice ids per week.
     pub decisions: Vec<Vec<String>>,
+    /// "Why I chose this", by week (0-based).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reasons: BTreeMap<usize, String>,
+    /// Events forced to fire, by week (0-based): the exercise's and the teacher's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub injects: BTreeMap<usize, Vec<String>>,
 }
 
 #[cfg(test)]
@@ -904,6 +1279,84 @@ mod tests {
         assert_eq!(back.run(), s.run());
         assert_eq!(back.branches(), s.branches());
         assert_eq!((back.active(), back.cursor()), (s.active(), s.cursor()));
+    }
+
+    #[test]
+    fn reasons_are_kept_per_branch_and_week_and_saved() {
+        let mut s = tiny();
+        let (bags, dikes) = (idx(&s, "sandbags"), idx(&s, "raise_dikes"));
+        s.apply(Command::Toggle(bags)).unwrap();
+        s.apply(Command::SetReason("  Cheap and quick ".into()))
+            .unwrap();
+        s.apply(Command::Commit).unwrap();
+        assert_eq!(s.reason(0, 0), Some("Cheap and quick"));
+        assert_eq!(s.draft_reason(), "");
+        s.apply(Command::Commit).unwrap();
+        assert_eq!(s.reason(0, 1), None);
+        // A new branch from week 2 keeps week 1's reason and has its own for week 2.
+        s.apply(Command::GoTo(1)).unwrap();
+        s.apply(Command::Select(vec![dikes])).unwrap();
+        s.apply(Command::SetReason("Dikes last longer".into()))
+            .unwrap();
+        s.apply(Command::Commit).unwrap();
+        assert_eq!(s.active(), 1);
+        assert_eq!(s.reason(1, 0), Some("Cheap and quick"));
+        assert_eq!(s.reason(1, 1), Some("Dikes last longer"));
+        assert_eq!(s.reason(0, 1), None);
+        // Going back shows the reason again; undo returns it to the draft.
+        s.apply(Command::GoTo(1)).unwrap();
+        assert_eq!(s.draft_reason(), "Dikes last longer");
+        s.apply(Command::GoTo(2)).unwrap();
+        s.apply(Command::Undo).unwrap();
+        assert_eq!(s.draft_reason(), "Dikes last longer");
+        assert_eq!(s.reason(1, 1), None);
+        s.apply(Command::Commit).unwrap();
+        s.apply(Command::SetStudent(Student {
+            name: " Ada Lovelace ".into(),
+            group: "12B".into(),
+        }))
+        .unwrap();
+        let back = Session::from_ron("x.session.ron", &s.to_ron()).unwrap();
+        assert_eq!(back.to_ron(), s.to_ron());
+        assert_eq!(back.reason(1, 1), Some("Dikes last longer"));
+        assert_eq!(back.reason(0, 0), Some("Cheap and quick"));
+        let student = back.student().unwrap();
+        assert_eq!(
+            (student.name.as_str(), student.group.as_str()),
+            ("Ada Lovelace", "12B")
+        );
+    }
+
+    #[test]
+    fn a_required_reason_holds_the_week_back() {
+        let mut s = tiny();
+        s.require_reasons(true);
+        assert_eq!(s.apply(Command::Commit), Err(CommandError::ReasonRequired));
+        assert_eq!(s.played(), 0);
+        s.apply(Command::SetReason("   ".into())).unwrap();
+        assert_eq!(s.apply(Command::Commit), Err(CommandError::ReasonRequired));
+        s.apply(Command::SetReason("Wait and see".into())).unwrap();
+        s.apply(Command::Commit).unwrap();
+        assert_eq!(s.reason(0, 0), Some("Wait and see"));
+        let back = Session::from_ron("x.session.ron", &s.to_ron()).unwrap();
+        assert!(back.reasons_required());
+    }
+
+    #[test]
+    fn student_names_make_safe_file_names() {
+        let stem = |name: &str| {
+            Student {
+                name: name.into(),
+                group: String::new(),
+            }
+            .file_stem()
+        };
+        assert_eq!(stem("Ada Lovelace"), "Lovelace-Ada");
+        assert_eq!(stem("Lovelace, Ada"), "Lovelace-Ada");
+        assert_eq!(stem("Zoë  Ngô Thị"), "Thị-Zoë-Ngô");
+        assert_eq!(stem("../../etc/passwd"), "etc-passwd");
+        assert_eq!(stem("  "), "student");
+        assert_eq!(stem("a/b\\c:d*e?"), "a-b-c-d-e");
     }
 
     #[test]

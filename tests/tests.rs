@@ -1,6 +1,7 @@
 //! Integration tests, one binary; shared helpers live in `util`.
 
 mod analysis;
+mod classroom;
 mod cli;
 mod engine;
 mod gui;

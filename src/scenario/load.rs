@@ -735,6 +735,10 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         paths.push(decisions);
     }
 
+    for problem in super::lesson::check(&scenario) {
+        p.at(&problem.path, problem.message, problem.hint);
+    }
+
     if !p.err.is_empty() {
         p.err.sort();
         return Err(p.err);

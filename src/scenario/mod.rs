@@ -7,6 +7,7 @@
 pub mod date;
 pub mod diag;
 pub mod expr;
+pub mod lesson;
 pub mod load;
 pub mod model;
 pub mod spans;

@@ -71,6 +71,9 @@ pub struct Scenario {
     /// Named decision sequences, e.g. `history` (what was actually decided).
     #[serde(default)]
     pub paths: Vec<ReferencePath>,
+    /// The lesson plan for teaching with the scenario; empty when the file has none.
+    #[serde(default, skip_serializing_if = "Lesson::is_empty")]
+    pub lesson: Lesson,
 }
 
 /// A cited source.
@@ -321,6 +324,10 @@ pub struct Event {
     /// Choices that become available once this has fired.
     #[serde(default)]
     pub opens: Vec<String>,
+    /// Fires only when injected (by an exercise's schedule or by the teacher), never by
+    /// its condition and probability.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inject: bool,
 }
 
 fn always() -> String {
@@ -383,4 +390,64 @@ pub struct ReferencePath {
     pub description: String,
     /// Choice ids taken at each turn (0-based); turns not listed take none.
     pub decisions: BTreeMap<u32, Vec<String>>,
+}
+
+/// How to teach with the scenario: objectives, timing, prompts, debrief questions, a
+/// glossary and notes for the teacher. Validated by [`super::lesson`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Lesson {
+    /// What the students should be able to explain afterwards.
+    pub objectives: Vec<String>,
+    /// The class's suggested steps, in order.
+    pub timing: Vec<Step>,
+    /// Questions put to the class at a week or when an event fires.
+    pub prompts: Vec<Prompt>,
+    /// Questions for the debrief, in order.
+    pub debrief: Vec<String>,
+    /// Terms explained in tooltips and the help window.
+    pub glossary: Vec<Term>,
+    /// For the teacher only: how to run the class, what to watch for.
+    pub teacher_notes: String,
+}
+
+impl Lesson {
+    /// Whether the scenario has no lesson at all.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// One step of the lesson's timing, e.g. 5 minutes of briefing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub activity: String,
+    pub minutes: u32,
+}
+
+/// A question put to the class at a moment of the game.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prompt {
+    /// When it is shown.
+    pub at: PromptAt,
+    pub text: String,
+}
+
+/// When a prompt is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PromptAt {
+    /// While the week starting after this many turns is being decided (0-based, like paths).
+    Turn(u32),
+    /// In the week after the event with this id fired.
+    Event(String),
+}
+
+/// A glossary entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub term: String,
+    pub definition: String,
 }

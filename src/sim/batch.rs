@@ -356,6 +356,10 @@ impl<'m> Batch<'m> {
             self.streams.uniform01_each(self.keys.len(), &mut draw);
             self.firing[e] =
                 eligible & lanes_where(|l| (condition[l] != 0.0) & (draw[l] < probability[l]));
+            if model.scenario.events[e].inject {
+                // Only an exercise or the teacher fires it.
+                self.firing[e] = 0;
+            }
         }
         self.open_streams(Purpose::EventEffects);
         for (e, event) in model.events.iter().enumerate() {

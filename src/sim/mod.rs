@@ -175,11 +175,29 @@ pub fn run(
     overrides: &Overrides,
     decisions: &[Vec<usize>],
 ) -> Result<Run, (usize, Refusal)> {
+    run_injected(model, seed, overrides, decisions, &Injects::new())
+}
+
+/// Events forced to fire, by turn (0-based): an exercise's injects.
+pub type Injects = std::collections::BTreeMap<usize, Vec<usize>>;
+
+/// Plays `decisions` from the start with `injects` fired at their turns, recording every
+/// turn.
+pub fn run_injected(
+    model: &Model,
+    seed: u64,
+    overrides: &Overrides,
+    decisions: &[Vec<usize>],
+    injects: &Injects,
+) -> Result<Run, (usize, Refusal)> {
     let mut sim = Sim::new(model, RunKey::new(seed, 0), overrides);
     sim.record = true;
     let initial = sim.state().to_vec();
     let mut turns = Vec::with_capacity(decisions.len());
     for (t, choices) in decisions.iter().enumerate() {
+        if let Some(events) = injects.get(&t) {
+            sim.inject(events);
+        }
         sim.step(choices).map_err(|r| (t, r))?;
         turns.push(sim.take_record());
     }
@@ -218,6 +236,8 @@ pub struct Sim<'m> {
     rule_values: Vec<f64>,
     weights: Vec<(f64, f64)>,
     fired_now: Vec<usize>,
+    /// Events forced to fire on the next turn.
+    injected: Vec<usize>,
     parameters: Vec<f64>,
     /// Whether to keep the ledger and render news texts.
     pub record: bool,
@@ -261,6 +281,7 @@ impl<'m> Sim<'m> {
             rule_values: vec![0.0; model.rules.len()],
             weights: Vec::with_capacity(s.actors.len()),
             fired_now: Vec::with_capacity(s.events.len()),
+            injected: Vec::new(),
             parameters,
             record: false,
             ledger: Vec::new(),
@@ -414,6 +435,14 @@ impl<'m> Sim<'m> {
         Ok(dropped)
     }
 
+    /// Forces `events` to fire on the next turn, after the events that fire by themselves
+    /// (an event that does not repeat fires only once all the same). Draws nothing, so the
+    /// rest of the run's randomness is unchanged.
+    pub fn inject(&mut self, events: &[usize]) {
+        let n = self.model.events.len();
+        self.injected.extend(events.iter().filter(|&&e| e < n));
+    }
+
     /// Plays one turn with `choices`. On refusal nothing changes.
     pub fn step(&mut self, choices: &[usize]) -> Result<(), Refusal> {
         self.check(choices)?;
@@ -507,9 +536,23 @@ impl<'m> Sim<'m> {
             let condition = event.condition.eval(&self.state, &mut stream);
             let probability = event.probability.eval(&self.state, &mut stream);
             let draw = rng_draw(&mut stream);
-            if eligible && condition != 0.0 && draw < probability {
+            if eligible
+                && condition != 0.0
+                && draw < probability
+                && !model.scenario.events[e].inject
+            {
                 self.fired_now.push(e);
             }
+        }
+        if !self.injected.is_empty() {
+            for e in std::mem::take(&mut self.injected) {
+                let eligible =
+                    model.scenario.events[e].repeat || self.state[layout.fired + e] == 0.0;
+                if eligible && !self.fired_now.contains(&e) {
+                    self.fired_now.push(e);
+                }
+            }
+            self.fired_now.sort_unstable();
         }
         let mut stream = self.key.lazy_stream(Purpose::EventEffects, t);
         for k in 0..self.fired_now.len() {

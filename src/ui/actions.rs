@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::classroom::ClassAction;
 use super::confirm::UnsavedAnswer;
 use super::whatif::WhatIfAction;
 use crate::session::Command;
@@ -104,4 +105,6 @@ pub enum Action {
     ToggleDetails,
     /// Something for the what-if analyses (settings, cancel, explain a choice…).
     WhatIf(WhatIfAction),
+    /// Something for the classroom: the student's name, hand-in, the teacher's window.
+    Class(ClassAction),
 }

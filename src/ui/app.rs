@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
 use super::charts::{ChartView, indicators_ui};
+use super::classroom::{self, ClassView};
 use super::confirm::{self, Replacement};
 use super::derived::Derived;
 use super::files::{self, FileWindow, NativeDialog, RestoreOffer};
@@ -18,7 +19,9 @@ use super::notice::Notice;
 use super::recover::{self, RecoverItem};
 use super::timeline::Rename;
 use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
-use super::{actors, briefing, choices, debrief, help, menu, news, notice, timeline, why};
+use super::{
+    actors, briefing, choices, debrief, help, lesson, menu, news, notice, student, timeline, why,
+};
 use crate::autosave::AutosaveStore;
 use crate::scenario;
 use crate::session::{Command, CommandError, Session};
@@ -50,6 +53,8 @@ pub struct View {
     pub recover: Option<Vec<RecoverItem>>,
     /// The what-if analyses: their settings, jobs and results.
     pub whatif: WhatIf,
+    /// The classroom windows: student name, hand-in, the teacher's.
+    pub class: ClassView,
 }
 
 impl View {
@@ -66,6 +71,7 @@ impl View {
             confirm: None,
             recover: None,
             whatif: WhatIf::new(session.model()),
+            class: ClassView::default(),
         }
     }
 }
@@ -201,6 +207,7 @@ impl SandtableApp {
         match action {
             Action::Session(command) => self.apply_command(command),
             Action::Begin => {
+                self.view.class.on_begin(&self.session);
                 self.view.screen = Screen::Play;
                 if self.session.is_finished() && self.session.at_head() {
                     self.view.tab = Tab::Debrief;
@@ -208,7 +215,9 @@ impl SandtableApp {
             }
             Action::ShowBriefing => self.view.screen = Screen::Briefing,
             Action::SetTab(tab) => {
-                if tab != Tab::Debrief || self.session.is_finished() {
+                if (tab != Tab::Debrief || self.session.is_finished())
+                    && classroom::tab_shown(&self.session, tab)
+                {
                     self.view.tab = tab;
                 }
             }
@@ -239,7 +248,7 @@ impl SandtableApp {
             Action::OpenRest(path) => self.open_rest(path),
             Action::OpenDefault => self.open_default(),
             Action::Restart => {
-                let session = Session::with_seed(self.session.model().clone(), self.session.seed());
+                let session = self.session.restarted();
                 self.new_game(session, "restart this scenario");
             }
             Action::AskFile(purpose) => self.ask_file(purpose),
@@ -283,11 +292,23 @@ impl SandtableApp {
                 }
                 self.view.whatif.apply(action, &self.session);
             }
+            Action::Class(action) => {
+                if let Some(notice) =
+                    self.view
+                        .class
+                        .apply(action, &self.session, self.ctx.as_ref())
+                {
+                    self.view.notice = Some(notice);
+                }
+            }
         }
     }
 
     fn apply_command(&mut self, command: Command) {
-        let selection_only = matches!(command, Command::Toggle(_) | Command::Select(_));
+        let selection_only = matches!(
+            command,
+            Command::Toggle(_) | Command::Select(_) | Command::SetReason(_)
+        );
         let to_end =
             command == Command::Commit || command == Command::GoTo(self.session.model().turns());
         match self.session.apply(command) {
@@ -299,7 +320,9 @@ impl SandtableApp {
                 if to_end && self.session.is_finished() && self.session.at_head() {
                     self.view.tab = Tab::Debrief;
                 }
-                if self.view.tab == Tab::Debrief && !self.session.is_finished() {
+                if (self.view.tab == Tab::Debrief && !self.session.is_finished())
+                    || !classroom::tab_shown(&self.session, self.view.tab)
+                {
                     self.view.tab = Tab::News;
                 }
                 if let Some(overlay) = self.view.charts.overlay
@@ -490,14 +513,33 @@ impl eframe::App for SandtableApp {
         if let Some(notice) = &self.view.notice {
             egui::Panel::top("notice").show(ui, |ui| notice::notice_ui(ui, notice, &mut actions));
         }
+        if self.view.screen == Screen::Play {
+            classroom::exercise_bar_ui(ui, &self.session, &mut self.view.class, &mut actions);
+        }
         match self.view.screen {
             Screen::Briefing => {
                 briefing::briefing_ui(ui, &self.session, &self.prefs.recent, &mut actions)
             }
+            Screen::Play if self.view.class.presenter => super::presenter::presenter_ui(
+                ui,
+                &self.session,
+                &self.view.charts,
+                &self.view.class,
+                &mut actions,
+            ),
             Screen::Play => self.play_ui(ui, &mut actions),
         }
         if self.view.help {
             help::help_ui(&ctx, &mut actions);
+            lesson::glossary_window_ui(&ctx, &self.session.model().scenario.lesson);
+        }
+        self.view.class.poll();
+        student::student_window_ui(&ctx, &mut self.view.class, &mut actions);
+        student::hand_in_window_ui(&ctx, &self.session, &mut self.view.class, &mut actions);
+        if self.view.class.teacher {
+            let mut open = true;
+            lesson::teacher_window_ui(&ctx, self.session.model(), &mut open);
+            self.view.class.teacher = open;
         }
         if let Some(window) = &mut self.view.file_window {
             files::file_window_ui(
@@ -587,7 +629,7 @@ impl SandtableApp {
                     Tab::WhatIf,
                     Tab::Debrief,
                 ] {
-                    if tab == Tab::Debrief && !finished {
+                    if (tab == Tab::Debrief && !finished) || !classroom::tab_shown(session, tab) {
                         continue;
                     }
                     let text = RichText::new(tab.label()).size(16.0);
@@ -599,7 +641,10 @@ impl SandtableApp {
             ui.separator();
             let model = session.model();
             match view.tab {
-                Tab::News => news::news_ui(ui, session),
+                Tab::News => {
+                    lesson::prompt_ui(ui, session);
+                    news::news_ui(ui, session)
+                }
                 Tab::Indicators => indicators_ui(
                     ui,
                     session,
@@ -611,7 +656,10 @@ impl SandtableApp {
                 ),
                 Tab::Why => why::why_ui(ui, session),
                 Tab::WhatIf => whatif_ui(ui, &view.whatif, session, &derived.charts, actions),
-                Tab::Debrief => debrief::debrief_ui(ui, model, &derived.debrief, actions),
+                Tab::Debrief => {
+                    lesson::debrief_lesson_ui(ui, session);
+                    debrief::debrief_ui(ui, model, &derived.debrief, actions)
+                }
             }
         });
     }
@@ -621,7 +669,8 @@ impl SandtableApp {
         let typing = ctx.egui_wants_keyboard_input();
         let modal = self.view.file_window.is_some()
             || self.view.confirm.is_some()
-            || self.view.recover.is_some();
+            || self.view.recover.is_some()
+            || self.view.class.modal();
         let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(
@@ -641,6 +690,10 @@ impl SandtableApp {
             }
             if i.consume_shortcut(&command(Key::T)) {
                 actions.push(Action::ToggleTheme);
+            }
+            if i.consume_key(Modifiers::NONE, Key::F5) {
+                actions.push(Action::Begin);
+                actions.push(Action::Class(classroom::ClassAction::TogglePresenter));
             }
             if typing || modal {
                 return;

@@ -143,6 +143,7 @@ pub fn briefing_ui(
                                 ),
                             );
                         }
+                        super::lesson::briefing_lesson_ui(ui, session);
                         ui.add_space(16.0);
                     });
                 });

@@ -207,6 +207,7 @@ fn commit_bar_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
         );
     }
     ui.add_space(4.0);
+    super::student::reason_ui(ui, session, actions);
     let can = session.selection_check().is_ok();
     let text = RichText::new(COMMIT).size(18.0).strong();
     let button = if can {

@@ -39,6 +39,7 @@ impl Derived {
         let reference = model
             .path_index(REFERENCE_PATH)
             .or_else(|| (!model.scenario.paths.is_empty()).then_some(0))
+            .filter(|_| super::classroom::history_shown(session))
             .and_then(|p| {
                 let path = &model.scenario.paths[p];
                 session

@@ -48,6 +48,14 @@ fn is_session(path: &Path, text: &str) -> bool {
 pub fn open_path(path: &Path) -> Result<Opened, FileError> {
     let text = load::read_text(path)?;
     let name = path.display().to_string();
+    if crate::exercise::is_exercise(path, &text) {
+        let loaded = crate::exercise::load_str(&name, &text, path.parent())?;
+        let model = std::sync::Arc::new(loaded.model);
+        return Ok(Opened::Scenario(Session::with_exercise(
+            model,
+            loaded.exercise,
+        )));
+    }
     if is_session(path, &text) {
         Session::from_ron(&name, &text).map(Opened::Session)
     } else {

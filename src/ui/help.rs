@@ -17,6 +17,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the session"),
     ("Ctrl+Shift+S", "Save the session as…"),
     ("Ctrl+T", "Switch between the dark and the light theme"),
+    ("F5", "Presenter mode: large type for the projector"),
     ("F1", "Show or hide this help"),
 ];
 

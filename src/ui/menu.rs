@@ -67,6 +67,7 @@ pub fn menu_bar_ui(
                 }
             }
         });
+        super::student::class_menu_ui(ui, session, actions);
         if ui.button("Help").clicked() {
             actions.push(Action::ToggleHelp);
         }

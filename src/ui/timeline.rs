@@ -153,10 +153,14 @@ fn week_state(session: &Session, t: usize) -> String {
     let played = session.played();
     if t < played {
         let labels = choice_labels(model, &session.active_branch().decisions[t]);
-        if labels.is_empty() {
+        let text = if labels.is_empty() {
             "played, no new choices".to_string()
         } else {
             format!("played: {}", labels.join("; "))
+        };
+        match session.reason(session.active(), t) {
+            Some(reason) => format!("{text}; why: “{reason}”"),
+            None => text,
         }
     } else if t == played && t < turns {
         "to be decided now".to_string()
