@@ -932,7 +932,6 @@ impl Session {
             )));
             active = 0;
         }
-        }
         let exercise = match parsed.exercise {
             Some(saved) => Some(Exercise::from_saved(
                 file,
