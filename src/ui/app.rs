@@ -41,6 +41,8 @@ pub struct View {
     pub restore: Option<RestoreOffer>,
     /// The what-if analyses: their settings, jobs and results.
     pub whatif: WhatIf,
+    /// What the weeks last committed brought, shown above the tabs until the next change.
+    pub played: Option<String>,
 }
 
 impl View {
@@ -55,6 +57,7 @@ impl View {
             file_window: None,
             restore: None,
             whatif: WhatIf::new(session.model()),
+            played: None,
         }
     }
 }
@@ -275,10 +278,25 @@ impl SandtableApp {
 
     fn apply_command(&mut self, command: Command) {
         let selection_only = matches!(command, Command::Toggle(_) | Command::Select(_));
-        let to_end =
-            command == Command::Commit || command == Command::GoTo(self.session.model().turns());
+        let plays = matches!(command, Command::Commit | Command::PlayOn);
+        // What was played no longer holds once the weeks shown or their numbers change.
+        let unplays = matches!(
+            command,
+            Command::Undo
+                | Command::GoTo(_)
+                | Command::SwitchBranch(_)
+                | Command::SetParameter(..)
+                | Command::SetSeed(_)
+        );
+        let to_end = plays || command == Command::GoTo(self.session.model().turns());
+        let from = self.session.cursor();
         match self.session.apply(command) {
             Ok(()) => {
+                if plays {
+                    self.view.played = news::played_summary(&self.session, from);
+                } else if unplays {
+                    self.view.played = None;
+                }
                 if !selection_only {
                     self.stale = true;
                     self.autosave();
@@ -318,6 +336,7 @@ impl SandtableApp {
             Tab::News
         };
         self.view.rename = None;
+        self.view.played = None;
         self.session = session;
         self.session_path = path;
         self.stale = true;
@@ -550,14 +569,7 @@ impl SandtableApp {
             .default_size(150.0)
             .size_range(80.0..=400.0)
             .show(ui, |ui| {
-                timeline::timeline_ui(
-                    ui,
-                    session,
-                    &view.charts,
-                    &view.whatif.settings,
-                    &mut view.rename,
-                    actions,
-                )
+                timeline::timeline_ui(ui, session, &view.charts, &mut view.rename, actions)
             });
         egui::Panel::left("actors")
             .resizable(true)
@@ -589,6 +601,10 @@ impl SandtableApp {
                 }
             });
             ui.separator();
+            if let Some(played) = &view.played {
+                news::played_summary_ui(ui, played, actions);
+                ui.separator();
+            }
             let model = session.model();
             match view.tab {
                 Tab::News => news::news_ui(ui, session),
@@ -655,6 +671,12 @@ impl SandtableApp {
             }
             if i.consume_key(Modifiers::ALT, Key::ArrowRight) && cursor < self.session.played() {
                 actions.push(Action::Session(Command::GoTo(cursor + 1)));
+            }
+            if i.consume_shortcut(&command(Key::Enter))
+                && self.view.screen == Screen::Play
+                && self.session.cursor() < self.session.model().turns()
+            {
+                actions.push(Action::Session(Command::PlayOn));
             }
             if i.consume_key(Modifiers::NONE, Key::Enter) {
                 match self.view.screen {

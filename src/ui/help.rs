@@ -8,6 +8,10 @@ use super::actions::Action;
 /// The keyboard shortcuts, as (keys, what they do).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Commit week (on the briefing: begin)"),
+    (
+        "Ctrl+Enter",
+        "Play on to the next decision: commit, then play the planned weeks until something new can be decided",
+    ),
     ("Space", "Tick or untick the focused choice"),
     ("Tab / Shift+Tab", "Move between controls"),
     ("Ctrl+Z", "Undo the last week"),
@@ -44,8 +48,9 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
             );
             label(
                 ui,
-                "Click a later week in the timeline to plan what you would do then; the What \
-                 if tab simulates that plan.",
+                "Click a later week in the timeline to plan what you would do then: when that \
+                 week comes, its choices are ticked for you, and the What if tab simulates \
+                 the plan. Play on to the next decision plays the weeks in between.",
             );
             label(
                 ui,
