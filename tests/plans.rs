@@ -294,3 +294,17 @@ fn the_app_ticks_a_planned_week_and_plays_on_to_it() {
         "{description}"
     );
 }
+
+/// Zoom is listed in the F1 help.
+#[test]
+fn the_help_lists_zoom() {
+    use eframe::egui;
+
+    use crate::gui::{app, shows};
+
+    let mut harness = app(Session::new(mali()));
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    assert!(shows(&harness, "Ctrl+Plus / Ctrl+Minus / Ctrl+0"));
+    assert!(shows(&harness, "each start is at 100 %"));
+}

@@ -466,6 +466,8 @@ impl eframe::App for SandtableApp {
         let ctx = ui.ctx().clone();
         if self.ctx.is_none() {
             setup_style(&ctx);
+            // A zoom set for a projector last time is not carried into this start.
+            ctx.set_zoom_factor(1.0);
             self.ctx = Some(ctx.clone());
         }
         if let Some(dark) = self.prefs.dark {

@@ -21,6 +21,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the session"),
     ("Ctrl+Shift+S", "Save the session as…"),
     ("Ctrl+T", "Switch between the dark and the light theme"),
+    (
+        "Ctrl+Plus / Ctrl+Minus / Ctrl+0",
+        "Zoom in / out / back to 100 % (for a projector; each start is at 100 %)",
+    ),
     ("F1", "Show or hide this help"),
 ];
 
