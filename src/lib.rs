@@ -8,6 +8,7 @@ pub mod autosave;
 pub mod cli;
 pub mod exercise;
 pub mod files;
+pub mod plan;
 pub mod scenario;
 pub mod session;
 pub mod sim;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exercise::{Exercise, Settings};
 use crate::files::atomic_write;
+use crate::plan::{Outlook, PlanKind, PlanStart, WeeklyPlan, plan_weeks};
 use crate::scenario::expr::NoDraws;
 use crate::scenario::{self, FileError, FileErrorKind, Model, load};
 use crate::sim::{self, Decisions, Injects, Overrides, Refusal, Run, Sim, rng::RunKey};
@@ -29,6 +30,9 @@ pub struct Branch {
     pub decisions: Decisions,
     /// The branch and week this one was forked from.
     pub parent: Option<(usize, usize)>,
+    /// The player's plan for the weeks not played yet; a new branch starts with its
+    /// parent's.
+    pub plan: WeeklyPlan,
 }
 
 /// Who played the session: asked once, saved in the session file, printed on reports.
@@ -111,6 +115,19 @@ pub enum Command {
     Inject(usize),
     /// Lock a choice from the week being decided on, or unlock it (the teacher's switch).
     SetLock(usize, bool),
+    /// Plan a choice for a later week of the active branch, or take it out of the plan.
+    Plan {
+        week: usize,
+        choice: usize,
+    },
+    /// Take every choice out of one week of the active branch's plan.
+    ClearPlannedWeek(usize),
+    /// Take every choice out of the active branch's plan.
+    ClearPlan,
+    /// Commit the week being decided, then the weeks after it with their planned choices
+    /// (or none), until a week where something new can be decided: a choice that could not
+    /// be taken the week before can be, or the plan has choices then; or the end.
+    PlayOn,
 }
 
 /// Why a command was not carried out. The session is unchanged.
@@ -128,6 +145,8 @@ pub enum CommandError {
     EmptyName,
     #[error("there is no parameter {0}")]
     NoParameter(usize),
+    #[error("week {0} cannot be planned: it is not a later week of the scenario")]
+    NotPlannable(usize),
     #[error("the decisions no longer fit the scenario at week {week}: {refusal}")]
     Replay { week: usize, refusal: Refusal },
     #[error("write a line on why you chose this before committing the week")]
@@ -169,6 +188,8 @@ pub struct Session {
     availability: Vec<Result<(), Refusal>>,
     /// Whether the selection as a whole can be committed.
     selection_check: Result<(), Refusal>,
+    /// What the active branch's plan meets in the weeks after the cursor.
+    outlook: Outlook,
 }
 
 impl Session {
@@ -190,6 +211,7 @@ impl Session {
                 name: "Main".into(),
                 decisions: Vec::new(),
                 parent: None,
+                plan: WeeklyPlan::default(),
             }],
             active: 0,
             cursor: 0,
@@ -204,6 +226,7 @@ impl Session {
             run,
             availability: Vec::new(),
             selection_check: Ok(()),
+            outlook: Outlook::default(),
         };
         session.refresh_choices();
         session
@@ -337,6 +360,29 @@ impl Session {
         &self.selection_check
     }
 
+    /// The active branch's plan for the weeks not played yet.
+    pub fn plan(&self) -> &WeeklyPlan {
+        &self.active_branch().plan
+    }
+
+    /// Whether a choice planned for a week after the cursor can be taken then if the
+    /// player follows the plan (in this session's future), and if not, why; `None` for
+    /// the cursor's week and before.
+    pub fn planned_availability(&self, week: usize, choice: usize) -> Option<&Result<(), Refusal>> {
+        self.outlook.availability(week, choice)
+    }
+
+    /// The choices of every week from the first under a plan: the weeks before the cursor
+    /// as played, the selection, then the plan.
+    pub fn plan_weeks(&self, kind: &PlanKind) -> Decisions {
+        let start = PlanStart {
+            played: &self.active_branch().decisions,
+            cursor: self.cursor,
+            selection: &self.selection.iter().copied().collect::<Vec<_>>(),
+        };
+        plan_weeks(&self.model, start, kind, self.plan())
+    }
+
     /// Total cost of the selection per player resource: (actor resource index, amount).
     pub fn selection_cost(&self) -> BTreeMap<usize, f64> {
         let mut total = BTreeMap::new();
@@ -460,6 +506,7 @@ impl Session {
                     .collect();
                 self.draft_reason = self.reason(self.active, turn).unwrap_or_default().into();
                 self.refresh_choices();
+                self.take_plan();
                 Ok(())
             }
             Command::SwitchBranch(b) => {
@@ -471,10 +518,12 @@ impl Session {
                 self.cursor = self.played();
                 self.selection.clear();
                 self.draft_reason.clear();
-                self.rerun().inspect_err(|_| {
-                    (self.active, self.cursor, self.selection) = previous;
-                    let _ = self.rerun();
-                })
+                self.rerun()
+                    .inspect_err(|_| {
+                        (self.active, self.cursor, self.selection) = previous;
+                        let _ = self.rerun();
+                    })
+                    .map(|()| self.take_plan())
             }
             Command::RenameBranch(b, name) => {
                 let name = name.trim().to_string();
@@ -549,7 +598,79 @@ impl Session {
                 self.refresh_choices();
                 Ok(())
             }
+            Command::Plan { week, choice } => {
+                if week <= self.played() {
+                    return Err(CommandError::NotPlannable(week));
+                }
+                if choice >= self.model.choices.len() {
+                    return Err(CommandError::Refused(Refusal::Unknown(choice)));
+                }
+                let model = Arc::clone(&self.model);
+                if !self.branches[self.active].plan.toggle(&model, week, choice) {
+                    return Err(CommandError::NotPlannable(week));
+                }
+                self.refresh_choices();
+                Ok(())
+            }
+            Command::ClearPlannedWeek(week) => {
+                self.branches[self.active].plan.clear_week(week);
+                self.refresh_choices();
+                Ok(())
+            }
+            Command::ClearPlan => {
+                self.branches[self.active].plan.clear();
+                self.refresh_choices();
+                Ok(())
+            }
+            Command::PlayOn => {
+                let before = self.clone();
+                self.play_on().inspect_err(|_| *self = before)
+            }
         }
+    }
+
+    /// Which choices can be taken at the cursor.
+    fn open_choices(&self) -> Vec<bool> {
+        self.availability.iter().map(Result::is_ok).collect()
+    }
+
+    fn play_on(&mut self) -> Result<(), CommandError> {
+        let mut before = self.open_choices();
+        self.commit()?;
+        while self.at_head() && !self.is_finished() {
+            let now = self.open_choices();
+            let opened = now.iter().zip(&before).any(|(&now, &was)| now && !was);
+            if opened || !self.plan().choices(self.cursor).is_empty() {
+                break;
+            }
+            before = now;
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// At the week to be decided next, selects what the plan has for it, as far as it can
+    /// be taken (the rest stays in the plan, and the choices panel says why not).
+    fn take_plan(&mut self) {
+        if !self.at_head() || self.is_finished() {
+            return;
+        }
+        let planned = self.plan().choices(self.cursor).to_vec();
+        if planned.is_empty() {
+            return;
+        }
+        let Some(sim) = self.sim_at_cursor() else {
+            return;
+        };
+        let mut taken: Vec<usize> = Vec::with_capacity(planned.len());
+        for c in planned {
+            taken.push(c);
+            if sim.check(&taken).is_err() {
+                taken.pop();
+            }
+        }
+        self.selection = taken.into_iter().collect();
+        self.refresh_choices();
     }
 
     fn commit(&mut self) -> Result<(), CommandError> {
@@ -581,15 +702,18 @@ impl Session {
                     .copied()
                     .collect();
                 self.refresh_choices();
+                self.take_plan();
                 return Ok(());
             }
             let mut decisions = branch.decisions[..cursor].to_vec();
             decisions.push(choices);
             let name = self.new_branch_name();
+            let plan = branch.plan.clone();
             self.branches.push(Branch {
                 name,
                 decisions,
                 parent: Some((self.active, cursor)),
+                plan,
             });
             // The new branch shares the weeks before the fork, and their reasons.
             let new = self.branches.len() - 1;
@@ -617,7 +741,9 @@ impl Session {
         self.draft_reason.clear();
         self.cursor = cursor + 1;
         self.selection.clear();
-        self.rerun()
+        self.rerun()?;
+        self.take_plan();
+        Ok(())
     }
 
     fn set_reason(&mut self, branch: usize, turn: usize, reason: String) {
@@ -701,19 +827,28 @@ impl Session {
                 self.selection_check = Err(refusal);
             }
         }
+        // Looking back at a week, the plan starts after the weeks played.
+        let (weeks, from) = if self.at_head() {
+            (self.plan_weeks(&PlanKind::Weekly), self.cursor + 1)
+        } else {
+            let played = &self.active_branch().decisions;
+            let mut weeks = played.clone();
+            weeks.extend(
+                (played.len()..self.model.turns()).map(|t| self.plan().choices(t).to_vec()),
+            );
+            (weeks, played.len())
+        };
+        self.outlook = Outlook::new(&self.model, self.seed, &self.overrides, &weeks, from);
     }
 
     /// The session as a self-contained file.
     pub fn to_file(&self) -> SessionFile {
-        let ids = |d: &Decisions| -> Vec<Vec<String>> {
-            d.iter()
-                .map(|turn| {
-                    turn.iter()
-                        .map(|&c| self.model.scenario.choices[c].id.clone())
-                        .collect()
-                })
+        let names = |turn: &[usize]| -> Vec<String> {
+            turn.iter()
+                .map(|&c| self.model.scenario.choices[c].id.clone())
                 .collect()
         };
+        let ids = |d: &Decisions| -> Vec<Vec<String>> { d.iter().map(|t| names(t)).collect() };
         SessionFile {
             format: SESSION_FORMAT,
             scenario_name: self.model.file_name.clone(),
@@ -747,6 +882,11 @@ impl Session {
                                 .collect();
                             (t, ids)
                         })
+                        .collect(),
+                    plan: b
+                        .plan
+                        .planned_from(0)
+                        .map(|(t, choices)| (t, names(choices)))
                         .collect(),
                 })
                 .collect(),
@@ -918,10 +1058,31 @@ impl Session {
                 decisions.truncate(week);
             }
             branch_injects.push(injects);
+            let mut plan = WeeklyPlan::default();
+            for (&week, ids) in &b.plan {
+                if week >= model.turns() {
+                    dropped.push(Dropped::at(i, &b.name, None).because(format!(
+                        "the plan for week {} is after the scenario's last week; it is left out",
+                        week + 1
+                    )));
+                    continue;
+                }
+                let mut choices = Vec::with_capacity(ids.len());
+                for id in ids {
+                    match model.choice_index(id) {
+                        Some(c) => choices.push(c),
+                        None => dropped.push(at(week).because(format!(
+                            "the plan has a choice `{id}` the scenario does not have; it is left out"
+                        ))),
+                    }
+                }
+                plan.set(week, choices);
+            }
             branches.push(Branch {
                 name: b.name.clone(),
                 decisions,
                 parent,
+                plan,
             });
         }
         let mut active = parsed.active;
@@ -1134,6 +1295,9 @@ pub struct BranchFile {
     /// Events forced to fire, by week (0-based): the exercise's and the teacher's.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub injects: BTreeMap<usize, Vec<String>>,
+    /// The choices planned for later weeks, by turn index (0 is the first week).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plan: BTreeMap<usize, Vec<String>>,
 }
 
 #[cfg(test)]

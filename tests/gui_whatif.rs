@@ -9,6 +9,8 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+#[cfg(feature = "snapshot")]
+use sandtable::session::Command;
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
 use sandtable::ui::compare::Compared;
 use sandtable::ui::whatif::{Basis, PlanKind, Section, WhatIf, WhatIfAction, plan_kinds};
@@ -472,7 +474,7 @@ fn a_slider_fixes_a_parameter_and_the_analysis_runs_again() {
 
 /// The choices of week `week` in the user's own plan.
 fn planned(harness: &Harness<'_, SandtableApp>, week: usize) -> Vec<usize> {
-    harness.state().view().whatif.settings.weekly[week].clone()
+    harness.state().session().plan().choices(week).to_vec()
 }
 
 /// Whether a widget is named exactly `name`.
@@ -646,10 +648,10 @@ fn snapshot_timeline_plan() {
     let model = session.model();
     for (week, id) in [(4, "humanitarian_aid"), (4, "fund_afisma"), (7, "end_c17")] {
         let c = choice(model, id);
-        whatif(
-            &mut harness,
-            WhatIfAction::TogglePlanned { week, choice: c },
-        );
+        harness
+            .state_mut()
+            .apply(Action::Session(Command::Plan { week, choice: c }));
+        whatif(&mut harness, WhatIfAction::PlanEdited(week));
     }
     // Week 5's menu, with the two choices planned then ticked.
     click(&mut harness, "Week 5, 2 choices planned");

@@ -10,5 +10,6 @@ mod mali;
 mod no_lost_work;
 mod saving;
 mod session_errors;
+mod plans;
 mod util;
 mod validation;

@@ -55,6 +55,8 @@ pub struct View {
     pub whatif: WhatIf,
     /// The classroom windows: student name, hand-in, the teacher's.
     pub class: ClassView,
+    /// What the weeks last committed brought, shown above the tabs until the next change.
+    pub played: Option<String>,
 }
 
 impl View {
@@ -72,6 +74,7 @@ impl View {
             recover: None,
             whatif: WhatIf::new(session.model()),
             class: ClassView::default(),
+            played: None,
         }
     }
 }
@@ -309,10 +312,25 @@ impl SandtableApp {
             command,
             Command::Toggle(_) | Command::Select(_) | Command::SetReason(_)
         );
-        let to_end =
-            command == Command::Commit || command == Command::GoTo(self.session.model().turns());
+        let plays = matches!(command, Command::Commit | Command::PlayOn);
+        // What was played no longer holds once the weeks shown or their numbers change.
+        let unplays = matches!(
+            command,
+            Command::Undo
+                | Command::GoTo(_)
+                | Command::SwitchBranch(_)
+                | Command::SetParameter(..)
+                | Command::SetSeed(_)
+        );
+        let to_end = plays || command == Command::GoTo(self.session.model().turns());
+        let from = self.session.cursor();
         match self.session.apply(command) {
             Ok(()) => {
+                if plays {
+                    self.view.played = news::played_summary(&self.session, from);
+                } else if unplays {
+                    self.view.played = None;
+                }
                 if !selection_only {
                     self.stale = true;
                     self.autosave();
@@ -360,6 +378,7 @@ impl SandtableApp {
             Tab::News
         };
         self.view.rename = None;
+        self.view.played = None;
         self.session = session;
         self.session_path = path;
         self.stale = true;
@@ -469,6 +488,8 @@ impl eframe::App for SandtableApp {
         let ctx = ui.ctx().clone();
         if self.ctx.is_none() {
             setup_style(&ctx);
+            // A zoom set for a projector last time is not carried into this start.
+            ctx.set_zoom_factor(1.0);
             self.ctx = Some(ctx.clone());
         }
         if let Some(dark) = self.prefs.dark {
@@ -600,14 +621,7 @@ impl SandtableApp {
             .default_size(150.0)
             .size_range(80.0..=400.0)
             .show(ui, |ui| {
-                timeline::timeline_ui(
-                    ui,
-                    session,
-                    &view.charts,
-                    &view.whatif.settings,
-                    &mut view.rename,
-                    actions,
-                )
+                timeline::timeline_ui(ui, session, &view.charts, &mut view.rename, actions)
             });
         egui::Panel::left("actors")
             .resizable(true)
@@ -639,6 +653,10 @@ impl SandtableApp {
                 }
             });
             ui.separator();
+            if let Some(played) = &view.played {
+                news::played_summary_ui(ui, played, actions);
+                ui.separator();
+            }
             let model = session.model();
             match view.tab {
                 Tab::News => {
@@ -718,6 +736,12 @@ impl SandtableApp {
             }
             if i.consume_key(Modifiers::ALT, Key::ArrowRight) && cursor < self.session.played() {
                 actions.push(Action::Session(Command::GoTo(cursor + 1)));
+            }
+            if i.consume_shortcut(&command(Key::Enter))
+                && self.view.screen == Screen::Play
+                && self.session.cursor() < self.session.model().turns()
+            {
+                actions.push(Action::Session(Command::PlayOn));
             }
             if i.consume_key(Modifiers::NONE, Key::Enter) {
                 match self.view.screen {

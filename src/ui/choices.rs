@@ -13,6 +13,9 @@ use crate::session::{Command, Session};
 /// The label of the button that plays the week (also what tests and screen readers press).
 pub const COMMIT: &str = "Commit week";
 
+/// The label of the button that plays on to the next week with something new to decide.
+pub const PLAY_ON: &str = "Play on to the next decision";
+
 /// The choices panel.
 pub fn choices_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     let model = session.model();
@@ -100,6 +103,14 @@ fn choice_ui(ui: &mut egui::Ui, session: &Session, c: usize, actions: &mut Vec<A
         paint_check_box(ui, rect, selected, enabled);
     }
     let response = atoms.response.accessible_name(choice.label.clone());
+    // The cost and the reason on the button itself, so that a screen reader has them even
+    // when the lines below it are scrolled out of view.
+    let mut spoken = format!("Cost: {}.", cost_text(model, c));
+    if let Err(reason) = availability {
+        spoken.push_str(&format!(" Not possible now: {reason}"));
+    }
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_description(spoken));
     let description = if choice.description.is_empty() {
         choice.label.clone()
     } else {
@@ -133,11 +144,37 @@ fn choice_ui(ui: &mut egui::Ui, session: &Session, c: usize, actions: &mut Vec<A
                 actions.push(Action::WhatIf(WhatIfAction::ExplainChoice(c)));
             }
         });
-        if let Err(reason) = availability {
-            label(
-                ui,
-                RichText::new(reason.to_string()).small().italics().weak(),
-            );
+        let planned = session.at_head() && session.plan().choices(session.cursor()).contains(&c);
+        match availability {
+            Err(reason) if planned => {
+                label(
+                    ui,
+                    RichText::new(format!(
+                        "In your plan for this week, but not possible now: {reason}"
+                    ))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            Err(reason) => {
+                label(
+                    ui,
+                    RichText::new(reason.to_string()).small().italics().weak(),
+                );
+            }
+            Ok(()) if planned => {
+                label(
+                    ui,
+                    RichText::new(if selected {
+                        "Ticked from your plan for this week."
+                    } else {
+                        "In your plan for this week."
+                    })
+                    .small()
+                    .weak(),
+                );
+            }
+            Ok(()) => {}
         }
     });
 }
@@ -209,20 +246,41 @@ fn commit_bar_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>
     ui.add_space(4.0);
     super::student::reason_ui(ui, session, actions);
     let can = session.selection_check().is_ok();
-    let text = RichText::new(COMMIT).size(18.0).strong();
-    let button = if can {
-        egui::Button::new(text.color(egui::Color32::WHITE))
-            .fill(egui::Color32::from_rgb(30, 110, 200))
-    } else {
-        egui::Button::new(text)
-    }
-    .min_size(egui::vec2(ui.available_width(), 34.0));
-    let response = ui
-        .add_enabled(can, button)
-        .on_hover_text("Play this week with the selected choices (Enter).");
-    if response.clicked() {
-        actions.push(Action::Session(Command::Commit));
-    }
+    // Commit and play on side by side, so that the list of choices keeps its height.
+    ui.horizontal(|ui| {
+        let play_on_width = 78.0;
+        let text = RichText::new(COMMIT).size(18.0).strong();
+        let button = if can {
+            egui::Button::new(text.color(egui::Color32::WHITE))
+                .fill(egui::Color32::from_rgb(30, 110, 200))
+        } else {
+            egui::Button::new(text)
+        }
+        .min_size(egui::vec2(
+            (ui.available_width() - play_on_width - ui.spacing().item_spacing.x).max(80.0),
+            34.0,
+        ));
+        let response = ui
+            .add_enabled(can, button)
+            .on_hover_text("Play this week with the selected choices (Enter).");
+        if response.clicked() {
+            actions.push(Action::Session(Command::Commit));
+        }
+        let play_on = egui::Button::new(RichText::new("Play on »").strong())
+            .min_size(egui::vec2(play_on_width, 34.0));
+        if ui
+            .add_enabled(can, play_on)
+            .accessible_name(PLAY_ON)
+            .on_hover_text(
+                "Play on to the next decision: commit this week, then play the weeks after \
+                 it with the choices of your plan (or none) until a week where something new \
+                 can be decided, a choice that opens or one you planned (Ctrl+Enter).",
+            )
+            .clicked()
+        {
+            actions.push(Action::Session(Command::PlayOn));
+        }
+    });
     if !session.at_head() {
         let same = session
             .active_branch()

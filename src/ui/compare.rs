@@ -14,7 +14,7 @@ use super::fan::{FanSeries, FanStyle, bands_note, bands_within_budget, palette};
 use super::whatif::act;
 use super::whatif::{
     self, Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds,
-    plan_weeks, settings_ui, stale_note_ui, start_label, status_ui,
+    settings_ui, stale_note_ui, start_label, status_ui,
 };
 use super::worker::JobError;
 use crate::scenario::{Better, Model, format_number};
@@ -35,7 +35,15 @@ pub enum Compared {
 /// A compared item's name.
 pub fn compared_name(session: &Session, item: &Compared) -> String {
     let model = session.model();
+    let over = session.cursor() >= model.turns();
     match item {
+        Compared::Plan(PlanKind::HoldCourse) if over => "Your path as played".into(),
+        Compared::Plan(PlanKind::Path(id)) if over => {
+            let name = model
+                .path_index(id)
+                .map_or(id.as_str(), |p| model.scenario.paths[p].name.as_str());
+            format!("“{name}”")
+        }
         Compared::Plan(PlanKind::HoldCourse) => "Hold course".into(),
         Compared::Plan(PlanKind::Repeat) => "Repeat this week's choices".into(),
         Compared::Plan(PlanKind::Path(id)) => {
@@ -99,13 +107,15 @@ pub fn request(session: &Session, settings: &Settings) -> Option<CompareRequest>
     let weeks: Vec<Decisions> = items
         .iter()
         .map(|item| match item {
-            Compared::Plan(kind) => plan_weeks(session, kind, &settings.weekly),
+            Compared::Plan(kind) => session.plan_weeks(kind),
             Compared::Branch(b) => session.branches()[*b].decisions.clone(),
         })
         .collect();
     let week = |w: &Decisions, t: usize| w.get(t).cloned().unwrap_or_default();
+    let over = session.cursor() >= session.model().turns();
     let shared = match settings.start {
         StartAt::Beginning => 0,
+        StartAt::ThisWeek if over => 0,
         StartAt::ThisWeek => (0..session.cursor())
             .take_while(|&t| weeks.iter().all(|w| week(w, t) == week(&weeks[0], t)))
             .count(),
@@ -253,8 +263,29 @@ fn range_text(model: &Model, outcome: usize, s: &Summary) -> String {
     )
 }
 
+/// When a paired difference counts as better or worse, in words for the people reading it.
+pub const VERDICT_RULE: &str = "A plan is called better or worse only when 9 futures in 10 \
+    differ in the same direction (the range of the run-by-run differences between 5 % and \
+    95 % leaves out zero) and the median difference shows in the digits given; otherwise \
+    the two are about the same.";
+
+/// Whether a paired difference of an outcome is beyond noise, by [`VERDICT_RULE`]:
+/// `Some(true)` if better, `Some(false)` if worse, `None` if about the same.
+pub fn verdict(model: &Model, outcome: usize, d: &Summary) -> Option<bool> {
+    let o = &model.scenario.outcomes[outcome];
+    let smallest_shown = 0.5 * 10f64.powi(-i32::from(o.precision.min(12)));
+    let clear = (d.p5 > 0.0 || d.p95 < 0.0) && d.p50.abs() >= smallest_shown;
+    clear.then(|| {
+        let higher = d.p50 > 0.0;
+        matches!(
+            (o.better, higher),
+            (Better::Higher, true) | (Better::Lower, false)
+        )
+    })
+}
+
 /// `-5,000 (-8,000 to -2,000), better`: the median difference, its 90 % interval, and
-/// whether it is clearly better or worse.
+/// whether it is better or worse beyond noise ([`verdict`]), else `about the same`.
 pub(super) fn difference_text(model: &Model, outcome: usize, d: &Summary) -> String {
     let o = &model.scenario.outcomes[outcome];
     let p = o.precision as usize;
@@ -269,14 +300,10 @@ pub(super) fn difference_text(model: &Model, outcome: usize, d: &Summary) -> Str
     if d.min == 0.0 && d.max == 0.0 {
         return "no change in any future".into();
     }
-    let verdict = if d.p5 > 0.0 || d.p95 < 0.0 {
-        let higher = d.p5 > 0.0;
-        match (o.better, higher) {
-            (Better::Higher, true) | (Better::Lower, false) => "better",
-            _ => "worse",
-        }
-    } else {
-        "no clear difference"
+    let verdict = match verdict(model, outcome, d) {
+        Some(true) => "better",
+        Some(false) => "worse",
+        None => "about the same",
     };
     if signed(d.min) == signed(d.max) {
         format!("{} in every future, {verdict}", signed(d.p50))
@@ -438,6 +465,7 @@ pub fn compare_ui(
         .small()
         .weak(),
     );
+    label(ui, RichText::new(VERDICT_RULE).small().weak());
     egui::Grid::new("compare_outcomes")
         .num_columns(2)
         .striped(true)
@@ -459,18 +487,26 @@ pub fn compare_ui(
         });
     ui.add_space(8.0);
     label(ui, RichText::new("Chance of meeting each goal").strong());
+    // A column per plan, then one per plan's change from the baseline, each headed by
+    // the plan's name.
+    let plans = result.names.len();
     egui::Grid::new("compare_goals")
-        .num_columns(3)
+        .num_columns(1 + plans + plans.saturating_sub(1))
         .striped(true)
         .show(ui, |ui| {
-            for header in ["Goal", "Chance, plan by plan", "Change from the baseline"] {
-                label(ui, RichText::new(header).strong());
+            label(ui, RichText::new("Goal").strong());
+            for name in &result.names {
+                label(ui, RichText::new(name).strong());
+            }
+            for name in result.names.iter().skip(1) {
+                label(ui, RichText::new(format!("Change, {name}")).strong());
             }
             ui.end_row();
             for row in &result.goal_rows {
                 label(ui, &row.name);
-                label(ui, row.cells.join(" · "));
-                label(ui, row.differences.join(" · "));
+                for cell in row.cells.iter().chain(&row.differences) {
+                    label(ui, cell);
+                }
                 ui.end_row();
             }
         });
@@ -595,7 +631,25 @@ mod tests {
             max: 200.0,
             ..Summary::default()
         };
-        assert!(difference_text(&model, refugees, &unclear).ends_with("no clear difference"));
+        assert_eq!(
+            difference_text(&model, refugees, &unclear),
+            "+10 (-300 to +100), about the same"
+        );
+        // Under the last digit shown, even in every future: about the same, not better.
+        let tiny = Summary {
+            min: 0.3,
+            p5: 0.3,
+            p50: 0.3,
+            p95: 0.3,
+            max: 0.3,
+            ..Summary::default()
+        };
+        assert_eq!(
+            difference_text(&model, refugees, &tiny),
+            "0 in every future, about the same"
+        );
+        assert_eq!(verdict(&model, refugees, &tiny), None);
+        assert_eq!(verdict(&model, refugees, &fewer), Some(true));
         let cost = model
             .scenario
             .outcomes

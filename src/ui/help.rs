@@ -8,6 +8,10 @@ use super::actions::Action;
 /// The keyboard shortcuts, as (keys, what they do).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Commit week (on the briefing: begin)"),
+    (
+        "Ctrl+Enter",
+        "Play on to the next decision: commit, then play the planned weeks until something new can be decided",
+    ),
     ("Space", "Tick or untick the focused choice"),
     ("Tab / Shift+Tab", "Move between controls"),
     ("Ctrl+Z", "Undo the last week"),
@@ -18,6 +22,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Ctrl+Shift+S", "Save the session as…"),
     ("Ctrl+T", "Switch between the dark and the light theme"),
     ("F5", "Presenter mode: large type for the projector"),
+    (
+        "Ctrl+Plus / Ctrl+Minus / Ctrl+0",
+        "Zoom in / out / back to 100 % (for a projector; each start is at 100 %)",
+    ),
     ("F1", "Show or hide this help"),
 ];
 
@@ -45,8 +53,9 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
             );
             label(
                 ui,
-                "Click a later week in the timeline to plan what you would do then; the What \
-                 if tab simulates that plan.",
+                "Click a later week in the timeline to plan what you would do then: when that \
+                 week comes, its choices are ticked for you, and the What if tab simulates \
+                 the plan. Play on to the next decision plays the weeks in between.",
             );
             label(
                 ui,

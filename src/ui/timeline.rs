@@ -8,7 +8,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::charts::ChartView;
 use super::text::{choice_labels, short_date};
-use super::whatif::{Settings, WhatIfAction, accent, act, planned_choices_ui};
+use super::whatif::{accent, edit_plan, planned_choices_ui};
 use crate::session::{Command, Session};
 
 /// A branch name being edited.
@@ -21,19 +21,18 @@ pub struct Rename {
     pub focus: bool,
 }
 
-/// The timeline panel. `plan` holds the user's own plan of the later weeks, shown and
-/// edited on the weeks not played yet.
+/// The timeline panel. The user's own plan of the later weeks (the session's) is shown
+/// and edited on the weeks not played yet.
 pub fn timeline_ui(
     ui: &mut egui::Ui,
     session: &Session,
     charts: &ChartView,
-    plan: &Settings,
     rename: &mut Option<Rename>,
     actions: &mut Vec<Action>,
 ) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        weeks_ui(ui, session, plan, actions);
+        weeks_ui(ui, session, actions);
     });
     ui.add_space(2.0);
     ui.separator();
@@ -42,7 +41,7 @@ pub fn timeline_ui(
 
 /// The weeks as buttons: a week played (or the one being decided) is looked at when
 /// clicked; a later week opens a menu to plan its choices ([`plan_menu_ui`]).
-fn weeks_ui(ui: &mut egui::Ui, session: &Session, plan: &Settings, actions: &mut Vec<Action>) {
+fn weeks_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     let model = session.model();
     let turns = model.turns();
     let cursor = session.cursor();
@@ -75,39 +74,40 @@ fn weeks_ui(ui: &mut egui::Ui, session: &Session, plan: &Settings, actions: &mut
         .show(ui, |ui| {
             ui.spacing_mut().item_spacing.x = 3.0;
             for t in 0..=turns {
-                week_button_ui(ui, session, plan, t, actions);
+                week_button_ui(ui, session, t, actions);
             }
         });
 }
 
 /// One week's button (`t == turns` is the end of the scenario), with what was played or
 /// is planned then in its hover text.
-fn week_button_ui(
-    ui: &mut egui::Ui,
-    session: &Session,
-    plan: &Settings,
-    t: usize,
-    actions: &mut Vec<Action>,
-) {
+fn week_button_ui(ui: &mut egui::Ui, session: &Session, t: usize, actions: &mut Vec<Action>) {
     let model = session.model();
     let turns = model.turns();
     let cursor = session.cursor();
     let played = session.played();
     let plannable = played < t && t < turns;
-    let planned = planned_labels(session, plan, t);
+    let planned = planned_labels(session, t);
     let (text, title) = if t == turns {
         ("End".to_string(), "End of the scenario".to_string())
     } else {
         ((t + 1).to_string(), format!("Week {}", t + 1))
     };
     let mut state = week_state(session, t);
-    let name = match planned.len() {
+    let blocked = blocked_plan(session, t);
+    let mut name = match planned.len() {
         0 => title.clone(),
         1 => format!("{title}, 1 choice planned"),
         n => format!("{title}, {n} choices planned"),
     };
+    if !blocked.is_empty() {
+        name.push_str(&format!(", {} not possible then", blocked.len()));
+    }
     if !planned.is_empty() {
         state.push_str(&format!("; planned: {}", planned.join("; ")));
+    }
+    if !blocked.is_empty() {
+        state.push_str(&format!("; not possible then: {}", blocked.join("; ")));
     }
     if plannable {
         state.push_str(". Click to plan this week.");
@@ -122,9 +122,15 @@ fn week_button_ui(
     let button = if planned.is_empty() {
         egui::Button::new(number)
     } else {
-        let marker = RichText::new(format!("•{}", planned.len()))
+        let color = if blocked.is_empty() {
+            accent(ui.visuals().dark_mode)
+        } else {
+            ui.visuals().warn_fg_color
+        };
+        let mark = if blocked.is_empty() { "•" } else { "!" };
+        let marker = RichText::new(format!("{mark}{}", planned.len()))
             .small()
-            .color(accent(ui.visuals().dark_mode));
+            .color(color);
         egui::Button::new((number, marker))
     };
     let response = ui
@@ -140,7 +146,7 @@ fn week_button_ui(
         egui::Popup::menu(&response)
             .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
             .accessible_name(format!("Plan for week {}", t + 1))
-            .show(|ui| plan_menu_ui(ui, session, plan, t, actions));
+            .show(|ui| plan_menu_ui(ui, session, t, actions));
     } else if response.clicked() && t != cursor {
         actions.push(Action::Session(Command::GoTo(t)));
     }
@@ -173,29 +179,38 @@ fn week_state(session: &Session, t: usize) -> String {
 
 /// The choices of the user's own plan in week `t`, if that week is one the plan covers
 /// (after the week being decided).
-fn planned_labels<'m>(session: &'m Session, plan: &Settings, t: usize) -> Vec<&'m str> {
+fn planned_labels(session: &Session, t: usize) -> Vec<&str> {
     let model = session.model();
     if t <= session.cursor() || t >= model.turns() {
         return Vec::new();
     }
-    plan.weekly
-        .get(t)
-        .map(|week| choice_labels(model, week))
-        .unwrap_or_default()
+    choice_labels(model, session.plan().choices(t))
+}
+
+/// The choices planned in week `t` that cannot be taken then if the plan is followed, each
+/// with the reason: `Fund AFISMA (Not before the week of 4 Mar 2013.)`.
+fn blocked_plan(session: &Session, t: usize) -> Vec<String> {
+    if t <= session.cursor() {
+        return Vec::new();
+    }
+    let model = session.model();
+    session
+        .plan()
+        .choices(t)
+        .iter()
+        .filter_map(|&c| match session.planned_availability(t, c) {
+            Some(Err(refusal)) => Some(format!("{} ({refusal})", model.scenario.choices[c].label)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The menu of a later week: a checkbox per choice of the scenario, and clearing the week.
 /// Planning a choice makes the What-if analyses follow the user's own plan, and shows
 /// that week in the What-if plan editor.
-fn plan_menu_ui(
-    ui: &mut egui::Ui,
-    session: &Session,
-    plan: &Settings,
-    week: usize,
-    actions: &mut Vec<Action>,
-) {
+fn plan_menu_ui(ui: &mut egui::Ui, session: &Session, week: usize, actions: &mut Vec<Action>) {
     let model = session.model();
-    let planned = plan.weekly.get(week).map_or(&[][..], Vec::as_slice);
+    let planned = session.plan().choices(week);
     label(
         ui,
         RichText::new(format!(
@@ -207,8 +222,7 @@ fn plan_menu_ui(
     );
     planned_choices_ui(
         ui,
-        model,
-        planned,
+        session,
         week,
         |choice| format!("Week {}: plan “{choice}”", week + 1),
         actions,
@@ -219,7 +233,7 @@ fn plan_menu_ui(
         .accessible_name(format!("Clear the plan of week {}", week + 1))
         .clicked()
     {
-        act(actions, WhatIfAction::ClearWeek(week));
+        edit_plan(actions, week, Command::ClearPlannedWeek(week));
         ui.close();
     }
     label(

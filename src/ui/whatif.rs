@@ -23,8 +23,9 @@ use super::fan::{FanSeries, bands_note, bands_within_budget};
 use super::sensitivity::{self, SensitivityRequest, SensitivityResult};
 use super::text::{choice_labels, with_unit};
 use super::worker::{JobError, Recomputed, Status};
+pub use crate::plan::PlanKind;
 use crate::scenario::{Model, format_number};
-use crate::session::Session;
+use crate::session::{Command, Session};
 use crate::sim::analysis::Statistic;
 use crate::sim::ensemble::{
     Bands, Control, DEFAULT_RUNS, Ensemble, Histogram, Options, Plan, Start, Summary,
@@ -80,21 +81,6 @@ pub enum StartAt {
     Beginning,
 }
 
-/// What the player does in the weeks after the one being decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlanKind {
-    /// This week's selection, then no new choices.
-    HoldCourse,
-    /// This week's selection, every week to the end.
-    Repeat,
-    /// A reference path of the scenario (by id), from this week on.
-    Path(String),
-    /// The active branch's later weeks as played (when looking back at a week).
-    BranchAhead,
-    /// The user's own plan, week by week ([`Settings::weekly`]).
-    Weekly,
-}
-
 /// Which analysis an action is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Analysis {
@@ -113,10 +99,7 @@ pub struct Settings {
     pub runs: usize,
     /// Draw the futures' bands on the Indicators charts.
     pub show_bands: bool,
-    /// The user's own plan: the choices of each week, from the scenario's first week
-    /// (the weeks after the one being decided are used).
-    pub weekly: Decisions,
-    /// The week shown in the plan editor.
+    /// The week shown in the plan editor (the plan itself is the session's).
     pub plan_week: usize,
     /// The indicator charted in the Futures section.
     pub chart_indicator: usize,
@@ -160,7 +143,6 @@ impl Settings {
             plan: PlanKind::HoldCourse,
             runs: DEFAULT_RUNS,
             show_bands: false,
-            weekly: vec![Vec::new(); model.turns()],
             plan_week: 0,
             chart_indicator: first_charted,
             explain_choice: None,
@@ -187,15 +169,9 @@ pub enum WhatIfAction {
     /// Run again with the same inputs (after a cancel).
     Rerun(Analysis),
     PlanWeek(usize),
-    /// Add a choice to a week of the user's plan, or take it out; the analyses then follow
-    /// that plan, and its editor shows that week.
-    TogglePlanned {
-        week: usize,
-        choice: usize,
-    },
-    /// Take every choice out of a week of the user's plan.
-    ClearWeek(usize),
-    ClearPlan,
+    /// The user's own plan changed at this week: the analyses follow that plan, and its
+    /// editor shows that week.
+    PlanEdited(usize),
     ChartIndicator(usize),
     /// Explain this choice (and show the Explain section).
     ExplainChoice(usize),
@@ -275,7 +251,7 @@ impl Basis {
     /// The futures the settings ask for. At the end of the scenario there is no future
     /// left from this week, so they start from the first week.
     pub fn new(session: &Session, settings: &Settings) -> Self {
-        let weeks = plan_weeks(session, &settings.plan, &settings.weekly);
+        let weeks = session.plan_weeks(&settings.plan);
         let cursor = session.cursor();
         let past = match settings.start {
             StartAt::ThisWeek if cursor < session.model().turns() => {
@@ -324,37 +300,6 @@ impl Basis {
     }
 }
 
-/// The choices of every week under a plan, from the scenario's first week: the weeks
-/// before the one being decided as played on the active branch, then the plan.
-pub fn plan_weeks(session: &Session, kind: &PlanKind, weekly: &Decisions) -> Decisions {
-    let model = session.model();
-    let turns = model.turns();
-    let cursor = session.cursor();
-    let played = &session.active_branch().decisions;
-    let mut weeks: Decisions = played[..cursor.min(played.len())].to_vec();
-    if cursor >= turns {
-        return weeks;
-    }
-    let selection: Vec<usize> = session.selection().iter().copied().collect();
-    match kind {
-        PlanKind::HoldCourse => weeks.push(selection),
-        PlanKind::Repeat => weeks.extend(std::iter::repeat_n(selection, turns - cursor)),
-        PlanKind::Path(id) => {
-            let path = model.path_decisions(id).unwrap_or_default();
-            weeks.extend((cursor..turns).map(|t| path.get(t).cloned().unwrap_or_default()));
-        }
-        PlanKind::BranchAhead => {
-            weeks.push(selection);
-            weeks.extend(played.iter().skip(cursor + 1).cloned());
-        }
-        PlanKind::Weekly => {
-            weeks.push(selection);
-            weeks.extend((cursor + 1..turns).map(|t| weekly.get(t).cloned().unwrap_or_default()));
-        }
-    }
-    weeks
-}
-
 /// A plan in words, e.g. `hold course`.
 pub fn plan_label(model: &Model, kind: &PlanKind) -> String {
     match kind {
@@ -373,15 +318,19 @@ pub fn plan_label(model: &Model, kind: &PlanKind) -> String {
 
 /// The plans on offer for the session as it is.
 pub fn plan_kinds(session: &Session) -> Vec<PlanKind> {
+    let paths = session
+        .model()
+        .scenario
+        .paths
+        .iter()
+        .map(|p| PlanKind::Path(p.id.clone()));
+    if session.cursor() >= session.model().turns() {
+        // The scenario is over: the path played, and the reference paths from the first
+        // week; every other plan would be the path played again.
+        return std::iter::once(PlanKind::HoldCourse).chain(paths).collect();
+    }
     let mut kinds = vec![PlanKind::HoldCourse, PlanKind::Repeat];
-    kinds.extend(
-        session
-            .model()
-            .scenario
-            .paths
-            .iter()
-            .map(|p| PlanKind::Path(p.id.clone())),
-    );
+    kinds.extend(paths);
     if session.cursor() < session.played() {
         kinds.push(PlanKind::BranchAhead);
     }
@@ -604,32 +553,10 @@ impl WhatIf {
                 Analysis::Sensitivity => self.sensitivity.rerun(),
             },
             WhatIfAction::PlanWeek(week) => s.plan_week = week.min(model.turns()),
-            WhatIfAction::TogglePlanned { week, choice } => {
-                if week < model.turns() && choice < model.choices.len() {
-                    s.plan = PlanKind::Weekly;
-                    s.plan_week = week;
-                    if s.weekly.len() < model.turns() {
-                        s.weekly.resize(model.turns(), Vec::new());
-                    }
-                    let planned = &mut s.weekly[week];
-                    if let Some(k) = planned.iter().position(|&c| c == choice) {
-                        planned.remove(k);
-                    } else {
-                        // One choice per group in a week, as when playing.
-                        if let Some(group) = model.choices[choice].group {
-                            planned.retain(|&c| model.choices[c].group != Some(group));
-                        }
-                        planned.push(choice);
-                        planned.sort_unstable();
-                    }
-                }
+            WhatIfAction::PlanEdited(week) => {
+                s.plan = PlanKind::Weekly;
+                s.plan_week = week.min(model.turns());
             }
-            WhatIfAction::ClearWeek(week) => {
-                if let Some(planned) = s.weekly.get_mut(week) {
-                    planned.clear();
-                }
-            }
-            WhatIfAction::ClearPlan => s.weekly = vec![Vec::new(); model.turns()],
             WhatIfAction::ChartIndicator(i) => s.chart_indicator = i,
             WhatIfAction::ExplainChoice(c) => {
                 s.explain_choice = Some(c);
@@ -781,6 +708,12 @@ pub fn start_after<'m>(
 /// Queues a what-if action.
 pub fn act(actions: &mut Vec<Action>, action: WhatIfAction) {
     actions.push(Action::WhatIf(action));
+}
+
+/// Queues a change to the user's plan at `week`; the analyses then follow that plan.
+pub fn edit_plan(actions: &mut Vec<Action>, week: usize, command: Command) {
+    actions.push(Action::Session(command));
+    act(actions, WhatIfAction::PlanEdited(week));
 }
 
 /// The What-if tab.
@@ -1170,25 +1103,24 @@ fn plan_editor_ui(
                     }
                 });
             if ui.button("Clear my plan").clicked() {
-                act(actions, WhatIfAction::ClearPlan);
+                edit_plan(actions, week, Command::ClearPlan);
             }
         });
-        let planned = settings.weekly.get(week).map_or(&[][..], Vec::as_slice);
         ui.horizontal_wrapped(|ui| {
             planned_choices_ui(
                 ui,
-                model,
-                planned,
+                session,
                 week,
                 |choice| format!("Plan “{choice}” in week {}", week + 1),
                 actions,
             );
         });
-        let weeks: Vec<String> = (first..turns)
-            .filter_map(|t| {
-                let planned = settings.weekly.get(t).filter(|w| !w.is_empty())?;
+        let weeks: Vec<String> = session
+            .plan()
+            .planned_from(first)
+            .map(|(t, planned)| {
                 let names = choice_labels(model, planned);
-                Some(format!("week {}: {}", t + 1, names.join("; ")))
+                format!("week {}: {}", t + 1, names.join("; "))
             })
             .collect();
         let text = if weeks.is_empty() {
@@ -1200,24 +1132,35 @@ fn plan_editor_ui(
     });
 }
 
-/// A checkbox per choice of the scenario, ticked if it is in `planned` for `week`; ticking
-/// one adds it to the user's plan or takes it out. `name` gives a checkbox's accessible
-/// name from the choice's label.
+/// A checkbox per choice of the scenario, ticked if the user's plan has it in `week`;
+/// ticking one adds it to the plan or takes it out. A choice that cannot be taken that
+/// week if the plan is followed says why, in its text and its accessible name. `name`
+/// gives a checkbox's accessible name from the choice's label.
 pub(super) fn planned_choices_ui(
     ui: &mut egui::Ui,
-    model: &Model,
-    planned: &[usize],
+    session: &Session,
     week: usize,
     name: impl Fn(&str) -> String,
     actions: &mut Vec<Action>,
 ) {
+    let model = session.model();
+    let planned = session.plan().choices(week);
     for (c, choice) in model.scenario.choices.iter().enumerate() {
         let mut on = planned.contains(&c);
-        let response = ui
-            .checkbox(&mut on, &choice.label)
-            .accessible_name(name(&choice.label));
+        let why_not = match session.planned_availability(week, c) {
+            Some(Err(refusal)) => Some(refusal.to_string()),
+            _ => None,
+        };
+        let (text, accessible) = match &why_not {
+            None => (RichText::new(&choice.label), name(&choice.label)),
+            Some(why) => (
+                RichText::new(format!("{} (not possible then: {why})", choice.label)).weak(),
+                format!("{}, not possible then: {why}", name(&choice.label)),
+            ),
+        };
+        let response = ui.checkbox(&mut on, text).accessible_name(accessible);
         if response.changed() {
-            act(actions, WhatIfAction::TogglePlanned { week, choice: c });
+            edit_plan(actions, week, Command::Plan { week, choice: c });
         }
     }
 }
@@ -1307,18 +1250,21 @@ mod tests {
         s.apply(Command::Commit).unwrap();
         s.apply(Command::Toggle(aid)).unwrap();
         let turns = s.model().turns();
-        let hold = plan_weeks(&s, &PlanKind::HoldCourse, &Vec::new());
+        let hold = s.plan_weeks(&PlanKind::HoldCourse);
         assert_eq!(hold, vec![vec![push], vec![aid]]);
-        let repeat = plan_weeks(&s, &PlanKind::Repeat, &Vec::new());
+        let repeat = s.plan_weeks(&PlanKind::Repeat);
         assert_eq!(repeat.len(), turns);
         assert!(repeat[1..].iter().all(|w| *w == vec![aid]));
-        let history = plan_weeks(&s, &PlanKind::Path("history".into()), &Vec::new());
+        let history = s.plan_weeks(&PlanKind::Path("history".into()));
         let path = s.model().path_decisions("history").unwrap();
         assert_eq!(history[0], vec![push]);
         assert_eq!(history[1..], path[1..turns]);
-        let mut weekly = vec![Vec::new(); turns];
-        weekly[5] = vec![aid];
-        let mine = plan_weeks(&s, &PlanKind::Weekly, &weekly);
+        s.apply(Command::Plan {
+            week: 5,
+            choice: aid,
+        })
+        .unwrap();
+        let mine = s.plan_weeks(&PlanKind::Weekly);
         assert_eq!(
             (mine[1].clone(), mine[5].clone(), mine[4].clone()),
             (vec![aid], vec![aid], vec![])
