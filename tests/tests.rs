@@ -1,6 +1,7 @@
 //! Integration tests, one binary; shared helpers live in `util`.
 
 mod analysis;
+mod balance;
 mod cli;
 mod engine;
 mod gui;

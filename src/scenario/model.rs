@@ -71,6 +71,9 @@ pub struct Scenario {
     /// Named decision sequences, e.g. `history` (what was actually decided).
     #[serde(default)]
     pub paths: Vec<ReferencePath>,
+    /// Defects of balance the author declares intended (`sandtable balance`).
+    #[serde(default, skip_serializing_if = "super::balance::Balance::is_empty")]
+    pub balance: super::balance::Balance,
 }
 
 /// A cited source.
