@@ -16,6 +16,8 @@ use crate::sim::ensemble::{
 };
 use crate::sim::{self, Decisions, Run};
 
+mod balance;
+
 /// Sandtable: play a crisis scenario week by week and explore what could have happened.
 #[derive(Debug, Parser)]
 #[command(name = "sandtable", version, about)]
@@ -47,6 +49,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Which uncertain parameters move the outcomes most: a tornado table per outcome.
     Sensitivity(SensitivityArgs),
+    /// Check a scenario's balance: the plans that meet the most goals, and defects such as
+    /// dominant plans, dead choices and goals that cannot fail.
+    Balance(balance::BalanceArgs),
 }
 
 /// Which scenario to use.
@@ -133,6 +138,7 @@ fn run_command(command: Command) -> Result<ExitCode> {
             sensitivity_cmd(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Balance(args) => balance::balance_cmd(&args),
     }
 }
 
@@ -465,8 +471,11 @@ pub struct EnsembleArgs {
     #[command(flatten)]
     pub common: AnalysisArgs,
     /// The plan: a reference path of the scenario, e.g. `history` (default: no choices).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "decisions")]
     pub path: Option<String>,
+    /// The plan as a RON file of decisions, as `run --decisions` takes it.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
     /// Write the bands of every indicator as CSV:
     /// `turn,indicator,p10,p25,p50,p75,p90,mean`.
     #[arg(long, value_name = "FILE")]
@@ -480,9 +489,13 @@ pub struct EnsembleArgs {
 pub struct CompareArgs {
     #[command(flatten)]
     pub common: AnalysisArgs,
-    /// Reference paths to compare, at least two; differences are against the first.
-    #[arg(long = "path", value_name = "NAME", required = true)]
+    /// Reference paths to compare; differences are against the first plan.
+    #[arg(long = "path", value_name = "NAME")]
     pub paths: Vec<String>,
+    /// Plans as RON files of decisions, as `run --decisions` takes them; compared after
+    /// the paths, at least two plans in all.
+    #[arg(long = "decisions", value_name = "FILE")]
+    pub decisions: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -558,14 +571,19 @@ fn ensemble_error(e: EnsembleError) -> anyhow::Error {
 
 fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
     let model = args.common.scenario.load()?;
-    let plan = match &args.path {
-        Some(name) => path_plan(&model, name)?,
-        None => Plan::hold_course(),
+    let (plan, label, name) = match (&args.path, &args.decisions) {
+        (Some(name), _) => (
+            path_plan(&model, name)?,
+            format!("path {name}"),
+            Some(name.clone()),
+        ),
+        (None, Some(file)) => (
+            Plan::weekly(read_decisions(&model, file)?),
+            format!("decisions from {}", file.display()),
+            Some(file.display().to_string()),
+        ),
+        (None, None) => (Plan::hold_course(), "no choices".to_string(), None),
     };
-    let label = args
-        .path
-        .as_ref()
-        .map_or_else(|| "no choices".to_string(), |p| format!("path {p}"));
     let overrides = vec![None; model.parameters.len()];
     let start = Start::beginning(&model, args.common.seed, &overrides);
     let bands = if args.csv.is_some() {
@@ -583,7 +601,7 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
     }
     let text = if args.json {
-        ensemble_json(&model, &ensemble, args.path.as_deref())
+        ensemble_json(&model, &ensemble, name.as_deref())
     } else {
         ensemble_table(&model, &ensemble, &label)
     };
@@ -731,16 +749,21 @@ pub fn ensemble_json(model: &Model, ensemble: &Ensemble, path: Option<&str>) -> 
 
 fn compare_cmd(args: &CompareArgs) -> Result<()> {
     let model = args.common.scenario.load()?;
-    if args.paths.len() < 2 {
+    if args.paths.len() + args.decisions.len() < 2 {
         return Err(anyhow!(
-            "compare needs at least two paths, e.g. `--path history --path no_help`"
+            "compare needs at least two paths or decision files, e.g. `--path history --path no_help` or `--path history --decisions plan.ron`"
         ));
     }
-    let plans = args
+    let mut plans = args
         .paths
         .iter()
         .map(|name| path_plan(&model, name))
         .collect::<Result<Vec<_>>>()?;
+    let mut names = args.paths.clone();
+    for file in &args.decisions {
+        plans.push(Plan::weekly(read_decisions(&model, file)?));
+        names.push(file.display().to_string());
+    }
     let overrides = vec![None; model.parameters.len()];
     let start = Start::beginning(&model, args.common.seed, &overrides);
     let options = args.common.options(Bands::None);
@@ -750,7 +773,7 @@ fn compare_cmd(args: &CompareArgs) -> Result<()> {
     .map_err(ensemble_error)?;
     let _ = std::io::stdout()
         .lock()
-        .write_all(comparison_table(&model, &comparison, &args.paths).as_bytes());
+        .write_all(comparison_table(&model, &comparison, &names).as_bytes());
     Ok(())
 }
 

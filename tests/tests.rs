@@ -2,6 +2,7 @@
 
 mod analysis;
 mod classroom;
+mod balance;
 mod cli;
 mod engine;
 mod gui;

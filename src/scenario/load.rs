@@ -738,6 +738,22 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     for problem in super::lesson::check(&scenario) {
         p.at(&problem.path, problem.message, problem.hint);
     }
+    // Defects declared intended.
+    for (i, intended) in scenario.balance.intended.iter().enumerate() {
+        let path = root.field("balance").field("intended").index(i);
+        if let Some(problem) = super::balance::check(&scenario, intended) {
+            p.at(&path.field(problem.field), problem.message, problem.hint);
+        } else if scenario.balance.intended[..i]
+            .iter()
+            .any(|e| e.defect == intended.defect && e.target == intended.target)
+        {
+            p.at(
+                &path,
+                "this defect is declared twice",
+                Some("keep one declaration and give it one reason".into()),
+            );
+        }
+    }
 
     if !p.err.is_empty() {
         p.err.sort();

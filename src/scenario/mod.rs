@@ -4,6 +4,7 @@
 //! Every quantity of the world lives in one flat slot vector (see [`Layout`]); every
 //! expression is compiled to a [`expr::Program`] that reads slots by index.
 
+pub mod balance;
 pub mod date;
 pub mod diag;
 pub mod expr;

@@ -74,6 +74,9 @@ pub struct Scenario {
     /// The lesson plan for teaching with the scenario; empty when the file has none.
     #[serde(default, skip_serializing_if = "Lesson::is_empty")]
     pub lesson: Lesson,
+    /// Defects of balance the author declares intended (`sandtable balance`).
+    #[serde(default, skip_serializing_if = "super::balance::Balance::is_empty")]
+    pub balance: super::balance::Balance,
 }
 
 /// A cited source.

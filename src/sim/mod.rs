@@ -9,6 +9,7 @@
 //! target's bounds is clamped, the clamp appearing in the ledger as `Bounds`.
 
 pub mod analysis;
+pub mod balance;
 mod batch;
 pub mod ensemble;
 pub mod params;

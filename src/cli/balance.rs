@@ -1,0 +1,530 @@
+//! `sandtable balance`: the balance check of a scenario, as a table or JSON, with a
+//! wall-clock cap and an exit code for CI.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+
+use super::{AnalysisArgs, ensemble_error};
+use crate::scenario::{Model, format_number};
+use crate::sim::balance::{
+    BalanceControl, BalanceOptions, BalanceReport, Defect, FIXED_HIGH, FIXED_LOW, Finding, Measure,
+    NOISE_SE, PlanResult, check_balance, evaluations_for_budget,
+};
+use crate::sim::ensemble::{Bands, Plan};
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    #[command(flatten)]
+    pub common: AnalysisArgs,
+    /// Time budget in seconds. The search does a fixed amount of work for this budget
+    /// (the same on every machine); the budget is also a wall-clock cap on the search,
+    /// reported when it is reached.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub budget: f64,
+    /// Print a JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 1 if any defect is found that the scenario does not declare
+    /// intended.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub fn balance_cmd(args: &BalanceArgs) -> Result<ExitCode> {
+    if !(args.budget.is_finite() && args.budget > 0.0 && args.budget <= 86_400.0) {
+        return Err(anyhow!(
+            "the budget must be a number of seconds above 0 and at most 86,400, not {}",
+            args.budget
+        ));
+    }
+    let model = args.common.scenario.load()?;
+    let ensemble = args.common.options(Bands::None);
+    let options = BalanceOptions {
+        runs: ensemble.runs,
+        seed: args.common.seed,
+        threads: ensemble.threads,
+        evaluations: evaluations_for_budget(&model, ensemble.runs, args.budget),
+    };
+    let started = Instant::now();
+    let report = with_cap(args.budget, options.evaluations, |control| {
+        check_balance(&model, &options, control)
+    })
+    .map_err(ensemble_error)?;
+    let text = if args.json {
+        balance_json(&model, &report)
+    } else {
+        balance_table(&model, &report)
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    eprintln!(
+        "balance: {} plans searched and {} ensembles for the checks in {:.1} s",
+        format_number(report.evaluations as f64, 0),
+        format_number(report.check_evaluations as f64, 0),
+        started.elapsed().as_secs_f64()
+    );
+    let failed = args.strict && report.undeclared().next().is_some();
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs `work` on another thread, raising its stop flag after `seconds`, with progress on
+/// stderr when it is a terminal.
+fn with_cap<T: Send>(
+    seconds: f64,
+    limit: usize,
+    work: impl FnOnce(&BalanceControl) -> T + Send,
+) -> T {
+    use std::io::IsTerminal;
+    let evaluations = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let done = AtomicBool::new(false);
+    let control = BalanceControl {
+        evaluations: Some(&evaluations),
+        stop: Some(&stop),
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let (result, printed) = std::thread::scope(|scope| {
+        let handle = scope.spawn(|| {
+            let result = work(&control);
+            done.store(true, Ordering::Release);
+            result
+        });
+        let mut printed = false;
+        while !done.load(Ordering::Acquire) {
+            std::thread::sleep(Duration::from_millis(50));
+            if Instant::now() >= deadline {
+                stop.store(true, Ordering::Relaxed);
+            }
+            if terminal && !done.load(Ordering::Acquire) {
+                let n = evaluations.load(Ordering::Relaxed);
+                let what = if n >= limit || stop.load(Ordering::Relaxed) {
+                    "checking defects".to_string()
+                } else {
+                    format!(
+                        "{} of at most {} plans",
+                        format_number(n as f64, 0),
+                        format_number(limit as f64, 0)
+                    )
+                };
+                eprint!("\r{what:50}");
+                printed = true;
+            }
+        }
+        (handle.join(), printed)
+    });
+    if printed {
+        eprint!("\r{:50}\r", "");
+    }
+    match result {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1} %", 100.0 * p)
+}
+
+/// The weeks of a plan, one line each: `Week 3 (2013-01-29): label; label`.
+fn plan_lines(model: &Model, plan: &Plan, indent: &str) -> String {
+    let s = &model.scenario;
+    let mut out = String::new();
+    for (t, week) in plan.weeks.iter().enumerate() {
+        if week.is_empty() {
+            continue;
+        }
+        let labels: Vec<&str> = week.iter().map(|&c| s.choices[c].label.as_str()).collect();
+        out.push_str(&format!(
+            "{indent}Week {} ({}): {}\n",
+            t + 1,
+            model.date(t),
+            labels.join("; ")
+        ));
+    }
+    if out.is_empty() {
+        out.push_str(&format!("{indent}No choices at all.\n"));
+    }
+    out
+}
+
+/// A plan's weeks and its goal chances.
+fn plan_block(model: &Model, title: &str, result: &PlanResult) -> String {
+    let s = &model.scenario;
+    let mut out = format!(
+        "{title}: {} of {} goals met on average, all of them in {} of futures, listed cost {}\n",
+        format_number(result.expected_goals, 2),
+        s.goals.len(),
+        percent(result.all_goals),
+        format_number(result.listed_cost, 1)
+    );
+    out.push_str(&plan_lines(model, &result.plan, "  "));
+    let width = s
+        .goals
+        .iter()
+        .map(|g| g.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (goal, p) in s.goals.iter().zip(&result.goal_chances) {
+        out.push_str(&format!("    {:width$}  {:>7}\n", goal.name, percent(*p)));
+    }
+    if result.dropped_choices > 0 {
+        out.push_str(&format!(
+            "  ({} planned choices could not be taken in some futures and were dropped there.)\n",
+            format_number(result.dropped_choices as f64, 0)
+        ));
+    }
+    out
+}
+
+fn signed(v: f64, precision: usize) -> String {
+    let text = format_number(v, precision);
+    if v > 0.0 { format!("+{text}") } else { text }
+}
+
+fn measure_words(model: &Model, m: &Measure) -> String {
+    let s = &model.scenario;
+    match *m {
+        Measure::Outcome { outcome, change } => {
+            let o = &s.outcomes[outcome];
+            format!(
+                "{} {} {}",
+                o.name,
+                signed(change, o.precision as usize + 1),
+                o.unit
+            )
+        }
+        Measure::Goal { goal, change } => format!(
+            "the chance of \u{201c}{}\u{201d} {} points",
+            s.goals[goal].name,
+            signed(100.0 * change, 1)
+        ),
+        Measure::Resource { slot, change } => {
+            format!("{} left {}", model.layout.names[slot], signed(change, 1))
+        }
+    }
+}
+
+fn weeks_words(weeks: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < weeks.len() {
+        let mut j = i;
+        while j + 1 < weeks.len() && weeks[j + 1] == weeks[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j {
+            format!("{}", weeks[i] + 1)
+        } else {
+            format!("{}–{}", weeks[i] + 1, weeks[j] + 1)
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// One defect in a sentence.
+pub fn defect_words(model: &Model, finding: &Finding) -> String {
+    let s = &model.scenario;
+    let choice = |c: usize| format!("`{}` ({})", s.choices[c].id, s.choices[c].label);
+    match finding {
+        Finding::TrivialWin { plan } => format!(
+            "trivial win: a plan meets every goal in {} of futures (more than half by over {NOISE_SE} standard errors):\n{}",
+            percent(plan.all_goals),
+            plan_lines(model, &plan.plan, "      ").trim_end()
+        ),
+        Finding::DeadChoice {
+            choice: c,
+            open_weeks,
+        } if open_weeks.is_empty() => format!(
+            "dead choice {}: never open in any future of no choices or the best plan",
+            choice(*c)
+        ),
+        Finding::DeadChoice {
+            choice: c,
+            open_weeks,
+        } => format!(
+            "dead choice {}: taken in any week it is open (weeks {}), it moves no outcome and no goal chance beyond noise",
+            choice(*c),
+            weeks_words(open_weeks)
+        ),
+        Finding::FreeLunch {
+            choice: c,
+            turn,
+            base,
+            improves,
+        } => format!(
+            "free lunch {}: taken in week {} {}, it improves {} and worsens nothing, its cost included",
+            choice(*c),
+            turn + 1,
+            if *base == "none" {
+                "with no other choices".to_string()
+            } else {
+                "on top of the best plan".to_string()
+            },
+            improves
+                .iter()
+                .map(|m| measure_words(model, m))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Finding::FixedGoal {
+            goal,
+            lowest,
+            highest,
+            plans,
+        } => format!(
+            "fixed goal `{}` ({}): met in {} to {} of futures under every one of {} plans tried ({} under all of them)",
+            s.goals[*goal].id,
+            s.goals[*goal].name,
+            percent(*lowest),
+            percent(*highest),
+            format_number(*plans as f64, 0),
+            if *lowest >= FIXED_HIGH {
+                format!("at least {}", percent(FIXED_HIGH))
+            } else {
+                format!("at most {}", percent(FIXED_LOW))
+            }
+        ),
+        Finding::NoSpread {
+            outcome,
+            value,
+            plans,
+        } => {
+            let o = &s.outcomes[*outcome];
+            format!(
+                "outcome with no spread `{}` ({}): nine futures in ten give the same value under each of {} plans checked ({} {} under the best plan)",
+                o.id,
+                o.name,
+                plans,
+                format_number(*value, o.precision as usize),
+                o.unit
+            )
+        }
+    }
+}
+
+/// The report in words: the plans found, then the defects.
+pub fn balance_table(model: &Model, report: &BalanceReport) -> String {
+    let s = &model.scenario;
+    let mut out = format!(
+        "{} — balance check: {} runs per plan, seed {}, common random numbers\n",
+        s.title,
+        format_number(report.runs as f64, 0),
+        report.seed
+    );
+    out.push_str(&format!(
+        "Searched {} plans (limit {}){}.\n\n",
+        format_number(report.evaluations as f64, 0),
+        format_number(report.evaluation_limit as f64, 0),
+        if report.stopped {
+            "; the time budget ran out first, so another machine may find other plans"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(&plan_block(model, "Best plan found", &report.best));
+    for (g, result) in report.per_goal.iter().enumerate() {
+        let title = format!("Best plan for \u{201c}{}\u{201d}", s.goals[g].name);
+        if result.plan == report.best.plan {
+            out.push_str(&format!(
+                "\n{title}: the best plan found ({} of futures)\n",
+                percent(result.goal_chances[g])
+            ));
+        } else {
+            out.push('\n');
+            out.push_str(&plan_block(model, &title, result));
+        }
+    }
+    out.push_str("\nFor comparison\n");
+    for (name, result) in &report.references {
+        let label = if name == "none" {
+            "no choices".to_string()
+        } else {
+            format!("path {name}")
+        };
+        out.push_str(&format!(
+            "  {label}: {} goals met on average, all of them in {} of futures\n",
+            format_number(result.expected_goals, 2),
+            percent(result.all_goals)
+        ));
+    }
+    let undeclared: Vec<&Defect> = report.undeclared().collect();
+    let declared: Vec<&Defect> = report
+        .defects
+        .iter()
+        .filter(|d| d.declared.is_some())
+        .collect();
+    out.push_str(&format!("\nDefects: {}\n", undeclared.len()));
+    if undeclared.is_empty() {
+        out.push_str("  none found\n");
+    }
+    for d in &undeclared {
+        out.push_str(&format!("  {}\n", defect_words(model, &d.finding)));
+    }
+    if !declared.is_empty() {
+        out.push_str(&format!("\nDeclared intended: {}\n", declared.len()));
+        for d in &declared {
+            let reason = d.declared.as_ref().map_or("", |i| i.reason.as_str());
+            out.push_str(&format!(
+                "  {}\n    reason: {reason}\n",
+                defect_words(model, &d.finding)
+            ));
+        }
+    }
+    for i in &report.unmatched {
+        out.push_str(&format!(
+            "\nDeclared but not found: {} {}\n",
+            i.defect.words(),
+            if i.target.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`", i.target)
+            }
+        ));
+    }
+    out
+}
+
+fn plan_json(model: &Model, result: &PlanResult) -> serde_json::Value {
+    use serde_json::json;
+    let s = &model.scenario;
+    let weeks: serde_json::Map<String, serde_json::Value> = result
+        .plan
+        .weeks
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.is_empty())
+        .map(|(t, w)| {
+            (
+                t.to_string(),
+                json!(w.iter().map(|&c| &s.choices[c].id).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let goals: serde_json::Map<String, serde_json::Value> = s
+        .goals
+        .iter()
+        .zip(&result.goal_chances)
+        .map(|(g, p)| (g.id.clone(), json!(p)))
+        .collect();
+    let outcomes: serde_json::Map<String, serde_json::Value> = s
+        .outcomes
+        .iter()
+        .zip(&result.outcome_means)
+        .map(|(o, m)| (o.id.clone(), json!(m)))
+        .collect();
+    json!({
+        "decisions": weeks,
+        "goal_chances": goals,
+        "expected_goals": result.expected_goals,
+        "all_goals": result.all_goals,
+        "listed_cost": result.listed_cost,
+        "outcome_means": outcomes,
+        "dropped_choices": result.dropped_choices,
+    })
+}
+
+fn finding_json(model: &Model, finding: &Finding) -> serde_json::Value {
+    use serde_json::json;
+    let s = &model.scenario;
+    match finding {
+        Finding::TrivialWin { plan } => json!({ "plan": plan_json(model, plan) }),
+        Finding::DeadChoice { open_weeks, .. } => json!({ "open_turns": open_weeks }),
+        Finding::FreeLunch {
+            turn,
+            base,
+            improves,
+            ..
+        } => {
+            let improves: Vec<serde_json::Value> = improves
+                .iter()
+                .map(|m| match *m {
+                    Measure::Outcome { outcome, change } => {
+                        json!({"outcome": s.outcomes[outcome].id, "change": change})
+                    }
+                    Measure::Goal { goal, change } => {
+                        json!({"goal": s.goals[goal].id, "change": change})
+                    }
+                    Measure::Resource { slot, change } => {
+                        json!({"resource": model.layout.names[slot], "change": change})
+                    }
+                })
+                .collect();
+            json!({ "turn": turn, "base": base, "improves": improves })
+        }
+        Finding::FixedGoal {
+            lowest,
+            highest,
+            plans,
+            ..
+        } => json!({ "lowest": lowest, "highest": highest, "plans": plans }),
+        Finding::NoSpread { value, plans, .. } => json!({ "value": value, "plans": plans }),
+    }
+}
+
+/// The report as a JSON object: scenario, seed, runs, evaluations, evaluation_limit,
+/// check_evaluations, stopped, best (a plan), per_goal (goal id → plan), references
+/// (name → plan; `none` is no choices), defects (each with defect, target, declared,
+/// reason, and its evidence), unmatched_declarations. A plan has decisions (turn → choice
+/// ids, as `run --decisions` reads them), goal_chances, expected_goals, all_goals,
+/// listed_cost, outcome_means and dropped_choices.
+pub fn balance_json(model: &Model, report: &BalanceReport) -> String {
+    use serde_json::json;
+    let s = &model.scenario;
+    let per_goal: serde_json::Map<String, serde_json::Value> = s
+        .goals
+        .iter()
+        .zip(&report.per_goal)
+        .map(|(g, r)| (g.id.clone(), plan_json(model, r)))
+        .collect();
+    let references: serde_json::Map<String, serde_json::Value> = report
+        .references
+        .iter()
+        .map(|(name, r)| (name.clone(), plan_json(model, r)))
+        .collect();
+    let defects: Vec<serde_json::Value> = report
+        .defects
+        .iter()
+        .map(|d| {
+            json!({
+                "defect": d.finding.kind().id(),
+                "target": d.finding.target(model),
+                "declared": d.declared.is_some(),
+                "reason": d.declared.as_ref().map(|i| i.reason.clone()),
+                "evidence": finding_json(model, &d.finding),
+            })
+        })
+        .collect();
+    let unmatched: Vec<serde_json::Value> = report
+        .unmatched
+        .iter()
+        .map(|i| json!({"defect": i.defect.id(), "target": i.target, "reason": i.reason}))
+        .collect();
+    let document = json!({
+        "scenario": s.id,
+        "seed": report.seed,
+        "runs": report.runs,
+        "evaluations": report.evaluations,
+        "evaluation_limit": report.evaluation_limit,
+        "check_evaluations": report.check_evaluations,
+        "stopped": report.stopped,
+        "best": plan_json(model, &report.best),
+        "per_goal": per_goal,
+        "references": references,
+        "defects": defects,
+        "undeclared_defects": report.undeclared().count(),
+        "unmatched_declarations": unmatched,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
