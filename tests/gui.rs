@@ -96,31 +96,30 @@ fn a_full_play_through_of_mali_from_briefing_to_debrief() {
     assert!(shows(&harness, "Week 1 of 34 · 15 Jan 2013"));
 
     let session = harness.state().session().clone();
-    let fund = label_of(&session, "fund_afisma");
     let extend = label_of(&session, "extend_c17_until");
     let push = label_of(&session, "election_push");
     let aid = label_of(&session, "humanitarian_aid");
     let end = label_of(&session, "end_c17");
 
     // Week 1: two choices, their cost against what Canada holds, then commit.
-    click(&mut harness, &fund);
+    click(&mut harness, &aid);
     click(&mut harness, &push);
     assert_eq!(harness.state().session().selection().len(), 2);
-    assert!(shows(&harness, "Crisis envelope: 10.5 of 250 CAD M"));
-    assert!(shows(&harness, "Political capital: 3 of 25 points"));
+    assert!(shows(&harness, "Crisis envelope: 13.5 of 250 CAD M"));
+    assert!(shows(&harness, "Political capital: 2 of 25 points"));
     click(&mut harness, "Commit week");
     let s = harness.state().session();
     assert_eq!((s.played(), s.cursor()), (1, 1));
     assert!(s.selection().is_empty());
     let budget = s.model().layout.resources[s.model().role()].start;
-    assert!((s.state()[budget] - (250.0 - 10.5)).abs() < 1e-9);
+    assert!((s.state()[budget] - (250.0 - 13.5)).abs() < 1e-9);
     assert!(shows(&harness, "Week 2 of 34 · 22 Jan 2013"));
     // The news of the week, as rendered by the engine.
     for fired in &s.run().turns[0].events {
         let title = &s.model().scenario.events[fired.event].title;
         assert!(shows(&harness, title), "the news shows “{title}”");
     }
-    assert!(shows(&harness, &format!("You decided: {fund}; {push}.")));
+    assert!(shows(&harness, &format!("You decided: {aid}; {push}.")));
 
     // The rest of the weeks: France's request answered in week 2, aid when it can be
     // given, the plane home in week 12.

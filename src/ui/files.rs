@@ -433,7 +433,7 @@ mod tests {
             .start()
             .expect("offered after a crash");
         assert!(
-            offer.description.contains("Week 1 of 18"),
+            offer.description.contains("Week 1 of 34"),
             "{}",
             offer.description
         );
