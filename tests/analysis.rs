@@ -317,7 +317,10 @@ fn common_random_numbers_narrow_the_difference_between_plans() {
     // All but at most one: relations with France can widen, because how much France
     // expects moves the two plans in opposite directions (honoured requests, refusals).
     assert!(compared >= 3, "too few outcomes vary: {compared}");
-    assert!(narrower + 1 >= compared, "narrower for {narrower} of {compared}");
+    assert!(
+        narrower + 1 >= compared,
+        "narrower for {narrower} of {compared}"
+    );
 }
 
 #[test]

@@ -90,7 +90,8 @@ fn the_app_opens_on_the_briefing_of_the_mali_scenario() {
 /// A whole game of the Mali scenario, from the briefing to the debrief, by clicking.
 #[test]
 fn a_full_play_through_of_mali_from_briefing_to_debrief() {
-    let mut harness = app(mali());
+    // Tall enough for every choice of the week and its news.
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 2000.0);
     click(&mut harness, "Begin");
     assert_eq!(harness.state().view().screen, Screen::Play);
     assert!(shows(&harness, "Week 1 of 34 · 15 Jan 2013"));
