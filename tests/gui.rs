@@ -91,10 +91,11 @@ fn the_app_opens_on_the_briefing_of_the_mali_scenario() {
 /// A whole game of the Mali scenario, from the briefing to the debrief, by clicking.
 #[test]
 fn a_full_play_through_of_mali_from_briefing_to_debrief() {
-    let mut harness = app(mali());
+    // Tall enough for every choice of the week and its news.
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 2000.0);
     click(&mut harness, "Begin");
     assert_eq!(harness.state().view().screen, Screen::Play);
-    assert!(shows(&harness, "Week 1 of 18 · 15 Jan 2013"));
+    assert!(shows(&harness, "Week 1 of 34 · 15 Jan 2013"));
 
     let session = harness.state().session().clone();
     let extend = label_of(&session, "extend_c17_until");
@@ -103,30 +104,35 @@ fn a_full_play_through_of_mali_from_briefing_to_debrief() {
     let end = label_of(&session, "end_c17");
 
     // Week 1: two choices, their cost against what Canada holds, then commit.
-    click(&mut harness, &extend);
+    click(&mut harness, &aid);
     click(&mut harness, &push);
     assert_eq!(harness.state().session().selection().len(), 2);
-    assert!(shows(&harness, "Crisis envelope: 17.3 of 250 CAD M"));
-    assert!(shows(&harness, "Political capital: 4 of 25 points"));
+    assert!(shows(&harness, "Crisis envelope: 13.5 of 250 CAD M"));
+    assert!(shows(&harness, "Political capital: 2 of 25 points"));
     click(&mut harness, "Commit week");
     let s = harness.state().session();
     assert_eq!((s.played(), s.cursor()), (1, 1));
     assert!(s.selection().is_empty());
     let budget = s.model().layout.resources[s.model().role()].start;
-    assert!((s.state()[budget] - (250.0 - 17.3)).abs() < 1e-9);
-    assert!(shows(&harness, "Week 2 of 18 · 22 Jan 2013"));
+    assert!((s.state()[budget] - (250.0 - 13.5)).abs() < 1e-9);
+    assert!(shows(&harness, "Week 2 of 34 · 22 Jan 2013"));
     // The news of the week, as rendered by the engine.
     for fired in &s.run().turns[0].events {
         let title = &s.model().scenario.events[fired.event].title;
         assert!(shows(&harness, title), "the news shows “{title}”");
     }
-    assert!(shows(&harness, &format!("You decided: {extend}; {push}.")));
+    assert!(shows(&harness, &format!("You decided: {aid}; {push}.")));
 
-    // The rest of the weeks: aid when it can be given, the plane home in week 12.
-    for week in 2..=18 {
+    // The rest of the weeks: France's request answered in week 2, aid when it can be
+    // given, the plane home in week 12.
+    for week in 2..=34 {
         let s = harness.state().session().clone();
         assert_eq!(s.cursor(), week - 1);
         let mut picked = Vec::new();
+        if week == 2 {
+            click(&mut harness, &extend);
+            picked.push(choice(s.model(), "extend_c17_until"));
+        }
         if s.availability(choice(s.model(), "humanitarian_aid"))
             .is_ok()
             && week % 3 == 0
@@ -221,7 +227,7 @@ fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
 
     click(&mut harness, "Undo last week");
     assert_eq!(harness.state().session().played(), 1);
-    assert!(shows(&harness, "Week 2 of 18"));
+    assert!(shows(&harness, "Week 2 of 34"));
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
@@ -259,7 +265,7 @@ fn enter_begins_and_commits_the_week() {
 fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
     let mut harness = app(mali());
     click(&mut harness, "Begin");
-    play_empty_weeks(&mut harness, 18);
+    play_empty_weeks(&mut harness, 34);
     click(&mut harness, "Week 1");
     let end = label_of(harness.state().session(), "end_c17");
     click(&mut harness, &end);
@@ -292,7 +298,7 @@ fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
     ));
 
     // Finish the branch: the debrief compares it with Main and with history.
-    play_empty_weeks(&mut harness, 17);
+    play_empty_weeks(&mut harness, 33);
     let debrief = &harness.state().derived().debrief;
     let names: Vec<&str> = debrief.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Branch 2", "What Canada did", "Main"]);
@@ -484,7 +490,7 @@ fn the_session_is_autosaved_and_offered_back_after_a_crash() {
 
     let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
-    assert!(shows(&next, "Week 3 of 18"));
+    assert!(shows(&next, "Week 3 of 34"));
     // Playing on autosaves the new game without losing the one offered back.
     click(&mut next, "Begin");
     click(&mut next, "Commit week");
@@ -608,7 +614,7 @@ fn a_session_dropped_on_the_window_opens() {
     assert_eq!(s.to_ron(), played.to_ron());
     assert_eq!(harness.state().view().screen, Screen::Play);
     assert_eq!(harness.state().session_path(), Some(path.as_path()));
-    assert!(shows(&harness, "Week 2 of 18"));
+    assert!(shows(&harness, "Week 2 of 34"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -639,7 +645,7 @@ mod snapshots {
         let mut harness = snapshot_app(mali());
         click(&mut harness, "Begin");
         let session = harness.state().session().clone();
-        for id in ["extend_c17_until", "election_push"] {
+        for id in ["fund_afisma", "election_push"] {
             click(&mut harness, &label_of(&session, id));
         }
         play_empty_weeks(&mut harness, 6);
@@ -654,7 +660,7 @@ mod snapshots {
     fn snapshot_debrief() {
         let mut harness = snapshot_app(mali());
         click(&mut harness, "Begin");
-        play_empty_weeks(&mut harness, 18);
+        play_empty_weeks(&mut harness, 34);
         harness.remove_cursor();
         harness.run();
         harness.snapshot("debrief");

@@ -19,9 +19,10 @@ use sandtable::ui::{Action, SandtableApp, Tab};
 
 use crate::gui::{app, choice, click, label_of, mali, play_empty_weeks, shows};
 
-/// Runs frames until `done` holds, sleeping a little between them; fails after 60 s.
+/// Runs frames until `done` holds, sleeping a little between them; fails after 180 s (a debug
+/// build of a 34-week scenario on a busy machine).
 fn wait_for(harness: &mut Harness<'_, SandtableApp>, what: &str, done: impl Fn(&WhatIf) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         harness.run();
         if done(&harness.state().view().whatif) {
@@ -29,7 +30,7 @@ fn wait_for(harness: &mut Harness<'_, SandtableApp>, what: &str, done: impl Fn(&
             harness.run();
             return;
         }
-        assert!(Instant::now() < deadline, "{what} did not finish in 60 s");
+        assert!(Instant::now() < deadline, "{what} did not finish in 180 s");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -154,7 +155,7 @@ fn among_very_many_futures_only_the_charts_shown_get_a_spread() {
     harness.state_mut().apply(Action::ToggleChart(hidden));
     harness.run();
 
-    // 20,000 futures of every indicator would keep 9.5 million values: the charts only.
+    // 20,000 futures of every indicator would keep 25.7 million values: the charts only.
     whatif(&mut harness, WhatIfAction::Runs(20_000));
     wait_for(&mut harness, "20,000 futures", |w| w.futures.is_current());
     let futures = harness.state().view().whatif.bands().expect("bands");
@@ -183,7 +184,7 @@ fn among_very_many_futures_only_the_charts_shown_get_a_spread() {
     assert_eq!(request.bands, Bands::Indicators(wanted));
     assert!(!futures.is_current() && futures.is_busy());
 
-    // At the most futures, as many charts as fit (four, 6.8 million values from week 3).
+    // At the most futures, as many charts as fit (two, 6.6 million values from week 3).
     whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
     let request = harness
         .state()
@@ -195,7 +196,7 @@ fn among_very_many_futures_only_the_charts_shown_get_a_spread() {
     let Bands::Indicators(banded) = &request.bands else {
         panic!("all bands at {MAX_RUNS} runs");
     };
-    assert_eq!(banded.len(), 4, "{banded:?}");
+    assert_eq!(banded.len(), 2, "{banded:?}");
     assert!(banded.iter().all(|i| shown.contains(i) || *i == hidden));
     let states = harness.state().session().model().turns() - 2 + 1;
     assert!(MAX_RUNS * states * banded.len() <= 8_000_000);
@@ -263,7 +264,7 @@ fn cancel_stops_a_long_simulation_and_says_so() {
     }
     assert_eq!(items.len(), 7, "{items:?}");
     click(&mut harness, "What if");
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         harness.run();
         if let Status::Running { done, .. } = harness.state().view().whatif.compare.status()
@@ -421,7 +422,8 @@ fn what_difference_a_choice_makes_is_explained_from_the_choices_panel() {
 
 #[test]
 fn a_slider_fixes_a_parameter_and_the_analysis_runs_again() {
-    let mut harness = at_week_three(1400.0);
+    // Tall enough for the sliders of all the scenario's uncertain numbers.
+    let mut harness = at_week_three(2600.0);
     click(&mut harness, "What if");
     click(&mut harness, "Sensitivity");
     wait_for(&mut harness, "the sensitivity analysis", |w| {

@@ -1,6 +1,7 @@
 //! The Mali 2013 scenario is credible to a reader who knows the case: its reference paths
-//! reproduce the reported figures to mid-February 2013, and the alternative paths differ
-//! from history in the direction the case suggests. Also checks that the second scenario
+//! reproduce the reported figures to mid-February 2013, the alternative paths differ
+//! from history in the direction the case suggests, and the decisions carry the dilemma
+//! (paired futures: the same seed and parameters, only the decision differs). Also checks that the second scenario
 //! (a fictional flood) loads and plays, so the engine is not Mali-specific.
 //!
 //! Figures are checked over many seeds (each run draws its own parameters), so each test
@@ -9,7 +10,7 @@
 use std::path::PathBuf;
 
 use sandtable::scenario::{self, Model};
-use sandtable::sim::{self, Run};
+use sandtable::sim::{self, Decisions, Overrides, Run};
 
 /// Seeds per statistical check.
 const SEEDS: u64 = 300;
@@ -98,7 +99,9 @@ fn mali_has_the_required_parts() {
     assert_eq!(s.id, "mali-2013");
     assert_eq!(s.role, "canada");
     assert_eq!(s.clock.start.to_string(), "2013-01-15");
-    assert_eq!(s.clock.turns, 18);
+    // To the week of the inauguration (4 Sep 2013).
+    assert_eq!(s.clock.turns, 34);
+    assert_eq!(model.date(model.turns()).to_string(), "2013-09-10");
     for id in [
         "french_troops",
         "afisma_troops",
@@ -139,8 +142,8 @@ fn mali_has_the_required_parts() {
     for id in ["history", "no_help", "escalation"] {
         assert!(model.path_index(id).is_some(), "path `{id}` is missing");
     }
-    assert!((4..=8).contains(&s.parameters.len()));
-    assert!((6..=12).contains(&s.events.len()));
+    assert!((10..=20).contains(&s.parameters.len()));
+    assert!((15..=32).contains(&s.events.len()));
     assert!(
         s.events.iter().any(|e| !e.opens.is_empty()),
         "an event must open a choice"
@@ -347,9 +350,9 @@ fn history_cost_matches_the_dnd_projection() {
     // $18.6M full cost of the C-17 to 15 Feb.
     let cost = on_date(&model, &run, "canada_cost_cad_m", "2013-02-15");
     assert!((17.0..=20.0).contains(&cost), "15 Feb: {cost}");
-    // Money pledged by the end: $13M + $10M + $75M.
+    // Money pledged by the end: $13M + $10M + $75M + $0.25M for election observers.
     let aid = value(&model, &run, "canada_aid_cad_m", model.turns());
-    assert!((aid - 98.0).abs() < 1e-9, "aid {aid}");
+    assert!((aid - 98.25).abs() < 1e-9, "aid {aid}");
 }
 
 #[test]
@@ -474,4 +477,291 @@ fn flood_relief_plays_and_prudence_pays() {
         "{breaches_prudent} vs {breaches_waiting}"
     );
     assert!(trust_gap > 0.0);
+}
+
+fn no_overrides(model: &Model) -> Overrides {
+    vec![None; model.parameters.len()]
+}
+
+fn choice_id(model: &Model, id: &str) -> usize {
+    model
+        .choice_index(id)
+        .unwrap_or_else(|| panic!("no choice `{id}`"))
+}
+
+/// The `history` path with `changes` applied: each `(turn, id, true)` adds the choice on that
+/// turn, each `(turn, id, false)` removes it.
+fn history_with(model: &Model, changes: &[(usize, &str, bool)]) -> Decisions {
+    let mut decisions = model.path_decisions("history").expect("history");
+    for &(turn, id, add) in changes {
+        let c = choice_id(model, id);
+        if add {
+            decisions[turn].push(c);
+        } else {
+            decisions[turn].retain(|&x| x != c);
+        }
+    }
+    decisions
+}
+
+/// One future per seed of a plan, with `overrides`; every decision must be accepted.
+fn futures(model: &Model, decisions: &Decisions, overrides: &Overrides) -> Vec<Run> {
+    (1..=SEEDS)
+        .map(|seed| {
+            sim::run(model, seed, overrides, decisions)
+                .unwrap_or_else(|(turn, refusal)| panic!("seed {seed}, turn {turn}: {refusal}"))
+        })
+        .collect()
+}
+
+/// History, but the C-17 comes home in the first week and never flies again.
+fn c17_ended_in_week_one(model: &Model) -> Decisions {
+    history_with(
+        model,
+        &[
+            (0, "end_c17", true),
+            (1, "extend_c17_until", false),
+            (4, "extend_c17_until", false),
+            (8, "extend_c17_until", false),
+            (11, "end_c17", false),
+        ],
+    )
+}
+
+#[test]
+fn ending_the_c17_in_week_one_costs_goodwill_in_paris_in_almost_every_future() {
+    let model = mali();
+    let none = no_overrides(&model);
+    let history = futures(&model, &model.path_decisions("history").unwrap(), &none);
+    let ended = futures(&model, &c17_ended_in_week_one(&model), &none);
+    let end = model.turns();
+    let lower = share(history.iter().zip(&ended).map(|(h, e)| {
+        value(&model, e, "relations_france", end) < value(&model, h, "relations_france", end)
+    }));
+    assert!(
+        lower >= 0.9,
+        "lower in only {:.0} % of futures",
+        100.0 * lower
+    );
+    // The refusal is remembered: the gap is still there in May, months after it was made.
+    let may = state_on(&model, "2013-05-14");
+    let gap: f64 = history
+        .iter()
+        .zip(&ended)
+        .map(|(h, e)| {
+            value(&model, h, "relations_france", may) - value(&model, e, "relations_france", may)
+        })
+        .sum::<f64>()
+        / SEEDS as f64;
+    assert!(gap >= 0.05, "mean gap in May: {gap}");
+    // France counts the refusal.
+    assert!(
+        ended
+            .iter()
+            .all(|r| value(&model, r, "requests_refused", end) >= 1.0)
+    );
+    assert!(
+        history
+            .iter()
+            .all(|r| value(&model, r, "requests_refused", end) == 0.0)
+    );
+}
+
+#[test]
+fn ending_the_c17_in_week_one_slows_the_french_build_up() {
+    let model = mali();
+    let none = no_overrides(&model);
+    let history = futures(&model, &model.path_decisions("history").unwrap(), &none);
+    let ended = futures(&model, &c17_ended_in_week_one(&model), &none);
+    let feb5 = state_on(&model, "2013-02-05");
+    // Outsize cargo waits longer for an aircraft...
+    assert!(history.iter().zip(&ended).all(|(h, e)| {
+        value(&model, e, "outsize_backlog_t", feb5) > value(&model, h, "outsize_backlog_t", feb5)
+    }));
+    // ...so fewer French soldiers are in Mali in early February, in nearly every future,
+    // by a margin a reader can see.
+    let fewer = share(history.iter().zip(&ended).map(|(h, e)| {
+        value(&model, h, "french_troops", feb5) - value(&model, e, "french_troops", feb5) >= 50.0
+    }));
+    assert!(
+        fewer >= 0.9,
+        "visibly fewer in only {:.0} % of futures",
+        100.0 * fewer
+    );
+    // The north is retaken later in some futures, never sooner.
+    let mut later = 0;
+    for (h, e) in history.iter().zip(&ended) {
+        let held = |r: &Run| {
+            (1..=8)
+                .map(|n| value(&model, r, "towns_held", n))
+                .sum::<f64>()
+        };
+        assert!(held(e) >= held(h));
+        later += usize::from(held(e) > held(h));
+    }
+    assert!(later as u64 * 20 >= SEEDS, "later in only {later} futures");
+    // Allies make up for part of it after a lag: US sorties go on past mid-February.
+    let mar5 = state_on(&model, "2013-03-05");
+    let sorties = slot(&model, "usa.c17_sorties");
+    assert!(ended.iter().any(|r| r.state(mar5)[sorties] > 0.0));
+    assert!(history.iter().all(|r| r.state(mar5)[sorties] == 0.0));
+}
+
+#[test]
+fn money_for_the_african_force_in_week_one_leaves_more_african_soldiers() {
+    let model = mali();
+    let none = no_overrides(&model);
+    let history = futures(&model, &model.path_decisions("history").unwrap(), &none);
+    let funded = futures(
+        &model,
+        &history_with(&model, &[(0, "fund_afisma", true)]),
+        &none,
+    );
+    let end = model.turns();
+    let more = share(history.iter().zip(&funded).map(|(h, f)| {
+        value(&model, f, "afisma_troops", end) > value(&model, h, "afisma_troops", end)
+    }));
+    assert!(more >= 0.8, "more in only {:.0} % of futures", 100.0 * more);
+    // A real but modest difference: $10M of some $500M.
+    let gain = median(
+        history
+            .iter()
+            .zip(&funded)
+            .map(|(h, f)| {
+                value(&model, f, "afisma_troops", end) - value(&model, h, "afisma_troops", end)
+            })
+            .collect(),
+    );
+    assert!((20.0..=1_000.0).contains(&gain), "median gain {gain}");
+}
+
+#[test]
+fn forty_special_forces_are_a_small_fraction_of_the_french_effect() {
+    let model = mali();
+    // The French ceiling fixed, so that a tenth fewer French soldiers can be compared.
+    let cap = model
+        .scenario
+        .parameters
+        .iter()
+        .position(|p| p.id == "french_cap")
+        .expect("french_cap");
+    let mut fixed = no_overrides(&model);
+    fixed[cap] = Some(4_000.0);
+    let mut fewer = no_overrides(&model);
+    fewer[cap] = Some(3_600.0);
+    let plain = model.path_decisions("history").unwrap();
+    let history = futures(&model, &plain, &fixed);
+    let with_sof = futures(
+        &model,
+        &history_with(&model, &[(1, "send_special_forces", true)]),
+        &fixed,
+    );
+    let fewer_french = futures(&model, &plain, &fewer);
+    // Mean strength of the armed groups from February to May.
+    let strength = |r: &Run| {
+        (3..=18)
+            .map(|n| value(&model, r, "rebel_strength", n))
+            .sum::<f64>()
+            / 16.0
+    };
+    let (mut sof_effect, mut french_effect) = (0.0, 0.0);
+    for ((h, s), f) in history.iter().zip(&with_sof).zip(&fewer_french) {
+        sof_effect += strength(h) - strength(s);
+        french_effect += strength(f) - strength(h);
+    }
+    let base: f64 = history.iter().map(strength).sum();
+    assert!(
+        sof_effect > 0.0 && french_effect > 0.0,
+        "{sof_effect} {french_effect}"
+    );
+    // Special forces weaken the groups, by a few per cent...
+    let relative = sof_effect / base;
+    assert!(
+        (0.005..=0.1).contains(&relative),
+        "special forces: {relative}"
+    );
+    // ...less than 400 French soldiers (a tenth of the force) do.
+    assert!(
+        sof_effect < french_effect,
+        "{sof_effect} vs {french_effect}"
+    );
+}
+
+#[test]
+fn the_news_reports_canadas_own_decisions_with_their_amounts() {
+    let model = mali();
+    let run = play(&model, "history", 2013);
+    let news = |turn: usize| -> Vec<&str> {
+        run.turns[turn]
+            .events
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect()
+    };
+    // Addis Ababa (29 Jan): the $13M pledged that week.
+    assert!(
+        news(2).iter().any(|t| t.contains("stand at $13.0M")),
+        "{:?}",
+        news(2)
+    );
+    // Mid-May: $10M for the African force and $75M at Brussels.
+    assert!(
+        news(17).iter().any(|t| t.contains("now stands at $10.0M")),
+        "{:?}",
+        news(17)
+    );
+    assert!(
+        news(17).iter().any(|t| t.contains("now total $98.0M")),
+        "{:?}",
+        news(17)
+    );
+    // Each extension, and the end of the mission, in the week it was decided.
+    for turn in [1, 4, 8] {
+        assert!(
+            news(turn)
+                .iter()
+                .any(|t| t.starts_with("Canada keeps its C-17")),
+            "turn {turn}"
+        );
+    }
+    assert!(
+        news(11)
+            .iter()
+            .any(|t| t.starts_with("Canada ends its airlift"))
+    );
+}
+
+#[test]
+fn mali_sets_an_election_date_when_the_pressure_passes_its_threshold() {
+    let model = mali();
+    let runs = runs(&model, "history");
+    let date_set = slot(&model, "election_date_set");
+    let pressure = slot(&model, "democracy.pressure");
+    let held = slot(&model, "elections_held");
+    let mut weeks = Vec::new();
+    for r in &runs {
+        let first = (0..=model.turns()).find(|&n| r.state(n)[date_set] > 0.0);
+        if let Some(n) = first {
+            // The date follows the pressure point, not a timer.
+            assert!(
+                n > 0 && r.state(n)[pressure] >= 0.55,
+                "pressure {}",
+                r.state(n)[pressure]
+            );
+            weeks.push(n as f64);
+        }
+        // No vote without a date.
+        if r.last()[held] > 0.0 {
+            assert!(first.is_some());
+        }
+    }
+    // Set in most futures, in different weeks.
+    assert!(
+        weeks.len() as u64 * 2 > SEEDS,
+        "set in {} futures",
+        weeks.len()
+    );
+    let spread =
+        weeks.iter().cloned().fold(0.0, f64::max) - weeks.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread >= 3.0, "always within {spread} weeks");
 }

@@ -284,24 +284,24 @@ mod tests {
     #[test]
     fn bands_stay_within_the_budget_and_cover_the_charts_shown_first() {
         let model = crate::scenario::default_model().unwrap();
-        assert_eq!(model.scenario.indicators.len(), 28);
+        assert_eq!(model.scenario.indicators.len(), 39);
         let shown = [9, 2, 9, 27, 5];
         // Every indicator while they all fit, whatever is shown: no new run for a new chart.
-        for runs in [200, 1_000, 10_000] {
+        for runs in [200, 1_000, 5_000] {
             assert_eq!(bands_within_budget(&model, 0, runs, &shown), Bands::All);
             assert_eq!(bands_within_budget(&model, 0, runs, &[]), Bands::All);
         }
-        // 20,000 runs would keep 10.6 million values with every indicator: the shown ones.
+        // 20,000 runs would keep 27.3 million values with every indicator: the shown ones.
         assert_eq!(
             bands_within_budget(&model, 0, 20_000, &shown),
             Bands::Indicators(vec![2, 5, 9, 27])
         );
-        // 100,000 runs: four indicators fit (7.6 million values), the first four shown.
+        // 100,000 runs: two indicators fit (7 million values), the first two shown.
         let most = bands_within_budget(&model, 0, MAX_RUNS, &shown);
-        assert_eq!(most, Bands::Indicators(vec![2, 5, 9, 27]));
+        assert_eq!(most, Bands::Indicators(vec![2, 9]));
         let crowded = [1, 3, 5, 7, 11, 13];
         let bands = bands_within_budget(&model, 0, MAX_RUNS, &crowded);
-        assert_eq!(bands, Bands::Indicators(vec![1, 3, 5, 7]));
+        assert_eq!(bands, Bands::Indicators(vec![1, 3]));
         for start_turn in [0, 2, 17] {
             for runs in [10_000, 20_000, 50_000, MAX_RUNS] {
                 let bands = bands_within_budget(&model, start_turn, runs, &crowded);
@@ -310,10 +310,10 @@ mod tests {
             }
         }
         // Fewer weeks left, fewer values: 100,000 runs of the last week band everything.
-        assert_eq!(bands_within_budget(&model, 17, MAX_RUNS, &[]), Bands::All);
+        assert_eq!(bands_within_budget(&model, 33, MAX_RUNS, &[]), Bands::All);
         // Out-of-range indicators are left out, not passed to the engine.
         assert_eq!(
-            bands_within_budget(&model, 0, MAX_RUNS, &[28, 3]),
+            bands_within_budget(&model, 0, MAX_RUNS, &[39, 3]),
             Bands::Indicators(vec![3])
         );
     }

@@ -196,7 +196,7 @@ mod tests {
     fn dates_and_weeks() {
         let model = crate::scenario::default_model().unwrap();
         assert_eq!(short_date(model.date(1)), "22 Jan");
-        assert_eq!(week_title(&model, 0), "Week 1 of 18 · 15 Jan 2013");
-        assert!(week_title(&model, 18).starts_with("End of the scenario"));
+        assert_eq!(week_title(&model, 0), "Week 1 of 34 · 15 Jan 2013");
+        assert!(week_title(&model, 34).starts_with("End of the scenario"));
     }
 }
