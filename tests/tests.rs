@@ -2,6 +2,7 @@
 
 mod analysis;
 mod cli;
+mod compat;
 mod engine;
 mod gui;
 mod gui_whatif;
