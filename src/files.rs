@@ -4,6 +4,9 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 
+mod read;
+pub use read::{ReadError, read_bounded};
+
 /// Writes `bytes` to `path` atomically: into a temporary file beside it, flushed to disk,
 /// then renamed over the target. On any failure (a full disk, a missing folder) the old file
 /// is left as it was and the temporary file is removed.

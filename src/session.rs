@@ -13,8 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::atomic_write;
 use crate::scenario::expr::NoDraws;
+use crate::scenario::limits::{MAX_BRANCHES, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 use crate::scenario::{self, FileError, Model, load};
 use crate::sim::{self, Decisions, Overrides, Refusal, Run, Sim, rng::RunKey};
+
+mod loading;
 
 /// Format of session files written by this version.
 pub const SESSION_FORMAT: u32 = 1;
@@ -69,6 +72,12 @@ pub enum CommandError {
     NoParameter(usize),
     #[error("the decisions no longer fit the scenario at week {week}: {refusal}")]
     Replay { week: usize, refusal: Refusal },
+    #[error("a session holds at most {MAX_BRANCHES} branches")]
+    TooManyBranches,
+    #[error("a branch name is at most {MAX_NAME_CHARS} characters long")]
+    NameTooLong,
+    #[error("the notes are at most {MAX_NOTES_CHARS} characters long")]
+    NotesTooLong,
 }
 
 /// A playing session.
@@ -311,6 +320,9 @@ impl Session {
                 if name.is_empty() {
                     return Err(CommandError::EmptyName);
                 }
+                if name.chars().nth(MAX_NAME_CHARS).is_some() {
+                    return Err(CommandError::NameTooLong);
+                }
                 self.branches
                     .get_mut(b)
                     .ok_or(CommandError::NoBranch(b))?
@@ -318,6 +330,9 @@ impl Session {
                 Ok(())
             }
             Command::SetNotes(notes) => {
+                if notes.chars().nth(MAX_NOTES_CHARS).is_some() {
+                    return Err(CommandError::NotesTooLong);
+                }
                 self.notes = notes;
                 Ok(())
             }
@@ -364,6 +379,9 @@ impl Session {
                     .collect();
                 self.refresh_choices();
                 return Ok(());
+            }
+            if self.branches.len() >= MAX_BRANCHES {
+                return Err(CommandError::TooManyBranches);
             }
             let mut decisions = branch.decisions[..cursor].to_vec();
             decisions.push(choices);
@@ -492,25 +510,19 @@ impl Session {
 
     /// Reads a session from its text; `file` names it in errors.
     pub fn from_ron(file: &str, text: &str) -> Result<Self, FileError> {
-        let parsed: SessionFile = ron::Options::default()
-            .with_recursion_limit(scenario::MAX_NESTING)
-            .from_str(text)
-            .map_err(|e| load::ron_error(file, text, &e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let parsed = loading::parse(file, text)?;
+        let mut model = scenario::load_str(&parsed.scenario_name, &parsed.scenario)
+            .map_err(|e| loading::embedded_error(file, text, &e))?;
+        model.file_name = parsed.scenario_name.clone();
+        Self::from_file(file, parsed, model)
+    }
+
+    /// A session from its parsed file and its embedded scenario's model.
+    fn from_file(file: &str, parsed: SessionFile, model: Model) -> Result<Self, FileError> {
         let whole = |message: String, hint: Option<&str>| {
             FileError::whole(file, message, hint.map(str::to_string))
         };
-        if parsed.format != SESSION_FORMAT {
-            return Err(whole(
-                format!(
-                    "session format {} is not supported; this version reads format {SESSION_FORMAT}",
-                    parsed.format
-                ),
-                Some("open it with the version of Sandtable that saved it"),
-            ));
-        }
-        let embedded = format!("{file} (embedded scenario {})", parsed.scenario_name);
-        let mut model = scenario::load_str(&embedded, &parsed.scenario)?;
-        model.file_name = parsed.scenario_name.clone();
         let model = Arc::new(model);
         let mut overrides = vec![None; model.parameters.len()];
         for (id, value) in &parsed.parameters {

@@ -11,9 +11,9 @@
 use std::ops::Range;
 
 /// Longest expression accepted, in bytes.
-pub const MAX_LEN: usize = 4096;
+pub const MAX_LEN: usize = super::limits::MAX_EXPRESSION_BYTES;
 /// Deepest nesting of parentheses, calls and operators accepted.
-pub const MAX_DEPTH: usize = 48;
+pub const MAX_DEPTH: usize = super::limits::MAX_EXPRESSION_DEPTH;
 /// Evaluation stack size; programs needing more are refused at compile time.
 const STACK: usize = 32;
 
@@ -791,6 +791,12 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
             let value: f64 = literal.parse().map_err(|_| {
                 ExprError::new(start..i, format!("`{}` is not a number", &text[start..i]))
             })?;
+            if !value.is_finite() {
+                return Err(ExprError::new(
+                    start..i,
+                    format!("`{}` is too large for a number", &text[start..i]),
+                ));
+            }
             out.push((Tok::Num(value), start..i));
             continue;
         }
