@@ -6,6 +6,7 @@ mod compat;
 mod engine;
 mod gui;
 mod gui_whatif;
+mod hostile;
 mod mali;
 mod util;
 mod validation;
