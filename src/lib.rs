@@ -4,6 +4,10 @@
 //! expressions), [`sim`] (one run, ensembles, explanation), [`session`] (decisions,
 //! branches, files), and on top the GUI (`ui`) and the command line ([`cli`]).
 
+// Files and arguments come from other people: nothing they can reach may panic. Tests may
+// unwrap (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod cli;
 pub mod files;
 pub mod scenario;
