@@ -380,7 +380,7 @@ fn analysis_commands_say_what_they_will_do_and_report_progress_in_lines() {
 fn work_over_the_limit_is_refused_before_it_starts() {
     // tiny.ron over 520 weeks with 200 more indicators: the 42 GB of bands.
     let extra: Vec<String> = (0..200)
-        .map(|k| format!("Indicator(id: \"extra{k}\", name: \"Extra\", initial: 0)"))
+        .map(|k| format!("Indicator(id: \"extra{k}\", name: \"Extra\", unit: \"u\", initial: 0)"))
         .collect();
     let big = TINY.replace("turns: 4)", "turns: 520)").replacen(
         "indicators: [",
