@@ -456,3 +456,15 @@ fn a_session_at_the_branch_limit_plays_on_and_lists_its_tree_in_order() {
         Err(CommandError::NameTooLong)
     );
 }
+
+#[test]
+fn the_longest_chain_of_additions_compiles_and_adds_up() {
+    // Found by the mutation script: each `+` once copied everything to its left.
+    let terms = (limits::MAX_EXPRESSION_BYTES + 1) / 2;
+    let chain = vec!["1"; terms].join("+");
+    assert!(chain.len() <= limits::MAX_EXPRESSION_BYTES);
+    let file = TINY.replacen("value: \"damage\"", &format!("value: \"{chain}\""), 1);
+    let model = scenario::load_str("chain.ron", &file).unwrap_or_else(|e| panic!("{e}"));
+    let session = Session::new(model);
+    assert_eq!(session.outcome_values(session.state())[0], terms as f64);
+}

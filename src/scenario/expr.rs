@@ -930,10 +930,11 @@ impl Parser {
         node
     }
 
-    fn binary(start: &Node, op: Op, rhs: Node) -> Node {
+    /// Takes the left side by value: a chain such as `1+1+...+1` is built in linear time.
+    fn binary(start: Node, op: Op, rhs: Node) -> Node {
         Node {
             span: start.span.start..rhs.span.end,
-            kind: Kind::Binary(op, Box::new(start.clone()), Box::new(rhs)),
+            kind: Kind::Binary(op, Box::new(start), Box::new(rhs)),
         }
     }
 
@@ -942,7 +943,7 @@ impl Parser {
         while self.is_word("or") || self.is_sym("||") {
             self.bump();
             let rhs = self.and()?;
-            lhs = Self::binary(&lhs, Op::Or, rhs);
+            lhs = Self::binary(lhs, Op::Or, rhs);
         }
         Ok(lhs)
     }
@@ -952,7 +953,7 @@ impl Parser {
         while self.is_word("and") || self.is_sym("&&") {
             self.bump();
             let rhs = self.not()?;
-            lhs = Self::binary(&lhs, Op::And, rhs);
+            lhs = Self::binary(lhs, Op::And, rhs);
         }
         Ok(lhs)
     }
@@ -991,7 +992,7 @@ impl Parser {
                 hint: Some("write `a < b and b < c`".into()),
             });
         }
-        Ok(Self::binary(&lhs, op, rhs))
+        Ok(Self::binary(lhs, op, rhs))
     }
 
     fn sum(&mut self) -> Result<Node, ExprError> {
@@ -1004,7 +1005,7 @@ impl Parser {
             };
             self.bump();
             let rhs = self.product()?;
-            lhs = Self::binary(&lhs, op, rhs);
+            lhs = Self::binary(lhs, op, rhs);
         }
     }
 
@@ -1018,7 +1019,7 @@ impl Parser {
             };
             self.bump();
             let rhs = self.unary()?;
-            lhs = Self::binary(&lhs, op, rhs);
+            lhs = Self::binary(lhs, op, rhs);
         }
     }
 
@@ -1047,7 +1048,7 @@ impl Parser {
             // Right-associative, and the exponent may carry a sign: 2^-1.
             let exponent = self.unary()?;
             self.depth -= 1;
-            return Ok(Self::binary(&base, Op::Pow, exponent));
+            return Ok(Self::binary(base, Op::Pow, exponent));
         }
         Ok(base)
     }
