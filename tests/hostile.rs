@@ -460,7 +460,7 @@ fn a_session_at_the_branch_limit_plays_on_and_lists_its_tree_in_order() {
 #[test]
 fn the_longest_chain_of_additions_compiles_and_adds_up() {
     // Found by the mutation script: each `+` once copied everything to its left.
-    let terms = (limits::MAX_EXPRESSION_BYTES + 1) / 2;
+    let terms = limits::MAX_EXPRESSION_BYTES.div_ceil(2);
     let chain = vec!["1"; terms].join("+");
     assert!(chain.len() <= limits::MAX_EXPRESSION_BYTES);
     let file = TINY.replacen("value: \"damage\"", &format!("value: \"{chain}\""), 1);
