@@ -17,6 +17,7 @@ use crate::sim::ensemble::{
 use crate::sim::{self, Decisions, Run};
 
 mod balance;
+mod work;
 
 /// Sandtable: play a crisis scenario week by week and explore what could have happened.
 #[derive(Debug, Parser)]
@@ -91,7 +92,22 @@ pub struct RunArgs {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Some(message) = command_typo() {
+                eprintln!("{message}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
+    if cli.command.is_none()
+        && let Some(message) = command_typo()
+    {
+        eprintln!("{message}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Some(command) => run_command(command),
         None => open_app(cli.file),
@@ -107,6 +123,25 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// When the first argument is no file but is close to a command's name (`chek`), the
+/// message suggesting it.
+fn command_typo() -> Option<String> {
+    use clap::CommandFactory;
+    let first = std::env::args_os().nth(1)?.into_string().ok()?;
+    if first.starts_with('-') || Path::new(&first).exists() {
+        return None;
+    }
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&first.as_str()) {
+        return None;
+    }
+    let close = scenario::suggest(&first, names.iter().copied())?;
+    Some(format!(
+        "error: there is no command `{first}`; did you mean `{close}`?\n\n  sandtable {close} ...\n\nFor a list of commands, try `sandtable --help`."
+    ))
 }
 
 fn open_app(file: Option<PathBuf>) -> Result<ExitCode> {
@@ -532,7 +567,7 @@ fn with_progress<T: Send>(total: usize, work: impl FnOnce(&Control) -> T + Send)
         cancel: None,
     };
     if !std::io::stderr().is_terminal() {
-        return work(&control);
+        return work::by_tenths(total, |control| work(control));
     }
     let done = AtomicBool::new(false);
     let (result, printed) = std::thread::scope(|scope| {
@@ -592,6 +627,12 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
         Bands::None
     };
     let options = args.common.options(bands);
+    let banded = if args.csv.is_some() {
+        model.scenario.indicators.len()
+    } else {
+        0
+    };
+    work::announce("ensemble", &model, options.runs, 1, banded)?;
     let ensemble = with_progress(options.runs, |control| {
         run_ensemble(&start, &plan, &options, control)
     })
@@ -767,6 +808,7 @@ fn compare_cmd(args: &CompareArgs) -> Result<()> {
     let overrides = vec![None; model.parameters.len()];
     let start = Start::beginning(&model, args.common.seed, &overrides);
     let options = args.common.options(Bands::None);
+    work::announce("compare", &model, options.runs, plans.len(), 0)?;
     let comparison = with_progress(options.runs * plans.len(), |control| {
         analysis::compare(&start, &plans, &options, control)
     })
@@ -890,6 +932,7 @@ fn sensitivity_cmd(args: &SensitivityArgs) -> Result<()> {
     let start = Start::beginning(&model, args.common.seed, &overrides);
     let options = args.common.options(Bands::None);
     let total = analysis::sensitivity_runs(&model, options.runs);
+    work::announce("sensitivity", &model, options.runs, total / options.runs, 0)?;
     let result = with_progress(total, |control| {
         analysis::sensitivity(&start, &plan, &options, control)
     })

@@ -21,6 +21,9 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Symbolic links followed to reach a save's target, at most (as the kernel does).
 const MAX_LINKS: usize = 40;
 
+mod read;
+pub use read::{ReadError, read_bounded};
+
 /// Writes `bytes` to `path` atomically: into a temporary file beside it, flushed to disk,
 /// then renamed over the target. On any failure (a full disk, a missing folder) the old file
 /// is left as it was and the temporary file is removed. A symbolic link is written through

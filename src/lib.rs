@@ -4,6 +4,10 @@
 //! expressions), [`sim`] (one run, ensembles, explanation), [`session`] (decisions,
 //! branches, files) with [`exercise`] (a teacher's settings for a class), and on top the GUI (`ui`) and the command line ([`cli`]).
 
+// Files and arguments come from other people: nothing they can reach may panic. Tests may
+// unwrap (clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod autosave;
 pub mod cli;
 pub mod exercise;

@@ -15,8 +15,11 @@ use crate::exercise::{Exercise, Settings};
 use crate::files::atomic_write;
 use crate::plan::{Outlook, PlanKind, PlanStart, WeeklyPlan, plan_weeks};
 use crate::scenario::expr::NoDraws;
+use crate::scenario::limits::{MAX_BRANCHES, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 use crate::scenario::{self, FileError, FileErrorKind, Model, load};
 use crate::sim::{self, Decisions, Injects, Overrides, Refusal, Run, Sim, rng::RunKey};
+
+mod loading;
 
 /// Format of session files written by this version.
 pub const SESSION_FORMAT: u32 = 1;
@@ -157,6 +160,12 @@ pub enum CommandError {
     NotAtHead,
     #[error("only an exercise can lock choices")]
     NoExercise,
+    #[error("a session holds at most {MAX_BRANCHES} branches")]
+    TooManyBranches,
+    #[error("a branch name is at most {MAX_NAME_CHARS} characters long")]
+    NameTooLong,
+    #[error("the notes are at most {MAX_NOTES_CHARS} characters long")]
+    NotesTooLong,
 }
 
 /// A playing session.
@@ -530,6 +539,9 @@ impl Session {
                 if name.is_empty() {
                     return Err(CommandError::EmptyName);
                 }
+                if name.chars().nth(MAX_NAME_CHARS).is_some() {
+                    return Err(CommandError::NameTooLong);
+                }
                 self.branches
                     .get_mut(b)
                     .ok_or(CommandError::NoBranch(b))?
@@ -537,6 +549,9 @@ impl Session {
                 Ok(())
             }
             Command::SetNotes(notes) => {
+                if notes.chars().nth(MAX_NOTES_CHARS).is_some() {
+                    return Err(CommandError::NotesTooLong);
+                }
                 self.notes = notes;
                 Ok(())
             }
@@ -704,6 +719,9 @@ impl Session {
                 self.refresh_choices();
                 self.take_plan();
                 return Ok(());
+            }
+            if self.branches.len() >= MAX_BRANCHES {
+                return Err(CommandError::TooManyBranches);
             }
             let mut decisions = branch.decisions[..cursor].to_vec();
             decisions.push(choices);
@@ -957,25 +975,14 @@ impl Session {
     /// choice or parameter it does not have, weeks that cannot be replayed); returns the
     /// session and what was left out.
     pub fn from_ron_lenient(file: &str, text: &str) -> Result<(Self, Vec<Dropped>), FileError> {
-        let parsed: SessionFile = ron::Options::default()
-            .with_recursion_limit(scenario::MAX_NESTING)
-            .from_str(text)
-            .map_err(|e| session_syntax_error(file, text, &e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let parsed = loading::parse(file, text)?;
+        let mut model = scenario::load_str(&parsed.scenario_name, &parsed.scenario)
+            .map_err(|e| loading::embedded_error(file, text, &e))?;
+        model.file_name = parsed.scenario_name.clone();
         let whole = |message: String, hint: Option<&str>| {
             FileError::whole(file, message, hint.map(str::to_string))
         };
-        if parsed.format != SESSION_FORMAT {
-            return Err(whole(
-                format!(
-                    "session format {} is not supported; this version reads format {SESSION_FORMAT}",
-                    parsed.format
-                ),
-                Some("open it with the version of Sandtable that saved it"),
-            ));
-        }
-        let embedded = format!("{file} (embedded scenario {})", parsed.scenario_name);
-        let mut model = scenario::load_str(&embedded, &parsed.scenario)?;
-        model.file_name = parsed.scenario_name.clone();
         let model = Arc::new(model);
         let mut dropped = Vec::new();
         let mut overrides = vec![None; model.parameters.len()];

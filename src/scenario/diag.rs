@@ -1,6 +1,8 @@
 //! Problems found in a file: where they are, what was expected, and a hint; rendered with
 //! the source line underlined.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::fmt;
 use std::ops::Range;
 
@@ -105,6 +107,38 @@ impl FileError {
     pub fn with_kind(mut self, kind: FileErrorKind) -> Self {
         self.kind = kind;
         self
+    }
+
+    /// The same problems, placed in `text`, the file this one's source is embedded in:
+    /// `to_outer` maps an offset of the embedded source to an offset of `text`, and each
+    /// field is prefixed with `field` (the field holding the embedded source).
+    pub fn embedded_in(
+        &self,
+        file: &str,
+        text: &str,
+        field: &str,
+        to_outer: impl Fn(usize) -> usize,
+    ) -> FileError {
+        let mut out = FileError::new(file, text);
+        for d in &self.diagnostics {
+            let inner = if d.field.is_empty() {
+                field.to_string()
+            } else {
+                format!("{field}: {}", d.field)
+            };
+            match &d.span {
+                Some(span) => {
+                    let start = to_outer(span.start);
+                    let end = to_outer(span.end).max(start);
+                    out.push(Some(start..end), inner, d.message.clone(), d.hint.clone());
+                }
+                None => out.diagnostics.push(Diagnostic {
+                    field: inner,
+                    ..d.clone()
+                }),
+            }
+        }
+        out
     }
 
     pub fn is_empty(&self) -> bool {

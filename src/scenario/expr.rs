@@ -11,9 +11,9 @@
 use std::ops::Range;
 
 /// Longest expression accepted, in bytes.
-pub const MAX_LEN: usize = 4096;
+pub const MAX_LEN: usize = super::limits::MAX_EXPRESSION_BYTES;
 /// Deepest nesting of parentheses, calls and operators accepted.
-pub const MAX_DEPTH: usize = 48;
+pub const MAX_DEPTH: usize = super::limits::MAX_EXPRESSION_DEPTH;
 /// Evaluation stack size; programs needing more are refused at compile time.
 const STACK: usize = 32;
 
@@ -791,6 +791,12 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
             let value: f64 = literal.parse().map_err(|_| {
                 ExprError::new(start..i, format!("`{}` is not a number", &text[start..i]))
             })?;
+            if !value.is_finite() {
+                return Err(ExprError::new(
+                    start..i,
+                    format!("`{}` is too large for a number", &text[start..i]),
+                ));
+            }
             out.push((Tok::Num(value), start..i));
             continue;
         }
@@ -924,10 +930,11 @@ impl Parser {
         node
     }
 
-    fn binary(start: &Node, op: Op, rhs: Node) -> Node {
+    /// Takes the left side by value: a chain such as `1+1+...+1` is built in linear time.
+    fn binary(start: Node, op: Op, rhs: Node) -> Node {
         Node {
             span: start.span.start..rhs.span.end,
-            kind: Kind::Binary(op, Box::new(start.clone()), Box::new(rhs)),
+            kind: Kind::Binary(op, Box::new(start), Box::new(rhs)),
         }
     }
 
@@ -936,7 +943,7 @@ impl Parser {
         while self.is_word("or") || self.is_sym("||") {
             self.bump();
             let rhs = self.and()?;
-            lhs = Self::binary(&lhs, Op::Or, rhs);
+            lhs = Self::binary(lhs, Op::Or, rhs);
         }
         Ok(lhs)
     }
@@ -946,7 +953,7 @@ impl Parser {
         while self.is_word("and") || self.is_sym("&&") {
             self.bump();
             let rhs = self.not()?;
-            lhs = Self::binary(&lhs, Op::And, rhs);
+            lhs = Self::binary(lhs, Op::And, rhs);
         }
         Ok(lhs)
     }
@@ -985,7 +992,7 @@ impl Parser {
                 hint: Some("write `a < b and b < c`".into()),
             });
         }
-        Ok(Self::binary(&lhs, op, rhs))
+        Ok(Self::binary(lhs, op, rhs))
     }
 
     fn sum(&mut self) -> Result<Node, ExprError> {
@@ -998,7 +1005,7 @@ impl Parser {
             };
             self.bump();
             let rhs = self.product()?;
-            lhs = Self::binary(&lhs, op, rhs);
+            lhs = Self::binary(lhs, op, rhs);
         }
     }
 
@@ -1012,7 +1019,7 @@ impl Parser {
             };
             self.bump();
             let rhs = self.unary()?;
-            lhs = Self::binary(&lhs, op, rhs);
+            lhs = Self::binary(lhs, op, rhs);
         }
     }
 
@@ -1041,7 +1048,7 @@ impl Parser {
             // Right-associative, and the exponent may carry a sign: 2^-1.
             let exponent = self.unary()?;
             self.depth -= 1;
-            return Ok(Self::binary(&base, Op::Pow, exponent));
+            return Ok(Self::binary(base, Op::Pow, exponent));
         }
         Ok(base)
     }

@@ -1,5 +1,11 @@
 //! Loading a scenario: size and nesting limits, RON syntax, then validation of every part,
 //! reporting every problem found with its line and column, and compilation into a [`Model`].
+//!
+//! Positions in the text are never indexed: they come from RON or the span scanner and are
+//! read with `get`. The compiling functions index the lists they build themselves (slots,
+//! actors, choices by the index they were found at), each marked where it does.
+
+#![deny(clippy::indexing_slicing)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path as FsPath;
@@ -13,41 +19,63 @@ use super::{
     Layout, Model, RuleOrigin, SlotKind, TextPart, suggest,
 };
 
-/// Largest scenario or session file read, in bytes.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
-/// Deepest nesting of brackets accepted in a file.
-pub const MAX_NESTING: usize = 64;
-/// Longest horizon accepted, in turns.
-const MAX_TURNS: u32 = 520;
+use super::limits::{self, MAX_TURNS};
+pub use super::limits::{MAX_FILE_BYTES, MAX_NESTING};
 
-/// Reads a text file, refusing what is missing, too large or not UTF-8.
+/// How long a read from a pipe or device may take before it is given up.
+const READ_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads a scenario or session file, refusing what is missing, too large, too slow to
+/// arrive or not UTF-8. A UTF-8 byte-order mark at the start is skipped.
 pub fn read_text(path: &FsPath) -> Result<String, FileError> {
+    use crate::files::{ReadError, read_bounded};
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| io_error(&name, &e))?;
-    if meta.is_dir() {
-        return Err(FileError::whole(
+    let bytes = read_bounded(path, limits::MAX_SESSION_BYTES, READ_WAIT).map_err(|e| match e {
+        ReadError::Io(e) => io_error(&name, &e),
+        ReadError::Folder => FileError::whole(&name, "this is a folder, not a file", None),
+        ReadError::TooLarge { len, .. } => too_large(&name, len),
+        e @ ReadError::Slow(_) => FileError::whole(
             &name,
-            "this is a folder, not a file",
-            None,
-        ));
+            e.to_string(),
+            Some("open a file saved on disk, not a pipe or a device".into()),
+        ),
+    })?;
+    decode(&name, bytes)
+}
+
+/// The bytes of a file as text, without a leading byte-order mark; a byte that is not
+/// UTF-8 is reported at its line and column.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, FileError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let bad = bytes.get(at).copied().unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            let start = usize::from(text.starts_with('\u{feff}')) * 3;
+            let shown = text.get(start..).unwrap_or_default();
+            let mut err = FileError::new(name, shown);
+            let offset = at.saturating_sub(start);
+            let end = shown
+                .get(offset..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(offset, |c| offset + c.len_utf8());
+            err.push(
+                Some(offset..end),
+                "",
+                format!("the file is not UTF-8 text: byte 0x{bad:02X} here is not part of a character"),
+                Some(
+                    "scenario and session files are text files saved as UTF-8; save it again as UTF-8 in your editor"
+                        .into(),
+                ),
+            );
+            Err(err)
+        }
     }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(&name, meta.len() as usize));
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_error(&name, &e))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(&name, bytes.len()));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        FileError::whole(
-            &name,
-            format!(
-                "the file is not UTF-8 text (bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            Some("scenario and session files are RON text files saved as UTF-8".into()),
-        )
-    })
 }
 
 fn io_error(name: &str, e: &std::io::Error) -> FileError {
@@ -61,13 +89,17 @@ fn io_error(name: &str, e: &std::io::Error) -> FileError {
     FileError::whole(name, format!("cannot read the file: {e}"), hint)
 }
 
-fn too_large(name: &str, len: usize) -> FileError {
+fn too_large(name: &str, len: Option<u64>) -> FileError {
+    let size = match len {
+        Some(len) => format!("the file is {} KiB", len / 1024),
+        None => "the file does not end".to_string(),
+    };
     FileError::whole(
         name,
         format!(
-            "the file is {} KiB; files over {} KiB are refused",
-            len / 1024,
-            MAX_FILE_BYTES / 1024
+            "{size}; scenario files over {} KiB and session files over {} KiB are refused",
+            MAX_FILE_BYTES / 1024,
+            limits::MAX_SESSION_BYTES / 1024
         ),
         Some("a scenario is a text file of a few hundred KiB at most".into()),
     )
@@ -81,6 +113,7 @@ pub fn load_file(path: &FsPath) -> Result<Model, FileError> {
 
 /// Loads a scenario from its text; `file` names it in errors.
 pub fn load_str(file: &str, text: &str) -> Result<Model, FileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let scenario = parse(file, text)?;
     compile(file, text, scenario)
 }
@@ -88,7 +121,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Model, FileError> {
 /// Deserializes the text, checking size, nesting and format first.
 fn parse(file: &str, text: &str) -> Result<Scenario, FileError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(too_large(file, text.len()));
+        return Err(too_large(file, Some(text.len() as u64)));
     }
     let tree = Node::scan(text);
     if let Some((format, span)) = tree
@@ -129,7 +162,8 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
     let start = offset_of(text, e.span.start.line, e.span.start.col);
     let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
     let end = if end == start {
-        (start + text[start..].chars().next().map_or(0, char::len_utf8)).min(text.len())
+        let next = text.get(start..).and_then(|t| t.chars().next());
+        (start + next.map_or(0, char::len_utf8)).min(text.len())
     } else {
         end
     };
@@ -166,7 +200,7 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
     // Whatever RON expected there, an error at the very end of a file with brackets left
     // open means the file was cut off; so does a string that never closes.
     let cut_off = matches!(e.code, E::Eof | E::ExpectedStringEnd)
-        || (text[end..].trim().is_empty() && brackets_left_open(text));
+        || (text.get(end..).is_none_or(|t| t.trim().is_empty()) && brackets_left_open(text));
     let hint = hint.or_else(|| cut_off.then(|| CUT_OFF.into()));
     let mut err = FileError::new(file, text);
     err.push(Some(start..end), "", format!("{}", e.code), hint);
@@ -255,7 +289,10 @@ impl Symbols {
             let mut parts: Vec<&str> = self
                 .names
                 .keys()
-                .filter(|n| n.starts_with(name) && n[name.len()..].starts_with('.'))
+                .filter(|n| {
+                    n.strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with('.'))
+                })
                 .map(String::as_str)
                 .collect();
             parts.sort();
@@ -276,7 +313,13 @@ impl Symbols {
         if self.layout.writable(slot) {
             return Ok(slot);
         }
-        let why = match self.layout.kinds[slot] {
+        let why = match self
+            .layout
+            .kinds
+            .get(slot)
+            .copied()
+            .unwrap_or(SlotKind::Turn)
+        {
             SlotKind::Parameter(_) => "parameters are drawn once per run and cannot be changed",
             SlotKind::Turn | SlotKind::Turns => "the clock cannot be changed",
             _ => "it is derived from the state every turn and cannot be changed directly",
@@ -335,6 +378,8 @@ const RESERVED: [&str; 10] = [
 ];
 
 /// Validates the scenario and compiles it. Reports every problem found.
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileError> {
     let mut p = Problems {
         text,
@@ -342,12 +387,21 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         err: FileError::new(file, text),
     };
     let root = Path::root();
-    check_ids(&scenario, &mut p);
-
-    let layout = build_layout(&scenario);
-    let symbols = build_symbols(&scenario, &layout);
-
-    // Clock and role.
+    // Limits first: nothing below may grow with a count, a length or a horizon over its
+    // limit, nor meet a number that is not finite.
+    for excess in limits::check_counts(&scenario)
+        .into_iter()
+        .chain(limits::check_lengths(&scenario))
+    {
+        p.at(&excess.path, excess.message, Some(excess.hint));
+    }
+    for (path, value) in limits::non_finite(&scenario) {
+        p.at(
+            &path,
+            format!("{value} is not a finite number"),
+            Some("write an ordinary number such as 1000, 0.25 or 2.5e3".into()),
+        );
+    }
     let clock = &scenario.clock;
     if clock.turns == 0 || clock.turns > MAX_TURNS {
         p.at(
@@ -356,6 +410,16 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             None,
         );
     }
+    if !p.err.is_empty() {
+        p.err.sort();
+        return Err(p.err);
+    }
+    check_ids(&scenario, &mut p);
+
+    let layout = build_layout(&scenario);
+    let symbols = build_symbols(&scenario, &layout);
+
+    // Clock and role.
     if clock.step_days == 0 || clock.step_days > 366 {
         p.at(
             &root.field("clock").field("step_days"),
@@ -785,6 +849,8 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     })
 }
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn rule_path(root: &Path, origin: RuleOrigin) -> Path {
     match origin {
         RuleOrigin::Dynamics(i) => root.field("dynamics").index(i),
@@ -794,6 +860,8 @@ fn rule_path(root: &Path, origin: RuleOrigin) -> Path {
     }
 }
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn rule_name(scenario: &Scenario, origin: RuleOrigin) -> String {
     match origin {
         RuleOrigin::Dynamics(i) => format!("dynamics rule `{}`", scenario.dynamics[i].id),
@@ -827,6 +895,8 @@ fn check_distribution(d: &Distribution) -> Result<(), String> {
 
 type ExprFn<'a> = dyn FnMut(&mut Problems, &Path, &str, bool) -> Program + 'a;
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn compile_rule(
     p: &mut Problems,
     symbols: &Symbols,
@@ -855,6 +925,8 @@ fn compile_rule(
     })
 }
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn compile_effects(
     p: &mut Problems,
     symbols: &Symbols,
@@ -901,6 +973,8 @@ fn compile_effects(
 }
 
 /// Splits a news text into literals and `{name}` values.
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn compile_text(
     p: &mut Problems,
     symbols: &Symbols,
@@ -965,6 +1039,8 @@ fn compile_text(
 
 /// Checks ids: well-formed, unique within their kind, and no clash in the shared namespace
 /// of expression names.
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn check_ids(s: &Scenario, p: &mut Problems) {
     let root = Path::root();
     let mut top: HashMap<&str, &'static str> = HashMap::new();
@@ -1116,6 +1192,8 @@ fn check_ids(s: &Scenario, p: &mut Problems) {
     }
 }
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn build_layout(s: &Scenario) -> Layout {
     let mut kinds = vec![SlotKind::Turn, SlotKind::Turns];
     let mut bounds = vec![(0.0, f64::INFINITY); 2];
@@ -1273,6 +1351,8 @@ fn build_layout(s: &Scenario) -> Layout {
     }
 }
 
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
 fn build_symbols(s: &Scenario, layout: &Layout) -> Symbols {
     let mut names = HashMap::new();
     for (slot, kind) in layout.kinds.iter().enumerate() {

@@ -9,6 +9,7 @@ pub mod date;
 pub mod diag;
 pub mod expr;
 pub mod lesson;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod spans;
@@ -300,9 +301,16 @@ pub struct CompiledEvent {
 
 /// The closest of `candidates` to `name`, if close enough to be a likely typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // A name longer than any id is no typo of one; measuring it would cost its length
+    // squared for every candidate.
+    if name.chars().nth(limits::MAX_ID_CHARS).is_some() {
+        return None;
+    }
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

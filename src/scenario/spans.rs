@@ -3,6 +3,11 @@
 //! serde forgets positions once a file is deserialized. Validation reports problems by a
 //! path (`choices[3].effects[1].value`); this module scans the same text into a tree of
 //! spans so that the path can be turned back into a line and column.
+//!
+//! The scanner reads text that may be anything (a file cut in the middle of a string, an
+//! escape at its very end), so it never indexes: every read goes through `get`.
+
+#![deny(clippy::indexing_slicing)]
 
 use std::ops::Range;
 
@@ -180,7 +185,9 @@ impl Node {
 
     fn unwrap_some(&self) -> &Node {
         match &self.kind {
-            Kind::Seq(Some(name), items) if name == "Some" && items.len() == 1 => &items[0],
+            Kind::Seq(Some(name), items) if name == "Some" && items.len() == 1 => {
+                items.first().unwrap_or(self)
+            }
             _ => self,
         }
     }
@@ -199,11 +206,91 @@ pub fn offset_in_literal(text: &str, literal: &Range<usize>, offset: usize) -> u
     } else {
         return literal.start;
     };
-    let body = &lit[prefix..];
+    let body = lit.get(prefix..).unwrap_or_default();
     if !lit.starts_with('r') && body.get(..offset).is_none_or(|s| s.contains('\\')) {
         return literal.start;
     }
     (literal.start + prefix + offset).min(literal.end)
+}
+
+/// Where the characters of a string literal's value lie in the file, escapes taken into
+/// account: used to number problems in a scenario embedded in a session file as lines of
+/// the session file.
+#[derive(Debug, Clone)]
+pub struct LiteralMap {
+    /// (offset in the value, offset in the file) where each run of plain characters starts.
+    pieces: Vec<(usize, usize)>,
+    end: usize,
+}
+
+impl LiteralMap {
+    /// Reads the literal at `literal` (quotes included) in `text`; `None` if it is not one.
+    pub fn new(text: &str, literal: &Range<usize>) -> Option<Self> {
+        let lit = text.get(literal.clone())?.as_bytes();
+        let start = literal.start;
+        if lit.first() == Some(&b'r') {
+            let hashes = lit.iter().skip(1).take_while(|&&b| b == b'#').count();
+            return Some(Self {
+                pieces: vec![(0, start + hashes + 2)],
+                end: literal.end,
+            });
+        }
+        if lit.first() != Some(&b'"') {
+            return None;
+        }
+        let (mut raw, mut value) = (1, 0);
+        let mut pieces = vec![(0, start + 1)];
+        while let Some(&b) = lit.get(raw) {
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let (raw_len, value_len) =
+                        escape_lengths(lit.get(raw + 1..).unwrap_or_default());
+                    raw += 1 + raw_len;
+                    value += value_len;
+                    pieces.push((value, start + raw));
+                }
+                _ => {
+                    raw += 1;
+                    value += 1;
+                }
+            }
+        }
+        Some(Self {
+            pieces,
+            end: (start + raw).min(literal.end),
+        })
+    }
+
+    /// The file offset of byte `offset` of the value.
+    pub fn to_file(&self, offset: usize) -> usize {
+        let i = self.pieces.partition_point(|&(v, _)| v <= offset);
+        let (value, file) = i
+            .checked_sub(1)
+            .and_then(|i| self.pieces.get(i))
+            .copied()
+            .unwrap_or((0, self.end));
+        (file + (offset - value.min(offset))).min(self.end)
+    }
+}
+
+/// After a backslash: the escape's length in the file and of the character it stands for.
+fn escape_lengths(after: &[u8]) -> (usize, usize) {
+    match after.first() {
+        Some(b'u') if after.get(1) == Some(&b'{') => {
+            let close = after.iter().position(|&b| b == b'}').unwrap_or(after.len());
+            let digits = after.get(2..close).unwrap_or_default();
+            let c = std::str::from_utf8(digits)
+                .ok()
+                .and_then(|d| u32::from_str_radix(d, 16).ok())
+                .and_then(char::from_u32)
+                .unwrap_or('\u{fffd}');
+            ((close + 1).min(after.len()), c.len_utf8())
+        }
+        Some(b'x') => (3.min(after.len()), 1),
+        Some(_) => (1, 1),
+        None => (0, 0),
+    }
 }
 
 struct Scanner<'a> {
@@ -215,6 +302,17 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
+    }
+
+    /// The text not yet read (empty at or past the end).
+    fn rest(&self) -> &[u8] {
+        self.b.get(self.i..).unwrap_or_default()
+    }
+
+    /// The bytes between `start` and the current position, as text.
+    fn since(&self, start: usize) -> String {
+        let end = self.i.min(self.b.len());
+        String::from_utf8_lossy(self.b.get(start..end).unwrap_or_default()).into_owned()
     }
 
     fn ws(&mut self) {
@@ -230,10 +328,10 @@ impl Scanner<'_> {
                     // RON block comments nest.
                     let mut level = 0usize;
                     while self.i < self.b.len() {
-                        if self.b[self.i..].starts_with(b"/*") {
+                        if self.rest().starts_with(b"/*") {
                             level += 1;
                             self.i += 2;
-                        } else if self.b[self.i..].starts_with(b"*/") {
+                        } else if self.rest().starts_with(b"*/") {
                             level -= 1;
                             self.i += 2;
                             if level == 0 {
@@ -251,7 +349,7 @@ impl Scanner<'_> {
 
     fn ident(&mut self) -> Option<String> {
         let start = self.i;
-        if self.b[self.i..].starts_with(b"r#") {
+        if self.rest().starts_with(b"r#") {
             self.i += 2;
         }
         while self
@@ -260,7 +358,7 @@ impl Scanner<'_> {
         {
             self.i += 1;
         }
-        (self.i > start).then(|| String::from_utf8_lossy(&self.b[start..self.i]).into_owned())
+        (self.i > start).then(|| self.since(start))
     }
 
     fn string(&mut self) -> Option<String> {
@@ -271,7 +369,7 @@ impl Scanner<'_> {
         }
         if self.peek() == Some(b'r') {
             self.i += 1;
-            let hashes = self.b[self.i..].iter().take_while(|&&c| c == b'#').count();
+            let hashes = self.rest().iter().take_while(|&&c| c == b'#').count();
             self.i += hashes;
             if self.peek() != Some(b'"') {
                 return None;
@@ -280,10 +378,13 @@ impl Scanner<'_> {
             let body_start = self.i;
             let mut close = vec![b'"'];
             close.extend(std::iter::repeat_n(b'#', hashes));
-            while self.i < self.b.len() && !self.b[self.i..].starts_with(&close) {
+            while self.i < self.b.len() && !self.rest().starts_with(&close) {
                 self.i += 1;
             }
-            let body = String::from_utf8_lossy(&self.b[body_start..self.i]).into_owned();
+            if self.i >= self.b.len() {
+                return None;
+            }
+            let body = self.since(body_start);
             self.i = (self.i + close.len()).min(self.b.len());
             let _ = start;
             return Some(body);
@@ -300,8 +401,12 @@ impl Scanner<'_> {
                 _ => self.i += 1,
             }
         }
-        let body =
-            String::from_utf8_lossy(&self.b[body_start..self.i.min(self.b.len())]).into_owned();
+        if self.peek() != Some(b'"') {
+            // The text ends inside the string (perhaps right after a backslash).
+            self.i = self.b.len();
+            return None;
+        }
+        let body = self.since(body_start);
         self.i += 1;
         Some(body)
     }
@@ -485,7 +590,9 @@ impl Scanner<'_> {
             let key_start = self.i;
             let key_node = self.value()?;
             let key_span = key_start..self.i;
-            let raw = String::from_utf8_lossy(&self.b[key_node.span.clone()]).into_owned();
+            let raw =
+                String::from_utf8_lossy(self.b.get(key_node.span.clone()).unwrap_or_default())
+                    .into_owned();
             let key = raw
                 .strip_prefix('"')
                 .and_then(|k| k.strip_suffix('"'))
@@ -513,6 +620,7 @@ impl Scanner<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -589,6 +697,21 @@ mod tests {
         assert_eq!(&text[offset_in_literal(text, &lit, 5)..][..2], "cd");
         let escaped = 17..27;
         assert_eq!(offset_in_literal(text, &escaped, 6), 17);
+    }
+
+    #[test]
+    fn maps_a_literal_with_escapes_to_the_file() {
+        let text = "s: \"a\\\"b\\nc\\u{e9}d\"";
+        // The value is `a"b`, newline, `c`, `é` (2 bytes), `d`.
+        let lit = 3..text.len();
+        let map = LiteralMap::new(text, &lit).unwrap();
+        assert_eq!(&text[map.to_file(0)..][..1], "a");
+        assert_eq!(&text[map.to_file(2)..][..1], "b");
+        assert_eq!(&text[map.to_file(4)..][..1], "c");
+        assert_eq!(&text[map.to_file(7)..][..1], "d");
+        let raw = "x: r#\"ab\"#";
+        let map = LiteralMap::new(raw, &(3..raw.len())).unwrap();
+        assert_eq!(&raw[map.to_file(1)..][..1], "b");
     }
 
     #[test]

@@ -502,11 +502,15 @@ impl<'m> Batch<'m> {
     }
 
     /// A slot's lanes (see [`Batch::new`] for the slots not computed).
+    // A slice of LANES values always converts to an array of LANES; no input reaches this.
+    #[allow(clippy::expect_used)]
     pub fn row(&self, slot: usize) -> &Lanes {
         let row = &self.state[slot * LANES..(slot + 1) * LANES];
         row.try_into().expect("a row is LANES long")
     }
 
+    // A slice of LANES values always converts to an array of LANES; no input reaches this.
+    #[allow(clippy::expect_used)]
     fn row_mut(&mut self, slot: usize) -> &mut Lanes {
         let row = &mut self.state[slot * LANES..(slot + 1) * LANES];
         row.try_into().expect("a row is LANES long")

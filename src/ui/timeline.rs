@@ -254,21 +254,24 @@ impl StrongIf for RichText {
     }
 }
 
-/// Branches in tree order (each after its parent) with their depth.
+/// Branches in tree order (each after its parent) with their depth. Linear in the number
+/// of branches and without recursion, so a session at the branch limit, even one long chain
+/// of branches, costs little per frame.
 pub fn branch_tree(session: &Session) -> Vec<(usize, usize)> {
-    fn visit(session: &Session, b: usize, depth: usize, out: &mut Vec<(usize, usize)>) {
-        out.push((b, depth));
-        for (c, child) in session.branches().iter().enumerate() {
-            if child.parent.map(|p| p.0) == Some(b) && c != b {
-                visit(session, c, depth + 1, out);
-            }
+    let branches = session.branches();
+    let mut children = vec![Vec::new(); branches.len()];
+    let mut roots = Vec::new();
+    for (b, branch) in branches.iter().enumerate() {
+        match branch.parent {
+            Some((p, _)) if p != b && p < branches.len() => children[p].push(b),
+            _ => roots.push(b),
         }
     }
-    let mut out = Vec::new();
-    for (b, branch) in session.branches().iter().enumerate() {
-        if branch.parent.is_none() {
-            visit(session, b, 0, &mut out);
-        }
+    let mut out = Vec::with_capacity(branches.len());
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|b| (b, 0)).collect();
+    while let Some((b, depth)) = stack.pop() {
+        out.push((b, depth));
+        stack.extend(children[b].iter().rev().map(|&c| (c, depth + 1)));
     }
     out
 }
@@ -294,15 +297,17 @@ fn branches_ui(
             .weak(),
         );
     });
+    // Only the rows in view are laid out.
+    let rows = branch_tree(session);
     egui::ScrollArea::vertical()
         .id_salt("branches")
         .auto_shrink([false, true])
         .max_height(ui.available_height().max(40.0))
-        .show(ui, |ui| {
-            for (b, depth) in branch_tree(session) {
+        .show_rows(ui, ui.spacing().interact_size.y, rows.len(), |ui, shown| {
+            for &(b, depth) in rows.get(shown).unwrap_or_default() {
                 let branch = &session.branches()[b];
                 ui.horizontal(|ui| {
-                    ui.add_space(depth as f32 * 18.0);
+                    ui.add_space(depth.min(12) as f32 * 18.0);
                     let active = b == session.active();
                     let editing = rename.as_ref().is_some_and(|r| r.branch == b);
                     if editing {

@@ -21,6 +21,8 @@ pub struct SlotChanges {
 
 /// Groups a week's ledger by quantity (indicators first, then resources, then stances)
 /// and each quantity's causes by size, largest first.
+// The only expect is on an element pushed just before.
+#[allow(clippy::expect_used)]
 pub fn group_ledger(
     model: &Model,
     ledger: &[LedgerEntry],
