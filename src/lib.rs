@@ -2,10 +2,12 @@
 //!
 //! Layers, each importing only those below it: [`scenario`] (the file format, validation,
 //! expressions), [`sim`] (one run, ensembles, explanation), [`session`] (decisions,
-//! branches, files), and on top the GUI (`ui`) and the command line ([`cli`]).
+//! branches, files), [`report`] (reports and the class debrief for people to read), and on
+//! top the GUI (`ui`) and the command line ([`cli`]).
 
 pub mod cli;
 pub mod files;
+pub mod report;
 pub mod scenario;
 pub mod session;
 pub mod sim;

@@ -6,5 +6,6 @@ mod engine;
 mod gui;
 mod gui_whatif;
 mod mali;
+mod report;
 mod util;
 mod validation;

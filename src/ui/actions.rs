@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::reports::ReportAction;
 use super::whatif::WhatIfAction;
 use crate::session::Command;
 
@@ -90,4 +91,6 @@ pub enum Action {
     DismissNotice,
     /// Something for the what-if analyses (settings, cancel, explain a choice…).
     WhatIf(WhatIfAction),
+    /// The session's report and the class debrief (export, read a class, sort…).
+    Report(ReportAction),
 }

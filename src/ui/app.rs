@@ -12,6 +12,7 @@ use super::charts::{ChartView, indicators_ui};
 use super::derived::Derived;
 use super::files::{self, Autosave, FileWindow, NativeDialog, Opened, RestoreOffer};
 use super::notice::Notice;
+use super::reports::Reports;
 use super::timeline::Rename;
 use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
 use super::{actors, briefing, choices, debrief, help, menu, news, notice, timeline, why};
@@ -41,6 +42,8 @@ pub struct View {
     pub restore: Option<RestoreOffer>,
     /// The what-if analyses: their settings, jobs and results.
     pub whatif: WhatIf,
+    /// The report export and the class debrief windows.
+    pub reports: Reports,
 }
 
 impl View {
@@ -55,6 +58,7 @@ impl View {
             file_window: None,
             restore: None,
             whatif: WhatIf::new(session.model()),
+            reports: Reports::default(),
         }
     }
 }
@@ -270,6 +274,16 @@ impl SandtableApp {
                 }
                 self.view.whatif.apply(action, &self.session);
             }
+            Action::Report(action) => {
+                let (session, path) = (&self.session, self.session_path.as_deref());
+                if let Some(notice) =
+                    self.view
+                        .reports
+                        .apply(action, session, path, self.ctx.as_ref())
+                {
+                    self.view.notice = Some(notice);
+                }
+            }
         }
     }
 
@@ -460,6 +474,9 @@ impl eframe::App for SandtableApp {
             }
         }
         self.poll_dialog();
+        if let Some(action) = self.view.reports.poll_dialog() {
+            self.actions.push(action);
+        }
         if self.dialog.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
@@ -515,6 +532,12 @@ impl eframe::App for SandtableApp {
                     });
                 });
         }
+        super::reports::reports_ui(
+            &ctx,
+            &mut self.view.reports,
+            self.native_dialogs,
+            &mut actions,
+        );
         drop_preview_ui(&ctx);
 
         if !actions.is_empty() {

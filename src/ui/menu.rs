@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
+use super::reports::ReportAction;
 use super::text::week_title;
 use crate::session::Session;
 
@@ -46,6 +47,13 @@ pub fn menu_bar_ui(
             }
             if ui.button("Save as…").clicked() {
                 actions.push(Action::AskFile(FilePurpose::Save));
+            }
+            ui.separator();
+            if ui.button("Export report…").clicked() {
+                actions.push(Action::Report(ReportAction::AskExport));
+            }
+            if ui.button("Class debrief…").clicked() {
+                actions.push(Action::Report(ReportAction::AskClass));
             }
             ui.separator();
             if ui.button("Quit").clicked() {

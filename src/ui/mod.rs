@@ -25,6 +25,7 @@ pub mod help;
 pub mod menu;
 pub mod news;
 pub mod notice;
+pub mod reports;
 pub mod sensitivity;
 pub mod text;
 pub mod timeline;
