@@ -305,9 +305,19 @@ fn a_report_shows_who_played_the_decisions_their_reasons_and_the_outcomes() {
     // The futures: as many runs as asked, and the student's value placed among them.
     let futures = report.futures.as_ref().unwrap();
     assert_eq!(futures.runs, SETTINGS.runs);
-    for o in 0..values.len() {
-        let share = report.share_worse(o, values[o]).unwrap();
+    for (o, &value) in values.iter().enumerate() {
+        let share = report.share_worse(o, value).unwrap();
         assert!((0.0..=1.0).contains(&share));
+        // The share is of the futures' own values, counted here again.
+        let worse = futures
+            .outcome_values(o)
+            .iter()
+            .filter(|&&v| match model.scenario.outcomes[o].better {
+                sandtable::scenario::Better::Higher => v < value,
+                sandtable::scenario::Better::Lower => v > value,
+            })
+            .count();
+        assert_eq!(share, worse as f64 / SETTINGS.runs as f64);
     }
     // Four charts, each well-formed, with its text alternative and dates.
     let charts = svgs(&html);

@@ -24,7 +24,8 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; font-size: 0.9rem; min-width: 100%; }
 th, td { border: 1px solid var(--line); padding: 0.25rem 0.45rem; text-align: left; vertical-align: top; }
 th { background: #f0f3f7; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .met { color: var(--met); font-weight: 600; }
 .missed { color: var(--missed); font-weight: 600; }
@@ -80,7 +81,7 @@ pub fn page(title: &str, lang: &str, body: &str, script: Option<&str>) -> String
     );
     out.push_str(body);
     if let Some(script) = script {
-        let _ = write!(out, "<script>{script}</script>\n");
+        let _ = writeln!(out, "<script>{script}</script>");
     }
     out.push_str("</body>\n</html>\n");
     out

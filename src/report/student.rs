@@ -505,9 +505,9 @@ impl StudentReport<'_> {
 
         out.push_str("<section class=\"page\"><h2>Debrief questions</h2>");
         out += &html::questions(&self.questions());
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"muted\">Made with Sandtable {}{}.</p></section></section>\n",
+            "<p class=\"muted\">Made with Sandtable {}{}.</p></section></section>",
             env!("CARGO_PKG_VERSION"),
             today().map_or(String::new(), |d| format!(" on {}", d.human()))
         );

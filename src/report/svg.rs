@@ -62,7 +62,7 @@ const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 290.0;
 const LEFT: f64 = 70.0;
 const RIGHT: f64 = 14.0;
-const TOP: f64 = 40.0;
+const TOP: f64 = 52.0;
 const BOTTOM: f64 = 30.0;
 
 /// Colours of a class's paths, distinguishable for most kinds of colour blindness.
@@ -202,9 +202,15 @@ impl Chart {
         let weeks = self.dates.len().saturating_sub(1).max(1);
         let every = weeks.div_ceil(6).max(1);
         for t in (0..self.dates.len()).step_by(every) {
+            // The last date ends at the right edge rather than running over it.
+            let anchor = if t + every >= self.dates.len() && t > 0 {
+                "end"
+            } else {
+                "middle"
+            };
             let _ = write!(
                 labels,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
                 x_turn(t),
                 HEIGHT - BOTTOM + 16.0,
                 short_date(self.dates[t])
@@ -369,16 +375,20 @@ impl Chart {
             ));
         }
         let mut out = String::from(r##"<g class="legend" font-size="11" fill="#222">"##);
-        let mut x = LEFT;
+        let (mut x, mut y) = (LEFT, 12.0);
         for (mark, label) in entries {
-            let label: String = label.chars().take(40).collect();
+            let label: String = label.chars().take(48).collect();
+            // An estimate of the label's width at 11 px.
+            let width = 30.0 + 6.2 * label.chars().count() as f64;
+            if x > LEFT && x + width > WIDTH - RIGHT {
+                (x, y) = (LEFT, y + 15.0);
+            }
             let _ = write!(
                 out,
-                r#"<g transform="translate({x:.1},14)">{mark}<text x="22" y="4">{}</text></g>"#,
+                r#"<g transform="translate({x:.1},{y:.1})">{mark}<text x="22" y="4">{}</text></g>"#,
                 escape_html(&label)
             );
-            // An estimate of the label's width at 11 px.
-            x += 30.0 + 6.2 * label.chars().count() as f64;
+            x += width;
         }
         out.push_str("</g>");
         out
