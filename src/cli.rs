@@ -1,5 +1,7 @@
 //! The command line: the same engine without a window.
 
+mod reports;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,12 +55,17 @@ pub enum Command {
     /// Check a scenario's balance: the plans that meet the most goals, and defects such as
     /// dominant plans, dead choices and goals that cannot fail.
     Balance(balance::BalanceArgs),
+    /// The report of sessions: decisions, reasons, outcomes against history and the futures.
+    Report(reports::ReportArgs),
+    /// The class debrief of many sessions: every path, how the class split, and why.
+    Class(reports::ClassArgs),
 }
 
 /// Which scenario to use.
 #[derive(Debug, Args)]
 pub struct ScenarioArg {
-    /// Scenario file (default: the embedded Mali 2013 scenario).
+    /// Scenario file, or a session file's embedded scenario (default: the embedded Mali
+    /// 2013 scenario).
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
 }
@@ -66,7 +73,7 @@ pub struct ScenarioArg {
 impl ScenarioArg {
     pub fn load(&self) -> Result<Model> {
         match &self.scenario {
-            Some(path) => scenario::load_file(path).map_err(anyhow::Error::new),
+            Some(path) => reports::load_scenario_or_session(path),
             None => scenario::default_model().map_err(anyhow::Error::new),
         }
     }
@@ -174,6 +181,8 @@ fn run_command(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Balance(args) => balance::balance_cmd(&args),
+        Command::Report(args) => reports::report_cmd(&args).map(|()| ExitCode::SUCCESS),
+        Command::Class(args) => reports::class_cmd(&args).map(|()| ExitCode::SUCCESS),
     }
 }
 

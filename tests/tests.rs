@@ -14,5 +14,6 @@ mod no_lost_work;
 mod saving;
 mod session_errors;
 mod plans;
+mod report;
 mod util;
 mod validation;

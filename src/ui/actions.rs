@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::classroom::ClassAction;
 use super::confirm::UnsavedAnswer;
+use super::reports::ReportAction;
 use super::whatif::WhatIfAction;
 use crate::session::Command;
 
@@ -107,4 +108,6 @@ pub enum Action {
     WhatIf(WhatIfAction),
     /// Something for the classroom: the student's name, hand-in, the teacher's window.
     Class(ClassAction),
+    /// The session's report and the class debrief (export, read a class, sort…).
+    Report(ReportAction),
 }

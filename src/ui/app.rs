@@ -17,6 +17,7 @@ use super::derived::Derived;
 use super::files::{self, FileWindow, NativeDialog, RestoreOffer};
 use super::notice::Notice;
 use super::recover::{self, RecoverItem};
+use super::reports::Reports;
 use super::timeline::Rename;
 use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
 use super::{
@@ -57,6 +58,8 @@ pub struct View {
     pub class: ClassView,
     /// What the weeks last committed brought, shown above the tabs until the next change.
     pub played: Option<String>,
+    /// The report export and the class debrief windows.
+    pub reports: Reports,
 }
 
 impl View {
@@ -75,6 +78,7 @@ impl View {
             whatif: WhatIf::new(session.model()),
             class: ClassView::default(),
             played: None,
+            reports: Reports::default(),
         }
     }
 }
@@ -304,6 +308,16 @@ impl SandtableApp {
                     self.view.notice = Some(notice);
                 }
             }
+            Action::Report(action) => {
+                let (session, path) = (&self.session, self.session_path.as_deref());
+                if let Some(notice) =
+                    self.view
+                        .reports
+                        .apply(action, session, path, self.ctx.as_ref())
+                {
+                    self.view.notice = Some(notice);
+                }
+            }
         }
     }
 
@@ -506,6 +520,9 @@ impl eframe::App for SandtableApp {
             self.close_requested(&ctx);
         }
         self.poll_dialog();
+        if let Some(action) = self.view.reports.poll_dialog() {
+            self.actions.push(action);
+        }
         if self.dialog.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
@@ -586,6 +603,12 @@ impl eframe::App for SandtableApp {
         if let Some(pending) = &self.view.confirm {
             confirm::unsaved_ui(&ctx, pending, &self.session, &mut actions);
         }
+        super::reports::reports_ui(
+            &ctx,
+            &mut self.view.reports,
+            self.native_dialogs,
+            &mut actions,
+        );
         drop_preview_ui(&ctx);
 
         if !actions.is_empty() {

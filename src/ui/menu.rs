@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
+use super::reports::ReportAction;
 use super::text::week_title;
 use crate::session::Session;
 
@@ -50,6 +51,12 @@ pub fn menu_bar_ui(
             ui.separator();
             if ui.button("Recover an autosave…").clicked() {
                 actions.push(Action::ShowRecover(true));
+            }
+            if ui.button("Export report…").clicked() {
+                actions.push(Action::Report(ReportAction::AskExport));
+            }
+            if ui.button("Class debrief…").clicked() {
+                actions.push(Action::Report(ReportAction::AskClass));
             }
             ui.separator();
             if ui.button("Quit").clicked() {

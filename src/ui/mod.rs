@@ -30,6 +30,7 @@ pub mod news;
 pub mod notice;
 pub mod presenter;
 pub mod recover;
+pub mod reports;
 pub mod sensitivity;
 pub mod student;
 pub mod text;

@@ -1,0 +1,611 @@
+//! File > Export report and File > Class debrief: the report of the session written as
+//! HTML, Markdown or CSV, and the class debrief of many students' session files in a
+//! window (sort, filter, reasons on hover, how the class split), exported as HTML or CSV.
+//! The words and numbers come from [`crate::report`].
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use eframe::egui::{self, RichText};
+
+use super::a11y::label;
+use super::actions::Action;
+use super::notice::Notice;
+use crate::files::atomic_write;
+use crate::report::class::{self, ClassDebrief, Student, compact_decisions};
+use crate::report::words::{outcome_value, signed};
+use crate::report::{Format, SessionReport, Settings, student};
+use crate::scenario::format_number;
+use crate::session::Session;
+
+/// What the report windows ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportAction {
+    /// Ask where to write the session's report.
+    AskExport,
+    /// Write the session's report here (`.html`, `.md` or `.csv`; `.html` if none).
+    ExportTo(PathBuf),
+    /// Ask for a folder or session files for the class debrief.
+    AskClass,
+    /// Read these session files, or the session files of these folders.
+    OpenClass(Vec<PathBuf>),
+    /// Ask where to write the class debrief.
+    AskClassExport,
+    /// Write the class debrief here (`.html`, `.csv` or `.md`).
+    ExportClassTo(PathBuf),
+    /// Open the system dialog for the path window's purpose (`folder` for a class folder).
+    Browse {
+        folder: bool,
+    },
+    ClosePathWindow,
+    CloseClass,
+    /// Sort the class table by a column (a second time reverses the order).
+    SortClass(usize),
+}
+
+/// What a path window is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Where to write the session's report.
+    Report,
+    /// Which folder or files to read for the class debrief.
+    Class,
+    /// Where to write the class debrief.
+    ClassExport,
+}
+
+/// A window with a path field, for when there is no system dialog or to type a path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathWindow {
+    pub purpose: PathPurpose,
+    /// One path per line (several session files for a class).
+    pub text: String,
+}
+
+/// The class debrief shown in its window, with the table's order and filter.
+#[derive(Debug, Clone)]
+pub struct ClassView {
+    pub debrief: ClassDebrief,
+    /// The column the table is sorted by, and whether from the smallest.
+    pub sort: Option<(usize, bool)>,
+    /// Only rows whose text contains this (any case) are shown.
+    pub filter: String,
+}
+
+/// The state of the report windows.
+#[derive(Debug, Default)]
+pub struct Reports {
+    pub class: Option<ClassView>,
+    pub path_window: Option<PathWindow>,
+    dialog: Option<(PathPurpose, Receiver<Vec<PathBuf>>)>,
+}
+
+/// The default name of a session's report, beside the session file.
+fn report_path(session: &Session, session_path: Option<&Path>) -> PathBuf {
+    match session_path {
+        Some(p) => {
+            let name = p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let stem = name.trim_end_matches(".ron").trim_end_matches(".session");
+            p.with_file_name(format!("{stem}.report.html"))
+        }
+        None => PathBuf::from(format!("{}.report.html", session.model().scenario.id)),
+    }
+}
+
+fn with_html_extension(path: PathBuf) -> PathBuf {
+    if Format::of_path(&path).is_some() {
+        path
+    } else {
+        let mut name = path.into_os_string();
+        name.push(".html");
+        PathBuf::from(name)
+    }
+}
+
+impl Reports {
+    /// Carries out an action; returns a notice to show, if any.
+    pub fn apply(
+        &mut self,
+        action: ReportAction,
+        session: &Session,
+        session_path: Option<&Path>,
+        ctx: Option<&egui::Context>,
+    ) -> Option<Notice> {
+        match action {
+            ReportAction::AskExport => {
+                self.path_window = Some(PathWindow {
+                    purpose: PathPurpose::Report,
+                    text: report_path(session, session_path).display().to_string(),
+                });
+                None
+            }
+            ReportAction::ExportTo(path) => {
+                self.path_window = None;
+                let path = with_html_extension(path);
+                let input = SessionReport::from_session(
+                    session.clone(),
+                    &session_path.and_then(Path::file_name).map_or_else(
+                        || "(not saved)".to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    ),
+                    crate::report::words::today(),
+                );
+                let report = student::build(&input, &Settings::default());
+                let reports = std::slice::from_ref(&report);
+                let text = match Format::of_path(&path) {
+                    Some(Format::Markdown) => student::markdown_document(reports),
+                    Some(Format::Csv) => student::csv_document(reports),
+                    _ => student::html_document(reports),
+                };
+                Some(written(&path, &text, "The report"))
+            }
+            ReportAction::AskClass => {
+                let folder = session_path
+                    .and_then(Path::parent)
+                    .map_or_else(String::new, |p| p.display().to_string());
+                self.path_window = Some(PathWindow {
+                    purpose: PathPurpose::Class,
+                    text: folder,
+                });
+                None
+            }
+            ReportAction::OpenClass(paths) => {
+                self.path_window = None;
+                let (sessions, damaged) = class::load(&paths);
+                if sessions.is_empty() && damaged.is_empty() {
+                    return Some(Notice::error(
+                        "No session file found",
+                        "Choose a folder that holds students' *.session.ron files, or the files themselves.",
+                    ));
+                }
+                let debrief = class::build(sessions, damaged, &Settings::default());
+                self.class = Some(ClassView {
+                    debrief,
+                    sort: None,
+                    filter: String::new(),
+                });
+                None
+            }
+            ReportAction::AskClassExport => {
+                self.path_window = Some(PathWindow {
+                    purpose: PathPurpose::ClassExport,
+                    text: "class-debrief.html".to_string(),
+                });
+                None
+            }
+            ReportAction::ExportClassTo(path) => {
+                self.path_window = None;
+                let view = self.class.as_ref()?;
+                let path = with_html_extension(path);
+                let text = match Format::of_path(&path) {
+                    Some(Format::Csv) => view.debrief.csv(),
+                    Some(Format::Markdown) => view.debrief.markdown(),
+                    _ => view.debrief.html(),
+                };
+                Some(written(&path, &text, "The class debrief"))
+            }
+            ReportAction::Browse { folder } => {
+                let purpose = self.path_window.as_ref()?.purpose;
+                let ctx = ctx?.clone();
+                let (sender, receiver) = channel();
+                std::thread::spawn(move || {
+                    let dialog = rfd::FileDialog::new();
+                    let chosen: Vec<PathBuf> = match purpose {
+                        PathPurpose::Class if folder => dialog
+                            .set_title("A folder of session files")
+                            .pick_folder()
+                            .into_iter()
+                            .collect(),
+                        PathPurpose::Class => dialog
+                            .set_title("Students' session files")
+                            .add_filter("Sessions", &["ron"])
+                            .pick_files()
+                            .unwrap_or_default(),
+                        PathPurpose::Report | PathPurpose::ClassExport => dialog
+                            .set_title("Write the report to")
+                            .add_filter("Web page", &["html"])
+                            .add_filter("Markdown", &["md"])
+                            .add_filter("CSV", &["csv"])
+                            .save_file()
+                            .into_iter()
+                            .collect(),
+                    };
+                    let _ = sender.send(chosen);
+                    ctx.request_repaint();
+                });
+                self.dialog = Some((purpose, receiver));
+                None
+            }
+            ReportAction::ClosePathWindow => {
+                self.path_window = None;
+                None
+            }
+            ReportAction::CloseClass => {
+                self.class = None;
+                None
+            }
+            ReportAction::SortClass(column) => {
+                if let Some(view) = &mut self.class {
+                    view.sort = match view.sort {
+                        Some((c, up)) if c == column => Some((c, !up)),
+                        _ => Some((column, true)),
+                    };
+                }
+                None
+            }
+        }
+    }
+
+    /// What a system dialog answered, as the action it asks for.
+    pub fn poll_dialog(&mut self) -> Option<Action> {
+        let (purpose, receiver) = self.dialog.as_ref()?;
+        let chosen = match receiver.try_recv() {
+            Ok(chosen) => chosen,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => Vec::new(),
+        };
+        let purpose = *purpose;
+        self.dialog = None;
+        if chosen.is_empty() {
+            return None;
+        }
+        let first = chosen[0].clone();
+        Some(Action::Report(match purpose {
+            PathPurpose::Report => ReportAction::ExportTo(first),
+            PathPurpose::Class => ReportAction::OpenClass(chosen),
+            PathPurpose::ClassExport => ReportAction::ExportClassTo(first),
+        }))
+    }
+}
+
+fn written(path: &Path, text: &str, what: &str) -> Notice {
+    match atomic_write(path, text.as_bytes()) {
+        Ok(()) => Notice::info(format!("{what} is written to {}.", path.display())),
+        Err(e) => Notice::error(
+            format!("{what} could not be written"),
+            format!("{}: {e}", path.display()),
+        ),
+    }
+}
+
+/// The windows: the path field and the class debrief.
+pub fn reports_ui(
+    ctx: &egui::Context,
+    reports: &mut Reports,
+    native: bool,
+    actions: &mut Vec<Action>,
+) {
+    if let Some(window) = &mut reports.path_window {
+        path_window_ui(ctx, window, native, reports.dialog.is_some(), actions);
+    }
+    if let Some(view) = &mut reports.class {
+        class_window_ui(ctx, view, actions);
+    }
+}
+
+fn path_window_ui(
+    ctx: &egui::Context,
+    window: &mut PathWindow,
+    native: bool,
+    waiting: bool,
+    actions: &mut Vec<Action>,
+) {
+    let (title, prompt, go) = match window.purpose {
+        PathPurpose::Report => (
+            "Export report",
+            "Write the report of this session to (.html, .md or .csv):",
+            "Export",
+        ),
+        PathPurpose::Class => (
+            "Class debrief",
+            "A folder of students' session files, or session files, one per line:",
+            "Read the class",
+        ),
+        PathPurpose::ClassExport => (
+            "Export the class debrief",
+            "Write the class debrief to (.html or .csv):",
+            "Export",
+        ),
+    };
+    let mut open = true;
+    egui::Window::new(title)
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(520.0)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            let prompt = label(ui, prompt);
+            let field = if window.purpose == PathPurpose::Class {
+                egui::TextEdit::multiline(&mut window.text).desired_rows(3)
+            } else {
+                egui::TextEdit::singleline(&mut window.text)
+            };
+            ui.add(field.desired_width(f32::INFINITY))
+                .labelled_by(prompt.id);
+            let paths: Vec<PathBuf> = window
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from)
+                .collect();
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!paths.is_empty(), egui::Button::new(go))
+                    .clicked()
+                {
+                    let first = paths[0].clone();
+                    actions.push(Action::Report(match window.purpose {
+                        PathPurpose::Report => ReportAction::ExportTo(first),
+                        PathPurpose::Class => ReportAction::OpenClass(paths.clone()),
+                        PathPurpose::ClassExport => ReportAction::ExportClassTo(first),
+                    }));
+                }
+                if native && !waiting {
+                    if window.purpose == PathPurpose::Class {
+                        if ui.button("Choose a folder…").clicked() {
+                            actions.push(Action::Report(ReportAction::Browse { folder: true }));
+                        }
+                        if ui.button("Choose files…").clicked() {
+                            actions.push(Action::Report(ReportAction::Browse { folder: false }));
+                        }
+                    } else if ui.button("Browse…").clicked() {
+                        actions.push(Action::Report(ReportAction::Browse { folder: false }));
+                    }
+                }
+                if ui.button("Cancel").clicked() {
+                    actions.push(Action::Report(ReportAction::ClosePathWindow));
+                }
+            });
+            if waiting {
+                label(ui, "Choose in the system dialog…");
+            }
+        });
+    if !open {
+        actions.push(Action::Report(ReportAction::ClosePathWindow));
+    }
+}
+
+/// The sort key of a student in a column: text first, then numbers.
+fn sort_key(student: &Student, column: usize) -> (String, f64) {
+    match column {
+        0 => (student.input.who().to_lowercase(), 0.0),
+        1 => (
+            student
+                .input
+                .student
+                .as_ref()
+                .map_or(String::new(), |(_, g)| g.to_lowercase()),
+            0.0,
+        ),
+        2 => (compact_decisions(student.decisions()), 0.0),
+        3 => (
+            String::new(),
+            student.goals().iter().filter(|&&g| g).count() as f64,
+        ),
+        c => (
+            String::new(),
+            student.outcomes().get(c - 4).copied().unwrap_or(0.0),
+        ),
+    }
+}
+
+/// The rows shown, in order: filtered, then sorted.
+pub fn shown_rows(view: &ClassView) -> Vec<usize> {
+    let needle = view.filter.trim().to_lowercase();
+    let mut rows: Vec<usize> = (0..view.debrief.students.len())
+        .filter(|&k| {
+            needle.is_empty()
+                || view
+                    .debrief
+                    .row_cells(&view.debrief.students[k])
+                    .iter()
+                    .any(|c| c.to_lowercase().contains(&needle))
+        })
+        .collect();
+    if let Some((column, up)) = view.sort {
+        rows.sort_by(|&a, &b| {
+            let (x, y) = (
+                sort_key(&view.debrief.students[a], column),
+                sort_key(&view.debrief.students[b], column),
+            );
+            let order = x.0.cmp(&y.0).then(x.1.total_cmp(&y.1));
+            if up { order } else { order.reverse() }
+        });
+    }
+    rows
+}
+
+fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<Action>) {
+    let mut open = true;
+    let screen = ctx.content_rect();
+    egui::Window::new("Class debrief")
+        .open(&mut open)
+        .default_size([
+            (screen.width() * 0.9).min(1100.0),
+            (screen.height() * 0.85).max(300.0),
+        ])
+        .resizable(true)
+        .show(ctx, |ui| {
+            let debrief = &view.debrief;
+            let Some(model) = debrief.model.clone() else {
+                label(ui, "No session could be read.");
+                for d in &debrief.damaged {
+                    label(
+                        ui,
+                        RichText::new(format!("{}: {}", d.source, d.error))
+                            .color(ui.visuals().error_fg_color),
+                    );
+                }
+                return;
+            };
+            let s = &model.scenario;
+            label(
+                ui,
+                RichText::new(format!(
+                    "{} — {} students, version {}",
+                    s.title,
+                    debrief.students.len(),
+                    debrief.version
+                ))
+                .strong(),
+            );
+            for d in &debrief.damaged {
+                label(
+                    ui,
+                    RichText::new(format!("Not read: {}: {}", d.source, d.error))
+                        .color(ui.visuals().error_fg_color),
+                );
+            }
+            for st in &debrief.other_versions {
+                label(
+                    ui,
+                    RichText::new(format!(
+                        "Another version of the scenario ({}), shown apart: {}",
+                        st.version, st.input.source
+                    ))
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
+            ui.horizontal(|ui| {
+                let prompt = label(ui, "Filter:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut view.filter)
+                        .hint_text("a name, a class, a code"),
+                )
+                .labelled_by(prompt.id);
+                if ui.button("Export…").clicked() {
+                    actions.push(Action::Report(ReportAction::AskClassExport));
+                }
+            });
+            ui.separator();
+            let rows = shown_rows(view);
+            let debrief = &view.debrief;
+            egui::ScrollArea::both()
+                .max_height(ui.available_height() - 8.0)
+                .show(ui, |ui| {
+                    let mut head: Vec<String> = vec![
+                        "Student".into(),
+                        "Class".into(),
+                        "Decisions".into(),
+                        "Goals met".into(),
+                    ];
+                    head.extend(s.outcomes.iter().map(|o| o.name.clone()));
+                    egui::Grid::new("class_table").striped(true).show(ui, |ui| {
+                        for (c, h) in head.iter().enumerate() {
+                            let arrow = match view.sort {
+                                Some((col, true)) if col == c => " (ascending)",
+                                Some((col, false)) if col == c => " (descending)",
+                                _ => "",
+                            };
+                            if ui
+                                .button(RichText::new(format!("{h}{arrow}")).strong())
+                                .on_hover_text("Sort by this column")
+                                .clicked()
+                            {
+                                actions.push(Action::Report(ReportAction::SortClass(c)));
+                            }
+                        }
+                        ui.end_row();
+                        for &k in &rows {
+                            let st = &debrief.students[k];
+                            let cells = debrief.row_cells(st);
+                            label(ui, cells[0].as_str()).on_hover_text(st.input.source.as_str());
+                            label(ui, cells[1].as_str());
+                            let branch = st.input.session.active();
+                            let hover: Vec<String> = st
+                                .decisions()
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, w)| !w.is_empty())
+                                .map(|(t, w)| {
+                                    let labels: Vec<&str> =
+                                        w.iter().map(|&c| s.choices[c].label.as_str()).collect();
+                                    match st.input.reason(branch, t) {
+                                        Some(r) => format!(
+                                            "Week {}: {} — why: {r}",
+                                            t + 1,
+                                            labels.join("; ")
+                                        ),
+                                        None => format!("Week {}: {}", t + 1, labels.join("; ")),
+                                    }
+                                })
+                                .collect();
+                            label(ui, cells[2].as_str()).on_hover_text(if hover.is_empty() {
+                                "No decision".to_string()
+                            } else {
+                                hover.join("\n")
+                            });
+                            for cell in &cells[3..] {
+                                label(ui, cell.as_str());
+                            }
+                            ui.end_row();
+                        }
+                    });
+                    ui.add_space(6.0);
+                    let codes: Vec<String> = (0..model.choices.len())
+                        .filter(|&c| debrief.students.iter().any(|st| st.took(c)))
+                        .map(|c| format!("{} {}", class::choice_code(c), s.choices[c].label))
+                        .collect();
+                    label(
+                        ui,
+                        RichText::new(format!(
+                            "Codes: {}. A number is the week.",
+                            codes.join("; ")
+                        ))
+                        .small(),
+                    );
+                    ui.separator();
+                    label(ui, RichText::new("How the class split").strong());
+                    for split in &debrief.splits {
+                        label(ui, debrief.split_sentence(split));
+                        for (o, outcome) in s.outcomes.iter().enumerate() {
+                            let p = outcome.precision as usize;
+                            let alone = split
+                                .paired
+                                .as_ref()
+                                .and_then(|c| c.differences.get(1))
+                                .map_or(String::new(), |d| {
+                                    format!(
+                                        "; the choice alone, in the same futures: {} ({} to {})",
+                                        signed(d[o].p50, p),
+                                        signed(d[o].p5, p),
+                                        signed(d[o].p95, p)
+                                    )
+                                });
+                            label(
+                                ui,
+                                format!(
+                                    "   {}: took it {}, did not {}{alone}",
+                                    outcome.name,
+                                    outcome_value(&model, o, split.mean_took[o]),
+                                    outcome_value(&model, o, split.mean_did_not[o])
+                                ),
+                            );
+                        }
+                        ui.add_space(4.0);
+                    }
+                    if let Some((i, j, d)) = debrief.most_different {
+                        label(
+                            ui,
+                            format!(
+                                "The most different paths: {} and {}, {} week-decisions apart.",
+                                debrief.students[i].input.who(),
+                                debrief.students[j].input.who(),
+                                format_number(d as f64, 0)
+                            ),
+                        );
+                    }
+                    ui.separator();
+                    label(ui, RichText::new("Debrief questions").strong());
+                    for (k, q) in debrief.questions.iter().enumerate() {
+                        label(ui, format!("{}. {q}", k + 1));
+                    }
+                });
+        });
+    if !open {
+        actions.push(Action::Report(ReportAction::CloseClass));
+    }
+}
