@@ -1,6 +1,7 @@
 //! Integration tests, one binary; shared helpers live in `util`.
 
 mod analysis;
+mod authoring;
 mod cli;
 mod engine;
 mod gui;
