@@ -59,6 +59,12 @@ pub enum Command {
     Report(reports::ReportArgs),
     /// The class debrief of many sessions: every path, how the class split, and why.
     Class(reports::ClassArgs),
+    /// Write a small, documented scenario to start from (`NAME.ron`); see docs/authoring.md.
+    New {
+        /// The new file, e.g. `harbour-strike` (`.ron` is added when missing). An existing
+        /// file is never replaced.
+        name: PathBuf,
+    },
 }
 
 /// Which scenario to use.
@@ -183,6 +189,14 @@ fn run_command(command: Command) -> Result<ExitCode> {
         Command::Balance(args) => balance::balance_cmd(&args),
         Command::Report(args) => reports::report_cmd(&args).map(|()| ExitCode::SUCCESS),
         Command::Class(args) => reports::class_cmd(&args).map(|()| ExitCode::SUCCESS),
+        Command::New { name } => {
+            let path = new_scenario(&name)?;
+            println!(
+                "wrote {}: check it with `sandtable check {0}`, play it with `sandtable {0}`",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -229,11 +243,69 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// The scenario `sandtable new` starts from.
+pub const STARTER: &str = include_str!("../scenarios/starter.ron");
+
+/// Writes a copy of the starter scenario to `name` (with `.ron` added when it has no
+/// extension), its id made from the file's name. Refuses to replace an existing file.
+pub fn new_scenario(name: &Path) -> Result<PathBuf> {
+    let path = if name.extension().is_some() {
+        name.to_path_buf()
+    } else {
+        name.with_extension("ron")
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let mut id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        id.insert_str(0, "scenario_");
+    }
+    let text = STARTER.replacen("id: \"heatwave\"", &format!("id: \"{id}\""), 1);
+    // `create_new` refuses an existing file (or link) atomically, so nothing is ever replaced.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut file| {
+            let result = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all());
+            if result.is_err() {
+                let _ = std::fs::remove_file(&path);
+            }
+            result
+        });
+    written.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow!(
+            "{} already exists; choose another name (nothing was written)",
+            path.display()
+        ),
+        _ => anyhow!("cannot write {}: {e}", path.display()),
+    })?;
+    Ok(path)
+}
+
 /// Reads a decisions file: a map from turn to choice ids.
 pub fn read_decisions(model: &Model, path: &Path) -> Result<Decisions> {
     let name = path.display().to_string();
     let text = scenario::load::read_text(path)?;
-    let map: BTreeMap<u32, Vec<String>> = ron::Options::default()
+    #[derive(serde::Deserialize)]
+    #[serde(transparent)]
+    struct File(
+        #[serde(deserialize_with = "scenario::model::unique_turns")] BTreeMap<u32, Vec<String>>,
+    );
+    let File(map) = ron::Options::default()
         .with_recursion_limit(scenario::MAX_NESTING)
         .from_str(&text)
         .map_err(|e| scenario::load::ron_error(&name, &text, &e))?;
@@ -318,10 +390,9 @@ pub fn summary(model: &Model, run: &Run, label: &str) -> String {
     ));
     for (t, turn) in run.turns.iter().enumerate() {
         out.push_str(&format!(
-            "\nWeek {} ({} to {})\n",
-            t + 1,
-            model.date(t),
-            model.date(t + 1)
+            "\n{} ({})\n",
+            model.turn_name(t),
+            model.turn_dates(t)
         ));
         if turn.choices.is_empty() {
             out.push_str("  choices: none\n");
@@ -396,38 +467,125 @@ pub fn csv(model: &Model, run: &Run) -> String {
 
 /// A description of the scenario.
 pub fn info(model: &Model) -> String {
+    use std::fmt::Write as _;
     let s = &model.scenario;
-    let mut out = format!("{}\n{}\n", s.title, s.summary);
-    out.push_str(&format!(
-        "\n{} turns of {} days from {}; the player is {}\n",
-        s.clock.turns, s.clock.step_days, s.clock.start, s.role
-    ));
-    out.push_str("\nIssues\n");
+    let unit = s.clock.unit();
+    let turn = |t: u32| model.turn_name(t as usize).to_lowercase();
+    let optional = |label: &str, text: &str| {
+        if text.is_empty() {
+            String::new()
+        } else {
+            format!(", {label} {text}")
+        }
+    };
+    let mut out = format!("{} ({})\n{}\n", s.title, s.id, s.summary);
+    let _ = writeln!(
+        out,
+        "\n{} turns of {} days ({}s), from {} to {}; the player is {}",
+        s.clock.turns,
+        s.clock.step_days,
+        unit,
+        s.clock.start,
+        model.date(model.turns()),
+        s.role
+    );
+    out.push_str("\nIssues (0 to 1)\n");
     for issue in &s.issues {
-        out.push_str(&format!(
-            "  {}: {} (0 = {}, 1 = {})\n",
-            issue.id, issue.name, issue.low, issue.high
-        ));
+        let _ = writeln!(
+            out,
+            "  {}: {} (0 = {}, 1 = {}); the player's policy: {}",
+            issue.id, issue.name, issue.low, issue.high, issue.policy
+        );
     }
     out.push_str("\nActors\n");
     for actor in &s.actors {
-        out.push_str(&format!(
-            "  {} ({}): {}\n",
-            actor.name, actor.id, actor.description
-        ));
-        for (issue, st) in &actor.stances {
-            out.push_str(&format!(
-                "    stance on {issue}: position {:.2}, salience {:.2}\n",
-                st.position, st.salience
-            ));
+        let _ = writeln!(
+            out,
+            "  {} ({}){}: {}",
+            actor.name,
+            actor.id,
+            if actor.id == s.role {
+                ", the player"
+            } else {
+                ""
+            },
+            actor.description
+        );
+        // Stances in the order of the issues, which is the file's order of the issues.
+        for issue in &s.issues {
+            if let Some(st) = actor.stances.get(&issue.id) {
+                let _ = writeln!(
+                    out,
+                    "    stance on {}: position {:.2}, salience {:.2}",
+                    issue.id, st.position, st.salience
+                );
+            }
         }
         for r in &actor.resources {
-            out.push_str(&format!(
-                "    holds {}: {} {}\n",
+            let _ = writeln!(
+                out,
+                "    holds {} ({}.{}): {} {}, at least {}{}",
                 r.name,
+                actor.id,
+                r.id,
                 format_number(r.initial, 1),
-                r.unit
-            ));
+                r.unit,
+                format_number(r.min, 1),
+                r.max
+                    .map(|m| format!(", at most {}", format_number(m, 1)))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(out, "    capability: {}", actor.capability);
+        for rule in &actor.rules {
+            let _ = writeln!(
+                out,
+                "    rule {}: {} {:?} {}{}",
+                rule.id,
+                rule.target,
+                rule.op,
+                rule.value,
+                rule.when
+                    .as_deref()
+                    .map(|w| format!(" when {w}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    out.push_str("\nIndicators\n");
+    for (i, ind) in s.indicators.iter().enumerate() {
+        let bounds = match (ind.min, ind.max) {
+            (Some(lo), Some(hi)) => format!(
+                ", from {} to {}",
+                format_number(lo, 2),
+                format_number(hi, 2)
+            ),
+            (Some(lo), None) => format!(", at least {}", format_number(lo, 2)),
+            (None, Some(hi)) => format!(", at most {}", format_number(hi, 2)),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {} = {} {}{bounds}",
+            ind.id,
+            ind.name,
+            model.format_indicator(i, ind.initial),
+            ind.unit
+        );
+    }
+    if !s.parameters.is_empty() {
+        out.push_str("\nUncertain parameters (drawn once per run)\n");
+        for p in &s.parameters {
+            use crate::scenario::model::Distribution as D;
+            let dist = match p.dist {
+                D::Fixed(v) => format!("fixed at {v}"),
+                D::Uniform { low, high } => format!("uniform from {low} to {high}"),
+                D::Normal { mean, sd } => format!("normal, mean {mean}, sd {sd}"),
+                D::Triangular { low, mode, high } => {
+                    format!("triangular from {low} to {high}, most likely {mode}")
+                }
+            };
+            let _ = writeln!(out, "  {}: {}, {dist} {}", p.id, p.name, p.unit);
         }
     }
     out.push_str("\nChoices\n");
@@ -437,44 +595,136 @@ pub fn info(model: &Model) -> String {
             .iter()
             .map(|(r, v)| format!("{r} {}", format_number(*v, 1)))
             .collect();
-        out.push_str(&format!(
-            "  {} ({}){}{}\n",
+        let openers: Vec<&str> = s
+            .events
+            .iter()
+            .filter(|e| e.opens.contains(&c.id))
+            .map(|e| e.id.as_str())
+            .collect();
+        let window = match (c.from_turn, c.to_turn) {
+            (0, None) => String::new(),
+            (from, None) => format!(", from {}", turn(from)),
+            (from, Some(to)) => format!(", {} to {}", turn(from), turn(to)),
+        };
+        let _ = writeln!(
+            out,
+            "  {} ({}){}{window}{}{}{}{}",
             c.label,
             c.id,
-            c.group
-                .as_ref()
-                .map(|g| format!(", group {g}"))
+            optional("group", c.group.as_deref().unwrap_or("")),
+            c.max_times
+                .map(|m| format!(", at most {m} times"))
                 .unwrap_or_default(),
-            if cost.is_empty() {
-                String::new()
-            } else {
-                format!(", costs {}", cost.join(", "))
+            optional("only while", c.condition.as_deref().unwrap_or("")),
+            optional("opened by", &openers.join(" or ")),
+            optional("costs", &cost.join(", ")),
+        );
+        for e in &c.effects {
+            let _ = writeln!(out, "    {}", effect_text(e, unit));
+        }
+    }
+    if !s.dynamics.is_empty() {
+        out.push_str("\nDynamics (every turn, all at once)\n");
+        for rule in &s.dynamics {
+            let _ = writeln!(
+                out,
+                "  {}: {} {:?} {}{}",
+                rule.id,
+                rule.target,
+                rule.op,
+                rule.value,
+                rule.when
+                    .as_deref()
+                    .map(|w| format!(" when {w}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !s.events.is_empty() {
+        out.push_str("\nEvents\n");
+        for e in &s.events {
+            let _ = writeln!(
+                out,
+                "  {} ({}): when {}{}{}{}",
+                e.title,
+                e.id,
+                e.condition,
+                if e.probability == "1" {
+                    String::new()
+                } else {
+                    format!(", with probability {}", e.probability)
+                },
+                if e.repeat { ", may repeat" } else { ", once" },
+                optional("opens", &e.opens.join(", ")),
+            );
+            for effect in &e.effects {
+                let _ = writeln!(out, "    {}", effect_text(effect, unit));
             }
-        ));
+        }
     }
-    out.push_str("\nIndicators\n");
-    for (i, ind) in s.indicators.iter().enumerate() {
-        out.push_str(&format!(
-            "  {}: {} = {} {}\n",
-            ind.id,
-            ind.name,
-            model.format_indicator(i, ind.initial),
-            ind.unit
-        ));
+    if !s.outcomes.is_empty() {
+        out.push_str("\nOutcomes (on the final state)\n");
+        for o in &s.outcomes {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {} {}, {} is better",
+                o.name,
+                o.id,
+                o.value,
+                o.unit,
+                match o.better {
+                    crate::scenario::model::Better::Higher => "higher",
+                    crate::scenario::model::Better::Lower => "lower",
+                }
+            );
+        }
     }
-    if !s.parameters.is_empty() {
-        out.push_str("\nUncertain parameters\n");
-        for p in &s.parameters {
-            out.push_str(&format!("  {}: {} ~ {:?}\n", p.id, p.name, p.dist));
+    if !s.goals.is_empty() {
+        out.push_str("\nGoals (on the final state)\n");
+        for g in &s.goals {
+            let _ = writeln!(out, "  {} ({}): {}", g.name, g.id, g.condition);
+        }
+    }
+    if !s.observations.is_empty() {
+        out.push_str("\nObservations\n");
+        for ind in &s.indicators {
+            let dates: Vec<_> = s
+                .observations
+                .iter()
+                .filter(|o| o.indicator == ind.id)
+                .map(|o| o.date)
+                .collect();
+            if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
+                let _ = writeln!(out, "  {}: {} from {first} to {last}", ind.id, dates.len());
+            }
         }
     }
     if !s.paths.is_empty() {
         out.push_str("\nReference paths\n");
         for p in &s.paths {
-            out.push_str(&format!("  {}: {}\n", p.id, p.name));
+            let weeks: Vec<String> = p
+                .decisions
+                .iter()
+                .map(|(t, ids)| format!("{}: {}", turn(*t), ids.join(" + ")))
+                .collect();
+            let _ = writeln!(out, "  {} ({}): {}", p.name, p.id, weeks.join("; "));
         }
     }
     out
+}
+
+/// One effect, for people: `cooling Add 0.5 from the next week, for 3 weeks`.
+fn effect_text(e: &crate::scenario::model::Effect, unit: &str) -> String {
+    let when = match e.delay {
+        0 => String::new(),
+        1 => format!(" from the next {unit}"),
+        d => format!(" after {d} {unit}s"),
+    };
+    let duration = match e.duration {
+        1 => String::new(),
+        d => format!(", for {d} {unit}s"),
+    };
+    format!("{} {:?} {}{when}{duration}", e.target, e.op, e.value)
 }
 
 // ---------------------------------------------------------------------------------------

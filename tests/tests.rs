@@ -1,8 +1,9 @@
 //! Integration tests, one binary; shared helpers live in `util`.
 
 mod analysis;
-mod classroom;
+mod authoring;
 mod balance;
+mod classroom;
 mod cli;
 mod compat;
 mod engine;
@@ -11,9 +12,9 @@ mod gui_whatif;
 mod hostile;
 mod mali;
 mod no_lost_work;
-mod saving;
-mod session_errors;
 mod plans;
 mod report;
+mod saving;
+mod session_errors;
 mod util;
 mod validation;

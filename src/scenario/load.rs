@@ -150,7 +150,10 @@ fn parse(file: &str, text: &str) -> Result<Scenario, FileError> {
         err.push(Some(span), "format", message, Some(hint));
         return Err(err);
     }
-    let options = ron::Options::default().with_recursion_limit(MAX_NESTING);
+    // Optional fields may be written bare or as `Some(..)` (see `model::bare_or_some`).
+    let options = ron::Options::default()
+        .with_recursion_limit(MAX_NESTING)
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     options
         .from_str::<Scenario>(text)
         .map_err(|e| ron_error(file, text, &e))
@@ -764,6 +767,19 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                 None,
             );
         }
+        let last = scenario
+            .clock
+            .start
+            .plus_days(i64::from(turns) * i64::from(scenario.clock.step_days));
+        if obs.date > last {
+            p.at(
+                &path.field("date"),
+                format!("{} is after the scenario's clock ends, on {last}", obs.date),
+                Some(
+                    "the charts end with the clock: move the date or lengthen `clock.turns`".into(),
+                ),
+            );
+        }
     }
 
     // Reference paths.
@@ -786,7 +802,28 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             }
             for (k, id) in ids.iter().enumerate() {
                 match symbols.choices.get(id) {
-                    Some(&c) => decisions[turn as usize].push(c),
+                    Some(&c) if decisions[turn as usize].contains(&c) => p.at(
+                        &tp.index(k),
+                        format!("`{id}` is taken twice in turn {turn}"),
+                        Some("a choice can be taken once a turn".into()),
+                    ),
+                    Some(&c) => {
+                        let group = scenario.choices[c].group.as_ref();
+                        let rival = decisions[turn as usize].iter().find(|&&o| {
+                            group.is_some() && scenario.choices[o].group.as_ref() == group
+                        });
+                        match (rival, group) {
+                            (Some(&o), Some(g)) => p.at(
+                                &tp.index(k),
+                                format!(
+                                    "`{id}` and `{}` are both in the group `{g}` in turn {turn}",
+                                    scenario.choices[o].id
+                                ),
+                                Some("choices of one group exclude each other within a turn: keep one".into()),
+                            ),
+                            _ => decisions[turn as usize].push(c),
+                        }
+                    }
                     None => p.at(
                         &tp.index(k),
                         format!("no choice has the id `{id}`"),

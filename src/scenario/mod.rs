@@ -81,6 +81,25 @@ impl Model {
         clock.start.plus_days(turn as i64 * clock.step_days as i64)
     }
 
+    /// A turn as people count it, from 1, in the clock's unit: `Week 3`, `Day 12`, `Turn 4`.
+    pub fn turn_name(&self, turn: usize) -> String {
+        let mut unit = self.scenario.clock.unit().chars();
+        let name: String = unit
+            .next()
+            .map(|first| first.to_uppercase().chain(unit).collect())
+            .unwrap_or_default();
+        format!("{name} {}", turn + 1)
+    }
+
+    /// The dates a turn covers, for people: one date for a daily turn, else `start to end`.
+    pub fn turn_dates(&self, turn: usize) -> String {
+        if self.scenario.clock.step_days == 1 {
+            self.date(turn).to_string()
+        } else {
+            format!("{} to {}", self.date(turn), self.date(turn + 1))
+        }
+    }
+
     /// Index of a choice by id.
     pub fn choice_index(&self, id: &str) -> Option<usize> {
         self.scenario.choices.iter().position(|c| c.id == id)

@@ -6,9 +6,63 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::date::Date;
+
+/// Reads a field that may be left out, written either bare (`min: 0.0`) or as `Some(0.0)`;
+/// `None` means the default. Every optional field of the format accepts both forms.
+fn bare_or_some<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// [`bare_or_some`] for a field whose default is not the type's own.
+macro_rules! bare_or_some_with {
+    ($name:ident, $ty:ty, $default:expr) => {
+        fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+            Ok(Option::<$ty>::deserialize(d)?.unwrap_or_else(|| $default))
+        }
+    };
+}
+
+bare_or_some_with!(step_days_or_some, u32, default_step_days());
+bare_or_some_with!(capability_or_some, String, default_capability());
+bare_or_some_with!(duration_or_some, u32, one());
+bare_or_some_with!(always_or_some, String, always());
+
+/// Reads a map of decisions by turn, refusing a turn written twice (a plain map would keep
+/// only the last list, silently).
+pub fn unique_turns<'de, D>(d: D) -> Result<BTreeMap<u32, Vec<String>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Turns;
+    impl<'de> serde::de::Visitor<'de> for Turns {
+        type Value = BTreeMap<u32, Vec<String>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map from turn to choice ids, e.g. { 0: [\"choice_id\"] }")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut turns = BTreeMap::new();
+            while let Some((turn, ids)) = map.next_entry::<u32, Vec<String>>()? {
+                if turns.insert(turn, ids).is_some() {
+                    return Err(serde::de::Error::custom(format!(
+                        "turn {turn} is written twice: put all of that turn's choices in one list"
+                    )));
+                }
+            }
+            Ok(turns)
+        }
+    }
+    d.deserialize_map(Turns)
+}
 
 /// The only scenario format this version reads and writes.
 pub const FORMAT: u32 = 1;
@@ -24,7 +78,7 @@ pub struct Scenario {
     /// Title shown to the player.
     pub title: String,
     /// One-paragraph summary for file lists and the briefing header.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub summary: String,
     /// Who wrote the scenario.
     #[serde(default)]
@@ -33,10 +87,10 @@ pub struct Scenario {
     #[serde(default)]
     pub sources: Vec<Source>,
     /// The situation in plain words, shown to the player before the first turn.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub briefing: String,
     /// The author's explanation of the model's main mechanisms and calibration.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub notes: String,
     /// Id of the actor the player plays; choices' costs are paid from its resources.
     pub role: String,
@@ -87,7 +141,7 @@ pub struct Source {
     /// Title or description of the source.
     pub title: String,
     /// Publisher or kind of source (newspaper, agency, government).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub publisher: String,
     #[serde(default)]
     pub date: Option<Date>,
@@ -100,10 +154,25 @@ pub struct Clock {
     /// Date of the initial state (turn 0).
     pub start: Date,
     /// Length of one turn in days.
-    #[serde(default = "default_step_days")]
+    #[serde(default = "default_step_days", deserialize_with = "step_days_or_some")]
     pub step_days: u32,
     /// Number of turns the player plays.
     pub turns: u32,
+}
+
+impl Clock {
+    /// What one turn is called for people: `week`, `day`, `fortnight`, `month`, `year`, or
+    /// `turn` when the step fits none of them.
+    pub fn unit(&self) -> &'static str {
+        match self.step_days {
+            1 => "day",
+            7 => "week",
+            14 => "fortnight",
+            28..=31 => "month",
+            365 | 366 => "year",
+            _ => "turn",
+        }
+    }
 }
 
 fn default_step_days() -> u32 {
@@ -116,7 +185,7 @@ fn default_step_days() -> u32 {
 pub struct Issue {
     pub id: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     /// What position 0 means.
     pub low: String,
@@ -144,7 +213,7 @@ pub struct Resource {
     pub name: String,
     pub unit: String,
     pub initial: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub min: f64,
     #[serde(default)]
     pub max: Option<f64>,
@@ -157,7 +226,7 @@ pub struct Actor {
     pub id: String,
     pub name: String,
     /// One line saying who this is.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     /// Stance on each issue it cares about, keyed by issue id.
     #[serde(default)]
@@ -165,7 +234,10 @@ pub struct Actor {
     #[serde(default)]
     pub resources: Vec<Resource>,
     /// How much weight the actor carries in bargaining (an expression, >= 0).
-    #[serde(default = "default_capability")]
+    #[serde(
+        default = "default_capability",
+        deserialize_with = "capability_or_some"
+    )]
     pub capability: String,
     /// The actor's own behaviour, evaluated with the dynamics.
     #[serde(default)]
@@ -183,7 +255,7 @@ pub struct Indicator {
     pub id: String,
     pub name: String,
     pub unit: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     pub initial: f64,
     #[serde(default)]
@@ -191,7 +263,7 @@ pub struct Indicator {
     #[serde(default)]
     pub max: Option<f64>,
     /// Decimal places shown.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub precision: u8,
 }
 
@@ -201,9 +273,9 @@ pub struct Indicator {
 pub struct Parameter {
     pub id: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub unit: String,
     pub dist: Distribution,
 }
@@ -239,15 +311,15 @@ pub enum Op {
 #[serde(deny_unknown_fields)]
 pub struct Effect {
     pub target: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub op: Op,
     /// Expression, evaluated on the turn the effect applies.
     pub value: String,
     /// Turns to wait before the first application (0 = this turn).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub delay: u32,
     /// Number of consecutive turns it applies.
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "duration_or_some")]
     pub duration: u32,
 }
 
@@ -261,13 +333,13 @@ fn one() -> u32 {
 pub struct Choice {
     pub id: String,
     pub label: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     /// Choices in one group exclude each other within a turn.
     #[serde(default)]
     pub group: Option<String>,
     /// First turn (0-based) it may be taken.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub from_turn: u32,
     /// Last turn it may be taken, if any.
     #[serde(default)]
@@ -276,7 +348,7 @@ pub struct Choice {
     #[serde(default)]
     pub condition: Option<String>,
     /// Shown when the condition does not hold.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub unavailable: String,
     /// How many times it may be taken in a run.
     #[serde(default)]
@@ -294,10 +366,10 @@ pub struct Choice {
 pub struct Rule {
     pub id: String,
     /// Plain-language explanation, shown in "why did this change".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     pub target: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub op: Op,
     pub value: String,
     /// The rule applies only while this holds.
@@ -314,15 +386,15 @@ pub struct Event {
     /// News text; `{name}` is replaced by the value of `name` when it fires.
     pub text: String,
     /// Checked on the state after the turn's dynamics.
-    #[serde(default = "always")]
+    #[serde(default = "always", deserialize_with = "always_or_some")]
     pub condition: String,
     /// Chance of firing when the condition holds (0..1).
-    #[serde(default = "always")]
+    #[serde(default = "always", deserialize_with = "always_or_some")]
     pub probability: String,
     #[serde(default)]
     pub effects: Vec<Effect>,
     /// May fire again on later turns.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub repeat: bool,
     /// Choices that become available once this has fired.
     #[serde(default)]
@@ -350,12 +422,12 @@ pub enum Better {
 pub struct Outcome {
     pub id: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     pub value: String,
     pub unit: String,
     pub better: Better,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub precision: u8,
 }
 
@@ -365,7 +437,7 @@ pub struct Outcome {
 pub struct Goal {
     pub id: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     pub condition: String,
 }
@@ -379,7 +451,7 @@ pub struct Observation {
     pub value: f64,
     /// Id of an entry in `sources`.
     pub source: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub note: String,
 }
 
@@ -389,9 +461,10 @@ pub struct Observation {
 pub struct ReferencePath {
     pub id: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bare_or_some")]
     pub description: String,
     /// Choice ids taken at each turn (0-based); turns not listed take none.
+    #[serde(deserialize_with = "unique_turns")]
     pub decisions: BTreeMap<u32, Vec<String>>,
 }
 
