@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod files;
+pub mod platform;
 pub mod scenario;
 pub mod session;
 pub mod sim;

@@ -8,3 +8,4 @@ mod gui_whatif;
 mod mali;
 mod util;
 mod validation;
+mod web;
