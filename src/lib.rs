@@ -15,6 +15,7 @@ pub mod cli;
 pub mod exercise;
 pub mod files;
 pub mod plan;
+pub mod platform;
 pub mod report;
 pub mod scenario;
 pub mod session;

@@ -18,3 +18,4 @@ mod saving;
 mod session_errors;
 mod util;
 mod validation;
+mod web;

@@ -47,6 +47,7 @@ use crate::scenario::expr::LANES;
 
 use super::batch::{Batch, read_slots};
 use super::rng::RunKey;
+use super::slices::{self, Resume};
 use super::{Cause, Decisions, Overrides, Refusal, Sim};
 
 /// Runs in an ensemble unless asked otherwise.
@@ -73,6 +74,10 @@ pub enum EnsembleError {
     Choice(usize),
     #[error("a comparison needs at least one plan")]
     NoPlans,
+    /// Running in slices ([`super::slices`]), the slice's budget is spent: run the
+    /// analysis again to go on.
+    #[error("paused until the next slice")]
+    Paused,
 }
 
 /// Where the runs of an ensemble start, with the seed and parameter overrides they use.
@@ -913,6 +918,72 @@ impl Job<'_, '_> {
     }
 }
 
+/// The result arrays of an ensemble under way, and how many of its blocks are done (see
+/// [`super::slices`]).
+pub(super) struct Partial {
+    /// Runs, columns, outcomes, goals and ledger entries, to tell a different ensemble.
+    shape: [usize; 5],
+    traj: Vec<f32>,
+    sums: Vec<f64>,
+    outcomes: Vec<f64>,
+    goals: Vec<bool>,
+    dropped: Vec<u64>,
+    ledger: Vec<f64>,
+    next_block: usize,
+}
+
+impl Partial {
+    fn new(shape: [usize; 5], blocks: usize) -> Self {
+        let [runs, columns, n_out, n_goals, ledger_len] = shape;
+        Self {
+            shape,
+            traj: vec![0f32; runs * columns],
+            sums: vec![0f64; blocks * columns],
+            outcomes: vec![0f64; runs * n_out],
+            goals: vec![false; runs * n_goals],
+            dropped: vec![0u64; blocks],
+            ledger: vec![0f64; blocks * ledger_len],
+            next_block: 0,
+        }
+    }
+
+    /// Every block's part of the arrays, in run order.
+    fn blocks(&mut self, block: usize) -> Vec<BlockOut<'_>> {
+        let [runs, columns, n_out, n_goals, ledger_len] = self.shape;
+        let mut work: Vec<BlockOut> = Vec::with_capacity(self.dropped.len());
+        let mut traj = self.traj.as_mut_slice();
+        let mut sums = self.sums.as_mut_slice();
+        let mut outcomes = self.outcomes.as_mut_slice();
+        let mut goals = self.goals.as_mut_slice();
+        let mut ledger = self.ledger.as_mut_slice();
+        for (b, dropped) in self.dropped.iter_mut().enumerate() {
+            let first_run = b * block;
+            let len = block.min(runs - first_run);
+            let (t, rest) = std::mem::take(&mut traj).split_at_mut(len * columns);
+            traj = rest;
+            let (s, rest) = std::mem::take(&mut sums).split_at_mut(columns);
+            sums = rest;
+            let (o, rest) = std::mem::take(&mut outcomes).split_at_mut(len * n_out);
+            outcomes = rest;
+            let (g, rest) = std::mem::take(&mut goals).split_at_mut(len * n_goals);
+            goals = rest;
+            let (l, rest) = std::mem::take(&mut ledger).split_at_mut(ledger_len);
+            ledger = rest;
+            work.push(BlockOut {
+                first_run,
+                len,
+                traj: t,
+                sums: s,
+                outcomes: o,
+                goals: g,
+                dropped,
+                ledger: l,
+            });
+        }
+        work
+    }
+}
+
 /// Runs an ensemble of `options.runs` futures from `start` following `plan`.
 pub fn run_ensemble(
     start: &Start,
@@ -965,74 +1036,80 @@ pub fn run_ensemble(
 
     let block = block_len(runs);
     let blocks = runs.div_ceil(block);
-    let mut traj = vec![0f32; runs * columns];
-    let mut sums = vec![0f64; blocks * columns];
-    let mut outcomes = vec![0f64; runs * n_out];
-    let mut goals = vec![false; runs * n_goals];
-    let mut dropped = vec![0u64; blocks];
-    let mut ledger = vec![0f64; blocks * ledger_len];
-
-    let mut work: Vec<BlockOut> = Vec::with_capacity(blocks);
-    {
-        let mut traj = traj.as_mut_slice();
-        let mut sums = sums.as_mut_slice();
-        let mut outcomes = outcomes.as_mut_slice();
-        let mut goals = goals.as_mut_slice();
-        let mut ledger = ledger.as_mut_slice();
-        for (b, dropped) in dropped.iter_mut().enumerate() {
-            let first_run = b * block;
-            let len = block.min(runs - first_run);
-            let (t, rest) = std::mem::take(&mut traj).split_at_mut(len * columns);
-            traj = rest;
-            let (s, rest) = std::mem::take(&mut sums).split_at_mut(columns);
-            sums = rest;
-            let (o, rest) = std::mem::take(&mut outcomes).split_at_mut(len * n_out);
-            outcomes = rest;
-            let (g, rest) = std::mem::take(&mut goals).split_at_mut(len * n_goals);
-            goals = rest;
-            let (l, rest) = std::mem::take(&mut ledger).split_at_mut(ledger_len);
-            ledger = rest;
-            work.push(BlockOut {
-                first_run,
-                len,
-                traj: t,
-                sums: s,
-                outcomes: o,
-                goals: g,
-                dropped,
-                ledger: l,
+    let shape = [runs, columns, n_out, n_goals, ledger_len];
+    let sliced = slices::active();
+    let (call, resume) = if sliced {
+        slices::resume()
+    } else {
+        (0, Resume::New)
+    };
+    let mut partial = match resume {
+        Resume::Done(ensemble) => return Ok(ensemble),
+        Resume::Partial(partial) if partial.shape == shape => partial,
+        Resume::Partial(_) | Resume::New => Partial::new(shape, blocks),
+    };
+    if sliced {
+        // One block after another on this thread, until the slice's budget is spent.
+        let mut next = partial.next_block;
+        let mut paused = false;
+        for mut out in partial.blocks(block).into_iter().skip(next) {
+            if !job.run_block(&mut out, control) {
+                break;
+            }
+            next += 1;
+            if slices::spend(out.len) && next < blocks {
+                paused = true;
+                break;
+            }
+        }
+        partial.next_block = next;
+        if paused && !control.cancelled() {
+            slices::pause(call, partial);
+            return Err(EnsembleError::Paused);
+        }
+    } else {
+        let mut work = partial.blocks(block);
+        // Blocks are taken in run order, so progress moves through the runs roughly in order.
+        work.reverse();
+        let queue = Mutex::new(work);
+        let worker = || {
+            loop {
+                let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+                let Some(mut out) = next else { return };
+                if !job.run_block(&mut out, control) {
+                    return;
+                }
+            }
+        };
+        let threads = options.threads.min(blocks);
+        if threads == 1 {
+            worker();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(worker);
+                }
             });
         }
     }
-    // Blocks are taken in run order, so progress moves through the runs roughly in order.
-    work.reverse();
-    let queue = Mutex::new(work);
-    let worker = || {
-        loop {
-            let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
-            let Some(mut out) = next else { return };
-            if !job.run_block(&mut out, control) {
-                return;
-            }
-        }
-    };
-    let threads = options.threads.min(blocks);
-    if threads == 1 {
-        worker();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(worker);
-            }
-        });
-    }
+    let Partial {
+        traj,
+        sums,
+        outcomes,
+        goals,
+        dropped,
+        ledger,
+        ..
+    } = partial;
     if control.cancelled() {
         return Err(EnsembleError::Cancelled);
     }
 
     // Bands, one column at a time, the columns shared out among the threads.
     let mut bands = vec![Summary::default(); columns];
-    let per_thread = columns.div_ceil(options.threads.max(1)).max(1);
+    // In slices, on the calling thread alone (it may have no others).
+    let threads = if sliced { 1 } else { options.threads.max(1) };
+    let per_thread = columns.div_ceil(threads).max(1);
     let summarize_columns = |first: usize, out: &mut [Summary]| {
         let mut scratch: Vec<u32> = Vec::with_capacity(runs);
         for (j, summary) in out.iter_mut().enumerate() {
@@ -1049,7 +1126,9 @@ pub fn run_ensemble(
             *summary = summarize::<f32>(&scratch, sum / runs as f64);
         }
     };
-    if columns > 0 {
+    if columns > 0 && per_thread >= columns {
+        summarize_columns(0, &mut bands);
+    } else if columns > 0 {
         std::thread::scope(|scope| {
             for (c, chunk) in bands.chunks_mut(per_thread).enumerate() {
                 let f = &summarize_columns;
@@ -1094,7 +1173,7 @@ pub fn run_ensemble(
             mean,
         }
     });
-    Ok(Ensemble {
+    let ensemble = Ensemble {
         runs,
         seed: start.seed,
         start_turn,
@@ -1107,7 +1186,11 @@ pub fn run_ensemble(
         bands,
         outcome_values,
         goals_met: goals,
-    })
+    };
+    if sliced {
+        slices::finish(call, &ensemble);
+    }
+    Ok(ensemble)
 }
 
 /// A cause in plain words, for "why did this change".

@@ -14,6 +14,7 @@ mod batch;
 pub mod ensemble;
 pub mod params;
 pub mod rng;
+pub mod slices;
 
 use std::fmt;
 

@@ -7,6 +7,10 @@
 //! starts it when due and takes its result when it has come. A newer job cancels the one
 //! running, whose result is then dropped. Time is the caller's (egui's input time in the
 //! app), so tests that step frames see the same debounce as a user.
+//!
+//! Where there are no threads (the app in a browser, see [`crate::platform`]), a job runs
+//! in slices instead, one each frame ([`crate::sim::slices`]): the same code and the same
+//! numbers, the page drawing between slices.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,7 +18,9 @@ use std::sync::{Arc, mpsc};
 
 use eframe::egui;
 
+use crate::platform;
 use crate::sim::ensemble::{Control, EnsembleError};
+use crate::sim::slices::Slices;
 
 /// Seconds between the last change of an analysis' inputs and the start of its job.
 pub const DEBOUNCE_SECONDS: f64 = 0.3;
@@ -22,11 +28,20 @@ pub const DEBOUNCE_SECONDS: f64 = 0.3;
 /// Seconds between frames while a job runs, to move its progress bar.
 const PROGRESS_REPAINT_SECONDS: f64 = 0.1;
 
+/// Seconds of work a slice aims at, so that a frame with one stays within a frame or two.
+const SLICE_SECONDS: f64 = 0.012;
+
+/// Runs in a job's first slice, before the worker has timed one.
+const FIRST_SLICE_RUNS: usize = 64;
+
 /// Why a job gave no result.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JobError {
     #[error("cancelled")]
     Cancelled,
+    /// The job's slice is spent; it goes on in the next ([`crate::sim::slices`]).
+    #[error("paused")]
+    Paused,
     #[error("{0}")]
     Failed(String),
 }
@@ -35,13 +50,15 @@ impl From<EnsembleError> for JobError {
     fn from(e: EnsembleError) -> Self {
         match e {
             EnsembleError::Cancelled => JobError::Cancelled,
+            EnsembleError::Paused => JobError::Paused,
             other => JobError::Failed(other.to_string()),
         }
     }
 }
 
 /// The work of a job: it reports progress and checks for cancellation through the control.
-pub type Job<T> = Box<dyn FnOnce(Control<'_>) -> Result<T, JobError> + Send>;
+/// Run in slices, it is called again after every [`JobError::Paused`].
+pub type Job<T> = Box<dyn FnMut(Control<'_>) -> Result<T, JobError> + Send>;
 
 /// Where a worker is, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,12 +87,63 @@ struct Running<T> {
     progress: Arc<AtomicUsize>,
     cancel: Arc<AtomicBool>,
     total: usize,
-    answer: mpsc::Receiver<Result<T, JobError>>,
+    runner: Runner<T>,
+}
+
+/// Where a running job runs.
+enum Runner<T> {
+    /// On its own thread, answering on the channel.
+    Thread(mpsc::Receiver<Result<T, JobError>>),
+    /// A slice each frame on the UI thread.
+    Sliced {
+        job: Job<T>,
+        slices: Slices,
+        /// Runs in the next slice, adapted to [`SLICE_SECONDS`].
+        budget: usize,
+    },
 }
 
 impl<T> Running<T> {
     fn done(&self) -> usize {
         self.progress.load(Ordering::Relaxed).min(self.total)
+    }
+
+    /// The job's answer if it has come; run in slices, the job's next slice runs first.
+    fn answer(&mut self) -> Option<Result<T, JobError>> {
+        match &mut self.runner {
+            Runner::Thread(answer) => match answer.try_recv() {
+                Ok(answer) => Some(answer),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => Some(Err(JobError::Failed(
+                    "the analysis stopped unexpectedly".into(),
+                ))),
+            },
+            Runner::Sliced {
+                job,
+                slices,
+                budget,
+            } => {
+                let control = Control {
+                    progress: Some(&self.progress),
+                    cancel: Some(&self.cancel),
+                };
+                let started = platform::now_seconds();
+                let runs = *budget;
+                let answer = slices.run(runs, || job(control));
+                // The next slice's runs, from this one's speed, within a factor of two.
+                let seconds = platform::now_seconds() - started;
+                if seconds > 0.0 {
+                    let fit = (runs as f64 * SLICE_SECONDS / seconds) as usize;
+                    *budget = fit.clamp(runs / 2, runs * 2).max(1);
+                } else {
+                    *budget = runs * 2;
+                }
+                match answer {
+                    Err(JobError::Paused) => None,
+                    answer => Some(answer),
+                }
+            }
+        }
     }
 }
 
@@ -88,6 +156,8 @@ pub struct Worker<T> {
     ended: Status,
     /// Counts the results received, so views can tell a new one.
     generation: u64,
+    /// Whether jobs run on threads or in slices.
+    threads: bool,
 }
 
 impl<T> Default for Worker<T> {
@@ -98,6 +168,7 @@ impl<T> Default for Worker<T> {
             result: None,
             ended: Status::Idle,
             generation: 0,
+            threads: platform::THREADS,
         }
     }
 }
@@ -112,6 +183,14 @@ impl<T> Drop for Worker<T> {
 }
 
 impl<T: Send + 'static> Worker<T> {
+    /// A worker that runs its jobs in slices on the calling thread, as where there are no
+    /// threads.
+    pub fn sliced() -> Self {
+        let mut worker = Self::default();
+        worker.threads = false;
+        worker
+    }
+
     /// Queues `job` (of `total` runs, for progress) to start `delay` seconds after `now`,
     /// replacing any job waiting, and cancelling the one running.
     pub fn schedule(
@@ -119,7 +198,7 @@ impl<T: Send + 'static> Worker<T> {
         now: f64,
         delay: f64,
         total: usize,
-        job: impl FnOnce(Control<'_>) -> Result<T, JobError> + Send + 'static,
+        job: impl FnMut(Control<'_>) -> Result<T, JobError> + Send + 'static,
     ) {
         self.stop_running();
         self.pending = Some(Pending {
@@ -151,29 +230,22 @@ impl<T: Send + 'static> Worker<T> {
     /// come. Returns whether a new result arrived. `ctx` is woken when a job ends.
     pub fn poll(&mut self, now: f64, ctx: Option<&egui::Context>) -> bool {
         let mut arrived = false;
-        if let Some(running) = &self.running {
-            match running.answer.try_recv() {
-                Ok(answer) => {
-                    let (done, total) = (running.done(), running.total);
-                    self.running = None;
-                    match answer {
-                        Ok(result) => {
-                            self.result = Some(result);
-                            self.generation += 1;
-                            self.ended = Status::Done;
-                            arrived = true;
-                        }
-                        Err(JobError::Cancelled) => {
-                            self.ended = Status::Cancelled { done, total };
-                        }
-                        Err(JobError::Failed(message)) => self.ended = Status::Failed(message),
-                    }
+        if let Some(running) = &mut self.running
+            && let Some(answer) = running.answer()
+        {
+            let (done, total) = (running.done(), running.total);
+            self.running = None;
+            match answer {
+                Ok(result) => {
+                    self.result = Some(result);
+                    self.generation += 1;
+                    self.ended = Status::Done;
+                    arrived = true;
                 }
-                Err(mpsc::TryRecvError::Empty) => {}
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    self.running = None;
-                    self.ended = Status::Failed("the analysis stopped unexpectedly".into());
+                Err(JobError::Cancelled | JobError::Paused) => {
+                    self.ended = Status::Cancelled { done, total };
                 }
+                Err(JobError::Failed(message)) => self.ended = Status::Failed(message),
             }
         }
         if self.pending.as_ref().is_some_and(|p| p.due <= now)
@@ -187,10 +259,23 @@ impl<T: Send + 'static> Worker<T> {
     fn start(&mut self, pending: Pending<T>, ctx: Option<&egui::Context>) {
         let progress = Arc::new(AtomicUsize::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
+        if !self.threads {
+            self.running = Some(Running {
+                progress,
+                cancel,
+                total: pending.total,
+                runner: Runner::Sliced {
+                    job: pending.job,
+                    slices: Slices::new(),
+                    budget: FIRST_SLICE_RUNS,
+                },
+            });
+            return;
+        }
         let (send, answer) = mpsc::channel();
         let (p, c) = (progress.clone(), cancel.clone());
         let ctx = ctx.cloned();
-        let job = pending.job;
+        let mut job = pending.job;
         let spawned = std::thread::Builder::new()
             .name("what-if".into())
             .spawn(move || {
@@ -216,7 +301,7 @@ impl<T: Send + 'static> Worker<T> {
                     progress,
                     cancel,
                     total: pending.total,
-                    answer,
+                    runner: Runner::Thread(answer),
                 })
             }
             Err(e) => self.ended = Status::Failed(format!("cannot start the analysis: {e}")),
@@ -254,8 +339,12 @@ impl<T: Send + 'static> Worker<T> {
 
     /// Seconds until the app should draw again to move this worker on, if it should.
     pub fn repaint_after(&self, now: f64) -> Option<f64> {
-        if self.running.is_some() {
-            Some(PROGRESS_REPAINT_SECONDS)
+        if let Some(running) = &self.running {
+            Some(match running.runner {
+                Runner::Thread(_) => PROGRESS_REPAINT_SECONDS,
+                // The next slice at the next frame.
+                Runner::Sliced { .. } => 0.0,
+            })
         } else {
             // Never zero: a zero delay is a request to repaint at once, again and again.
             self.pending
@@ -282,6 +371,14 @@ impl<R, T> Default for Recomputed<R, T> {
 }
 
 impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> {
+    /// An analysis whose jobs run in slices (see [`Worker::sliced`]).
+    pub fn sliced() -> Self {
+        Self {
+            worker: Worker::sliced(),
+            requested: None,
+        }
+    }
+
     /// Asks for `request`: when it differs from the last one asked, `run` is scheduled on
     /// the worker, after the debounce (at once the first time, or after [`Self::rerun`]).
     pub fn want(
@@ -289,7 +386,7 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
         now: f64,
         request: R,
         total: usize,
-        run: impl FnOnce(&R, Control<'_>) -> Result<T, JobError> + Send + 'static,
+        mut run: impl FnMut(&R, Control<'_>) -> Result<T, JobError> + Send + 'static,
     ) {
         if self.requested.as_ref() == Some(&request) {
             return;
@@ -302,7 +399,7 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
         self.requested = Some(request.clone());
         self.worker.schedule(now, delay, total, move |control| {
             let out = run(&request, control)?;
-            Ok((request, out))
+            Ok((request.clone(), out))
         });
     }
 
