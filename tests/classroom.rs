@@ -137,34 +137,34 @@ fn week_prompts_show_beside_the_news_and_the_debrief_lists_the_questions() {
 #[test]
 fn reasons_and_the_student_round_trip_through_hand_in_and_reopen_identically() {
     let dir = temp_dir("hand-in");
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1000.0);
+    let mut h = sized(SandtableApp::new_for_test(mali()), 1600.0);
     let session = h.state().session().clone();
     click(&mut h, "Begin");
     // Week 1 with a reason, typed into the field as a student would.
-    click(&mut h, &label_of(&session, "extend_c17_until"));
+    click(&mut h, &label_of(&session, "humanitarian_aid"));
     h.get_by_label("Why I chose this").click();
     h.run();
     h.get_by_label("Why I chose this")
-        .type_text("France asked and it costs little");
+        .type_text("People are fleeing");
     h.run();
     click(&mut h, "Commit week");
     assert_eq!(
         h.state().session().reason(0, 0),
-        Some("France asked and it costs little")
+        Some("People are fleeing")
     );
     // Two more weeks, then a branch from week 2 with its own reason and a fixed parameter.
     let model = session.model().clone();
-    let aid = model.choice_index("humanitarian_aid").expect("choice");
-    let end = model.choice_index("end_c17").expect("choice");
+    let aid = model.choice_index("extend_c17_until").expect("choice");
+    let end = model.choice_index("extend_c17_week").expect("choice");
     let app = h.state_mut();
     for command in [
         Command::Select(vec![aid]),
-        Command::SetReason("People are fleeing".into()),
+        Command::SetReason("France asked and it costs little".into()),
         Command::Commit,
         Command::Commit,
         Command::GoTo(1),
         Command::Select(vec![end]),
-        Command::SetReason("Bring it home before it costs more".into()),
+        Command::SetReason("One more week, then we decide again".into()),
         Command::Commit,
         Command::Commit,
         Command::SetParameter(0, Some(5.0)),
@@ -218,11 +218,11 @@ fn reasons_and_the_student_round_trip_through_hand_in_and_reopen_identically() {
             );
         }
     }
-    assert_eq!(back.reason(0, 1), Some("People are fleeing"));
-    assert_eq!(back.reason(1, 0), Some("France asked and it costs little"));
+    assert_eq!(back.reason(0, 1), Some("France asked and it costs little"));
+    assert_eq!(back.reason(1, 0), Some("People are fleeing"));
     assert_eq!(
         back.reason(1, 1),
-        Some("Bring it home before it costs more")
+        Some("One more week, then we decide again")
     );
     assert_eq!(back.to_ron(), played.to_ron());
     let _ = std::fs::remove_dir_all(&dir);

@@ -217,7 +217,8 @@ fn going_back_to_a_week_and_choosing_differently_makes_a_branch() {
 
 #[test]
 fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
-    let mut harness = app(mali());
+    // Tall enough that every choice of week 1 is in view.
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
     click(&mut harness, "Begin");
     let aid = label_of(harness.state().session(), "humanitarian_aid");
     click(&mut harness, &aid);
@@ -245,7 +246,7 @@ fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
 
 #[test]
 fn enter_begins_and_commits_the_week() {
-    let mut harness = app(mali());
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert_eq!(harness.state().view().screen, Screen::Play);
@@ -403,7 +404,8 @@ fn a_broken_scenario_shows_its_error_and_the_session_is_kept() {
 fn a_session_saved_and_reopened_is_identical() {
     let dir = temp_dir("gui-save");
     let path = dir.join("class.session.ron");
-    let mut harness = app(mali());
+    // Tall enough that every choice of week 1 is in view.
+    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
     click(&mut harness, "Begin");
     let aid = label_of(harness.state().session(), "humanitarian_aid");
     click(&mut harness, &aid);

@@ -460,11 +460,21 @@ fn a_session_at_the_branch_limit_plays_on_and_lists_its_tree_in_order() {
 #[test]
 fn the_longest_chain_of_additions_compiles_and_adds_up() {
     // Found by the mutation script: each `+` once copied everything to its left.
-    let terms = limits::MAX_EXPRESSION_BYTES.div_ceil(2);
-    let chain = vec!["1"; terms].join("+");
-    assert!(chain.len() <= limits::MAX_EXPRESSION_BYTES);
-    let file = TINY.replacen("value: \"damage\"", &format!("value: \"{chain}\""), 1);
-    let model = scenario::load_str("chain.ron", &file).unwrap_or_else(|e| panic!("{e}"));
-    let session = Session::new(model);
-    assert_eq!(session.outcome_values(session.state())[0], terms as f64);
+    // Scenarios load on the app's and the command line's main thread, whose stack is 8 MiB;
+    // a test thread has 2 MiB, less than an unoptimised build needs for a chain this long.
+    let check = || {
+        let terms = limits::MAX_EXPRESSION_BYTES.div_ceil(2);
+        let chain = vec!["1"; terms].join("+");
+        assert!(chain.len() <= limits::MAX_EXPRESSION_BYTES);
+        let file = TINY.replacen("value: \"damage\"", &format!("value: \"{chain}\""), 1);
+        let model = scenario::load_str("chain.ron", &file).unwrap_or_else(|e| panic!("{e}"));
+        let session = Session::new(model);
+        assert_eq!(session.outcome_values(session.state())[0], terms as f64);
+    };
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(check)
+        .unwrap()
+        .join()
+        .unwrap();
 }

@@ -68,7 +68,7 @@ fn a_new_game_with_unsaved_work_asks_and_cancel_keeps_the_session() {
         &harness,
         "Save this game before you start a new game?"
     ));
-    assert!(shows(&harness, "Week 4 of 18"));
+    assert!(shows(&harness, "Week 4 of 34"));
     // Nothing behind the question reacts: Enter does not commit a week.
     harness.key_press(egui::Key::Enter);
     harness.run();
@@ -109,7 +109,7 @@ fn dont_save_replaces_the_session_and_keeps_it_in_the_recovery_list() {
     click(&mut harness, "File");
     click(&mut harness, "Recover an autosave…");
     let title = harness.state().session().model().scenario.title.clone();
-    assert!(shows(&harness, &format!("{title} · Week 5 of 18")));
+    assert!(shows(&harness, &format!("{title} · Week 5 of 34")));
     assert!(shows(&harness, "branch “Main”"));
     assert!(shows(&harness, "saved 20"), "the date it was saved");
     click(&mut harness, "Open this autosave");
@@ -248,7 +248,7 @@ fn a_crashed_session_is_offered_back_and_never_overwritten() {
 
     let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
-    assert!(shows(&next, "Week 3 of 18"));
+    assert!(shows(&next, "Week 3 of 34"));
     // Playing on writes the new game elsewhere.
     click(&mut next, "Begin");
     click(&mut next, "Commit week");
@@ -292,7 +292,7 @@ fn two_crashes_in_a_row_offer_both_sessions() {
     assert!(shows(&next, "One more session was left the same way"));
     click(&mut next, "File");
     click(&mut next, "Recover an autosave…");
-    assert!(shows(&next, "Week 3 of 18"));
-    assert!(shows(&next, "Week 6 of 18"));
+    assert!(shows(&next, "Week 3 of 34"));
+    assert!(shows(&next, "Week 6 of 34"));
     let _ = std::fs::remove_dir_all(&dir);
 }
