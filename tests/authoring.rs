@@ -208,9 +208,11 @@ fn info_shows_everything_the_scenario_holds() {
 #[test]
 fn turns_are_labelled_in_the_clock_s_unit() {
     // (A daily clock of 4 turns ends before tiny.ron's observation, which moves inside it.)
-    let daily = TINY
-        .replacen("step_days: 7", "step_days: 1", 1)
-        .replacen("date: \"2020-03-09\"", "date: \"2020-03-04\"", 1);
+    let daily = TINY.replacen("step_days: 7", "step_days: 1", 1).replacen(
+        "date: \"2020-03-09\"",
+        "date: \"2020-03-04\"",
+        1,
+    );
     let model = scenario::load_str("daily.ron", &daily).unwrap();
     assert_eq!(model.turn_name(0), "Day 1");
     assert_eq!(model.turn_dates(2), "2020-03-04");

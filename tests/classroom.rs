@@ -148,10 +148,7 @@ fn reasons_and_the_student_round_trip_through_hand_in_and_reopen_identically() {
         .type_text("People are fleeing");
     h.run();
     click(&mut h, "Commit week");
-    assert_eq!(
-        h.state().session().reason(0, 0),
-        Some("People are fleeing")
-    );
+    assert_eq!(h.state().session().reason(0, 0), Some("People are fleeing"));
     // Two more weeks, then a branch from week 2 with its own reason and a fixed parameter.
     let model = session.model().clone();
     let aid = model.choice_index("extend_c17_until").expect("choice");

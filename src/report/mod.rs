@@ -39,9 +39,7 @@ pub struct SessionReport {
 impl SessionReport {
     /// What a report reads from a session; `source` names where it came from.
     pub fn from_session(session: Session, source: &str, date: Option<Date>) -> Self {
-        let student = session
-            .student()
-            .map(|s| (s.name.clone(), s.group.clone()));
+        let student = session.student().map(|s| (s.name.clone(), s.group.clone()));
         let mut reasons = BTreeMap::new();
         for (b, branch) in session.branches().iter().enumerate() {
             for t in 0..branch.decisions.len() {

@@ -5,11 +5,11 @@
 #![deny(clippy::indexing_slicing)]
 
 use super::{SESSION_FORMAT, SessionFile};
+use crate::scenario::FileError;
 use crate::scenario::limits::{
     MAX_BRANCHES, MAX_CHOICES, MAX_NAME_CHARS, MAX_NESTING, MAX_NOTES_CHARS, MAX_SESSION_BYTES,
 };
 use crate::scenario::spans::{LiteralMap, Node, Path};
-use crate::scenario::FileError;
 
 /// Parses a session file and checks it against the limits of a session.
 pub(super) fn parse(file: &str, text: &str) -> Result<SessionFile, FileError> {
