@@ -173,6 +173,20 @@ fn new_writes_a_scenario_that_passes_check_and_never_replaces_a_file() {
     assert_eq!(model.scenario.id, "harbour_strike");
     let check = sandtable(&["check", written.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0));
+    // A starting point that teaches the right habits: no dominant plan, no dead choice.
+    let balance = sandtable(&[
+        "balance",
+        "--scenario",
+        written.to_str().unwrap(),
+        "--runs",
+        "200",
+        "--budget",
+        "30",
+        "--strict",
+    ]);
+    let report = String::from_utf8_lossy(&balance.stdout);
+    assert_eq!(balance.status.code(), Some(0), "{report}");
+    assert!(report.contains("Defects: 0"), "{report}");
 
     // A second `new` with the same name refuses and leaves the author's edits alone.
     std::fs::write(&written, "// my edits\n").unwrap();
