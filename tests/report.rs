@@ -654,7 +654,7 @@ fn the_class_command_writes_html_and_csv_and_names_what_it_could_not_read() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("7 students, 1 of another scenario version apart, 1 files not read"),
+        said.contains("7 students, 1 of another scenario version apart, 1 file not read"),
         "{said}"
     );
     assert!(

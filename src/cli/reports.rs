@@ -151,7 +151,10 @@ pub fn class_cmd(args: &ClassArgs) -> Result<()> {
                 if debrief.damaged.is_empty() {
                     String::new()
                 } else {
-                    format!(", {} files not read", debrief.damaged.len())
+                    format!(
+                        ", {} not read",
+                        crate::report::words::count(debrief.damaged.len(), "file", "files")
+                    )
                 }
             );
         }

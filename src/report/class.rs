@@ -15,7 +15,9 @@ use std::sync::Arc;
 use super::html::{self, td, td_num};
 use super::student::observed;
 use super::svg::{Band, Chart, Line, LineStyle};
-use super::words::{csv_field, escape_html, markdown_cell, outcome_value, percent, signed, today};
+use super::words::{
+    self, csv_field, escape_html, markdown_cell, outcome_value, percent, signed, today,
+};
 use super::{GENERAL_QUESTIONS, SessionReport, Settings, key_indicators, reference_path};
 use crate::scenario::{Model, format_number};
 use crate::sim::Run;
@@ -578,13 +580,19 @@ impl ClassDebrief {
         if !self.other_versions.is_empty() {
             fact(
                 "Other versions",
-                &format!("{} files, shown apart below", self.other_versions.len()),
+                &format!(
+                    "{}, shown apart below",
+                    words::count(self.other_versions.len(), "file", "files")
+                ),
             );
         }
         if !self.damaged.is_empty() {
             fact(
                 "Not read",
-                &format!("{} files, listed below", self.damaged.len()),
+                &format!(
+                    "{}, listed below",
+                    words::count(self.damaged.len(), "file", "files")
+                ),
             );
         }
         if let Some(d) = today() {

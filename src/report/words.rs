@@ -152,3 +152,8 @@ mod tests {
         );
     }
 }
+
+/// `1 file`, `2 files`: a count with its noun, singular or plural.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
