@@ -950,13 +950,20 @@ pub fn ensemble_table(model: &Model, ensemble: &Ensemble, label: &str) -> String
             .map(|g| g.name.chars().count())
             .max()
             .unwrap_or(5)
-            .max(5);
+            .max("Every goal together".len());
         out.push_str(&format!("\n{:width$}  {:>7}\n", "Goal", "chance"));
         for (g, goal) in s.goals.iter().enumerate() {
             out.push_str(&format!(
                 "{:width$}  {:>5.1} %\n",
                 goal.name,
                 100.0 * ensemble.goals[g]
+            ));
+        }
+        if s.goals.len() > 1 {
+            out.push_str(&format!(
+                "{:width$}  {:>5.1} %\n",
+                "Every goal together",
+                100.0 * ensemble.all_goals()
             ));
         }
     }
@@ -1041,6 +1048,7 @@ pub fn ensemble_json(model: &Model, ensemble: &Ensemble, path: Option<&str>) -> 
         "dropped_choices": ensemble.dropped_choices,
         "outcomes": outcomes,
         "goals": goals,
+        "all_goals": ensemble.all_goals(),
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');

@@ -371,3 +371,34 @@ fn the_field_reference_documents_every_field_of_the_format() {
         );
     }
 }
+
+#[test]
+fn ensemble_gives_the_chance_of_meeting_every_goal_together() {
+    // tiny.ron with a second goal that half the futures meet (the uncertain `luck`).
+    let text = TINY.replacen(
+        "goals: [Goal(id: \"dry\", name: \"No damage\", condition: \"damage == 0\")],",
+        "goals: [Goal(id: \"dry\", name: \"No damage\", condition: \"damage == 0\"), \
+         Goal(id: \"lucky\", name: \"Lucky\", condition: \"luck > 0.5\")],",
+        1,
+    );
+    let model = scenario::load_str("two-goals.ron", &text).unwrap();
+    use sandtable::sim::ensemble::{Bands, Control, Options, Plan, Start, run_ensemble};
+    let plan = Plan {
+        weeks: model.path_decisions("history").unwrap(),
+    };
+    let options = Options {
+        runs: 400,
+        threads: 1,
+        bands: Bands::None,
+        ledger: false,
+    };
+    let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
+    let e = run_ensemble(&start, &plan, &options, &Control::default()).unwrap();
+    let together = (0..e.runs)
+        .filter(|&r| e.goal_met(0, r) && e.goal_met(1, r))
+        .count() as f64
+        / e.runs as f64;
+    assert_eq!(e.all_goals(), together);
+    assert!(e.goals[1] > 0.3 && e.goals[1] < 0.7, "{:?}", e.goals);
+    assert!(e.all_goals() <= e.goals[0].min(e.goals[1]));
+}

@@ -7,7 +7,7 @@ use sandtable::scenario::{self, Model};
 use sandtable::sim::balance::{
     BalanceControl, BalanceOptions, BalanceReport, Finding, check_balance,
 };
-use sandtable::sim::ensemble::{Bands, Control, Options, Plan, Start, run_ensemble};
+use sandtable::sim::ensemble::{Bands, Control, Options, Start, run_ensemble};
 
 use crate::util::{load_err, position_of, sandtable, temp_dir, tiny};
 
@@ -261,9 +261,15 @@ fn the_stop_flag_cuts_the_search_short_and_says_so() {
     };
     let report = check_balance(&model, &options(64, 1), &control).unwrap();
     assert!(report.stopped);
-    assert_eq!(report.evaluations, 0);
-    // The best plan then is what was known: no choices.
-    assert_eq!(report.best.plan, Plan::hold_course());
+    // Only the starting points are tried then, whatever the budget: no choices and the
+    // reference paths; the best plan is the best of them.
+    assert_eq!(report.evaluations, 1 + model.scenario.paths.len());
+    for (name, reference) in &report.references {
+        assert!(
+            report.best.expected_goals >= reference.expected_goals,
+            "the best plan is worse than the start `{name}`"
+        );
+    }
 }
 
 #[test]

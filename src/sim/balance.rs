@@ -746,6 +746,11 @@ pub fn check_balance(
     for (p, path) in model.scenario.paths.iter().enumerate() {
         seeds.push((path.id.clone(), Plan::weekly(model.paths[p].clone())));
     }
+    // Every start is tried whatever the budget, so the plan found is never worse than a
+    // reference path, and no goal is called fixed that a reference path moves.
+    for (_, plan) in &seeds {
+        search.evaluate_bounded(plan, false)?;
+    }
     // Each start gets its share of half the limit: a good start (a reference path) must
     // not keep the search from a better plan it cannot reach one change at a time.
     let limit = search.limit;

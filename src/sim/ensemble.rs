@@ -772,6 +772,20 @@ impl Ensemble {
         let goals = self.goals.len();
         goal < goals && self.goals_met.get(run * goals + goal) == Some(&true)
     }
+
+    /// The share of runs (0..1) that meet every goal together; 0 when there are no goals.
+    pub fn all_goals(&self) -> f64 {
+        let goals = self.goals.len();
+        if goals == 0 || self.runs == 0 {
+            return 0.0;
+        }
+        let met = self
+            .goals_met
+            .chunks(goals)
+            .filter(|run| run.iter().all(|&m| m))
+            .count();
+        met as f64 / self.runs as f64
+    }
 }
 
 /// The part of the result arrays one block of runs writes.
