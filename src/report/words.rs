@@ -124,6 +124,11 @@ pub fn date_of(time: std::time::SystemTime) -> Option<Date> {
     Some(Date::from_ymd(1970, 1, 1)?.plus_days(days as i64))
 }
 
+/// `1 file`, `2 files`: a count with its noun, singular or plural.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,9 +156,4 @@ mod tests {
             Some("1971-01-01")
         );
     }
-}
-
-/// `1 file`, `2 files`: a count with its noun, singular or plural.
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
-    format!("{n} {}", if n == 1 { singular } else { plural })
 }
