@@ -123,8 +123,28 @@ pub fn with_unit(number: String, unit: &str) -> String {
         number
     } else if unit == "%" {
         format!("{number} %")
+    } else if number.trim_start_matches(['+', '-']) == "1" {
+        format!("{number} {}", singular(unit))
     } else {
         format!("{number} {unit}")
+    }
+}
+
+/// A unit after the number 1: its first word without a plural `s` (`points` → `point`,
+/// `cases a week` → `case a week`); units that are not plain plural words are kept.
+fn singular(unit: &str) -> String {
+    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
+    if first == "people" {
+        return format!("person{}", unit.strip_prefix("people").unwrap_or_default());
+    }
+    let plural = first.len() > 2
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && first.ends_with('s')
+        && !first.ends_with("ss");
+    match (plural, rest.is_empty()) {
+        (false, _) => unit.to_string(),
+        (true, true) => first[..first.len() - 1].to_string(),
+        (true, false) => format!("{} {rest}", &first[..first.len() - 1]),
     }
 }
 
@@ -190,6 +210,12 @@ mod tests {
         assert_eq!(signed(-0.05, Some(2)), "-0.05");
         assert_eq!(signed(0.001, Some(1)), "0.0");
         assert_eq!(with_unit("5".into(), "%"), "5 %");
+        assert_eq!(with_unit("1".into(), "points"), "1 point");
+        assert_eq!(with_unit("+1".into(), "cases a week"), "+1 case a week");
+        assert_eq!(with_unit("2".into(), "points"), "2 points");
+        assert_eq!(with_unit("1".into(), "CAD M"), "1 CAD M");
+        assert_eq!(with_unit("1".into(), "people"), "1 person");
+        assert_eq!(with_unit("1".into(), "class"), "1 class");
     }
 
     #[test]
