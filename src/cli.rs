@@ -538,18 +538,7 @@ pub fn info(model: &Model) -> String {
         }
         let _ = writeln!(out, "    capability: {}", actor.capability);
         for rule in &actor.rules {
-            let _ = writeln!(
-                out,
-                "    rule {}: {} {:?} {}{}",
-                rule.id,
-                rule.target,
-                rule.op,
-                rule.value,
-                rule.when
-                    .as_deref()
-                    .map(|w| format!(" when {w}"))
-                    .unwrap_or_default()
-            );
+            let _ = writeln!(out, "    rule {}", rule_text(rule));
         }
     }
     out.push_str("\nIndicators\n");
@@ -626,18 +615,7 @@ pub fn info(model: &Model) -> String {
     if !s.dynamics.is_empty() {
         out.push_str("\nDynamics (every turn, all at once)\n");
         for rule in &s.dynamics {
-            let _ = writeln!(
-                out,
-                "  {}: {} {:?} {}{}",
-                rule.id,
-                rule.target,
-                rule.op,
-                rule.value,
-                rule.when
-                    .as_deref()
-                    .map(|w| format!(" when {w}"))
-                    .unwrap_or_default()
-            );
+            let _ = writeln!(out, "  {}", rule_text(rule));
         }
     }
     if !s.events.is_empty() {
@@ -711,6 +689,19 @@ pub fn info(model: &Model) -> String {
         }
     }
     out
+}
+
+/// One rule, for people: `drain: water Multiply 0.9 when water > 2`.
+fn rule_text(rule: &crate::scenario::model::Rule) -> String {
+    let when = rule
+        .when
+        .as_deref()
+        .map(|w| format!(" when {w}"))
+        .unwrap_or_default();
+    format!(
+        "{}: {} {:?} {}{when}",
+        rule.id, rule.target, rule.op, rule.value
+    )
 }
 
 /// One effect, for people: `cooling Add 0.5 from the next week, for 3 weeks`.
