@@ -30,8 +30,30 @@ pub fn signed(value: f64, precision: usize) -> String {
 pub fn with_unit(number: String, unit: &str) -> String {
     if unit.is_empty() {
         number
+    } else if unit == "%" {
+        format!("{number} %")
+    } else if number.trim_start_matches(['+', '-']) == "1" {
+        format!("{number} {}", singular(unit))
     } else {
         format!("{number} {unit}")
+    }
+}
+
+/// A unit after the number 1: its first word without a plural `s` (`points` → `point`,
+/// `cases a week` → `case a week`); units that are not plain plural words are kept.
+fn singular(unit: &str) -> String {
+    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
+    if first == "people" {
+        return format!("person{}", unit.strip_prefix("people").unwrap_or_default());
+    }
+    let plural = first.len() > 2
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && first.ends_with('s')
+        && !first.ends_with("ss");
+    match (plural, rest.is_empty()) {
+        (false, _) => unit.to_string(),
+        (true, true) => first[..first.len() - 1].to_string(),
+        (true, false) => format!("{} {rest}", &first[..first.len() - 1]),
     }
 }
 

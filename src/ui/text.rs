@@ -2,6 +2,7 @@
 //! what a ledger cause means. Every number the app paints is also written out with these,
 //! so a screen reader can read it.
 
+pub use crate::report::words::{amount, cost_text, with_unit};
 use crate::scenario::{Date, Model, SlotKind, format_number};
 use crate::sim::Cause;
 
@@ -34,19 +35,6 @@ pub fn week_title(model: &Model, cursor: usize) -> String {
             model.date(cursor).human()
         )
     }
-}
-
-/// A number with a precision that suits its size: `250`, `4.2`, `0.35`.
-pub fn amount(value: f64) -> String {
-    let v = value.abs();
-    let precision = if (value - value.round()).abs() < 1e-9 || v >= 100.0 {
-        0
-    } else if v >= 1.0 {
-        1
-    } else {
-        2
-    };
-    format_number(value, precision)
 }
 
 /// A signed change: `+1,200`, `-0.05`.
@@ -117,37 +105,6 @@ pub fn slot_value(model: &Model, slot: usize, value: f64) -> String {
     with_unit(number, slot_unit(model, slot))
 }
 
-/// `number unit`, or the number alone when there is no unit.
-pub fn with_unit(number: String, unit: &str) -> String {
-    if unit.is_empty() {
-        number
-    } else if unit == "%" {
-        format!("{number} %")
-    } else if number.trim_start_matches(['+', '-']) == "1" {
-        format!("{number} {}", singular(unit))
-    } else {
-        format!("{number} {unit}")
-    }
-}
-
-/// A unit after the number 1: its first word without a plural `s` (`points` → `point`,
-/// `cases a week` → `case a week`); units that are not plain plural words are kept.
-fn singular(unit: &str) -> String {
-    let (first, rest) = unit.split_once(' ').unwrap_or((unit, ""));
-    if first == "people" {
-        return format!("person{}", unit.strip_prefix("people").unwrap_or_default());
-    }
-    let plural = first.len() > 2
-        && first.chars().all(|c| c.is_ascii_lowercase())
-        && first.ends_with('s')
-        && !first.ends_with("ss");
-    match (plural, rest.is_empty()) {
-        (false, _) => unit.to_string(),
-        (true, true) => first[..first.len() - 1].to_string(),
-        (true, false) => format!("{} {rest}", &first[..first.len() - 1]),
-    }
-}
-
 /// What a ledger cause is, in words.
 pub fn cause_label(model: &Model, cause: Cause) -> String {
     let s = &model.scenario;
@@ -173,26 +130,6 @@ pub fn cause_label(model: &Model, cause: Cause) -> String {
             format!("{}: {what}", s.actors[actor].name)
         }
         Cause::Bounds => "Held within its limits".to_string(),
-    }
-}
-
-/// The cost of a choice in the player's resources: `4.2 CAD M, 1 points`, or `free`.
-pub fn cost_text(model: &Model, choice: usize) -> String {
-    let role = model.role();
-    let start = model.layout.resources[role].start;
-    let resources = &model.scenario.actors[role].resources;
-    let parts: Vec<String> = model.choices[choice]
-        .cost
-        .iter()
-        .filter_map(|&(slot, amount_)| {
-            let r = resources.get(slot.checked_sub(start)?)?;
-            Some(with_unit(amount(amount_), &r.unit))
-        })
-        .collect();
-    if parts.is_empty() {
-        "free".to_string()
-    } else {
-        parts.join(", ")
     }
 }
 
