@@ -491,6 +491,33 @@ impl ClassDebrief {
         })
     }
 
+    /// One outcome of a split in words: each group's mean, and the paired difference the
+    /// choice alone makes in the same futures, with its 5-95 % range.
+    pub fn split_outcome(&self, split: &Split, outcome: usize) -> String {
+        let Some(model) = self.model.as_deref() else {
+            return String::new();
+        };
+        let p = model.scenario.outcomes[outcome].precision as usize;
+        let alone = split
+            .paired
+            .as_ref()
+            .and_then(|c| c.differences.get(1))
+            .and_then(|d| d.get(outcome))
+            .map_or(String::new(), |d| {
+                format!(
+                    "; the choice alone, in the same futures: {} ({} to {})",
+                    signed(d.p50, p),
+                    signed(d.p5, p),
+                    signed(d.p95, p)
+                )
+            });
+        format!(
+            "took it {}, did not {}{alone}",
+            outcome_value(model, outcome, split.mean_took[outcome]),
+            outcome_value(model, outcome, split.mean_did_not[outcome])
+        )
+    }
+
     /// A split in words: who took what, and how the groups' outcomes differ.
     pub fn split_sentence(&self, split: &Split) -> String {
         let Some(model) = &self.model else {
@@ -1006,26 +1033,7 @@ impl ClassDebrief {
         for split in &self.splits {
             let _ = writeln!(out, "\n{}\n", self.split_sentence(split));
             for (o, outcome) in s.outcomes.iter().enumerate() {
-                let p = outcome.precision as usize;
-                let effect = split
-                    .paired
-                    .as_ref()
-                    .and_then(|c| c.differences.get(1))
-                    .map_or(String::new(), |d| {
-                        format!(
-                            "; the choice alone {} ({} to {})",
-                            signed(d[o].p50, p),
-                            signed(d[o].p5, p),
-                            signed(d[o].p95, p)
-                        )
-                    });
-                let _ = writeln!(
-                    out,
-                    "- {}: took it {}, did not {}{effect}",
-                    outcome.name,
-                    outcome_value(model, o, split.mean_took[o]),
-                    outcome_value(model, o, split.mean_did_not[o])
-                );
+                let _ = writeln!(out, "- {}: {}", outcome.name, self.split_outcome(split, o));
             }
         }
         if let Some((i, j, d)) = self.most_different {

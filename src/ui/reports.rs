@@ -13,7 +13,6 @@ use super::actions::Action;
 use super::notice::Notice;
 use crate::files::atomic_write;
 use crate::report::class::{self, ClassDebrief, Student, compact_decisions};
-use crate::report::words::{outcome_value, signed};
 use crate::report::{Format, SessionReport, Settings, student};
 use crate::scenario::format_number;
 use crate::session::Session;
@@ -562,27 +561,9 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
                     for split in &debrief.splits {
                         label(ui, debrief.split_sentence(split));
                         for (o, outcome) in s.outcomes.iter().enumerate() {
-                            let p = outcome.precision as usize;
-                            let alone = split
-                                .paired
-                                .as_ref()
-                                .and_then(|c| c.differences.get(1))
-                                .map_or(String::new(), |d| {
-                                    format!(
-                                        "; the choice alone, in the same futures: {} ({} to {})",
-                                        signed(d[o].p50, p),
-                                        signed(d[o].p5, p),
-                                        signed(d[o].p95, p)
-                                    )
-                                });
                             label(
                                 ui,
-                                format!(
-                                    "   {}: took it {}, did not {}{alone}",
-                                    outcome.name,
-                                    outcome_value(&model, o, split.mean_took[o]),
-                                    outcome_value(&model, o, split.mean_did_not[o])
-                                ),
+                                format!("   {}: {}", outcome.name, debrief.split_outcome(split, o)),
                             );
                         }
                         ui.add_space(4.0);
