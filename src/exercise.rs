@@ -387,19 +387,7 @@ impl<'a> Located<'a> {
 
 /// Whether a file is an exercise, by its name or by its first word.
 pub fn is_exercise(path: &FsPath, text: &str) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(".exercise.ron") {
-        return true;
-    }
-    let body = text
-        .lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with("//"))
-        .unwrap_or("");
-    body.starts_with("Exercise(") || body.starts_with("Exercise (")
+    crate::files::is_file_of(path, text, ".exercise.ron", "Exercise")
 }
 
 /// An exercise loaded: the scenario it plays and the settings checked against it.

@@ -192,6 +192,25 @@ pub fn process_is_running(pid: u32) -> bool {
     pid == std::process::id() || !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
+/// Whether a file holds a record of `kind` (`"Session"`, `"Exercise"`): by its name's
+/// ending (`.session.ron`), or by its first word for a file that was renamed.
+pub fn is_file_of(path: &Path, text: &str, suffix: &str, kind: &str) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(suffix) {
+        return true;
+    }
+    let body = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with("//"))
+        .unwrap_or("");
+    body.strip_prefix(kind)
+        .is_some_and(|rest| rest.trim_start().starts_with('('))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

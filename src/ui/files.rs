@@ -29,19 +29,7 @@ pub enum Opened {
 
 /// Whether a file is a session (by its name, or by its first word for renamed files).
 fn is_session(path: &Path, text: &str) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(".session.ron") {
-        return true;
-    }
-    let body = text
-        .lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with("//"))
-        .unwrap_or("");
-    body.starts_with("Session(") || body.starts_with("Session (")
+    crate::files::is_file_of(path, text, ".session.ron", "Session")
 }
 
 /// Opens a scenario or a session file. Nothing outside is changed on error.
