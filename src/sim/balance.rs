@@ -21,7 +21,9 @@
 //! from each of the scenario's reference paths, each start with its share of half the
 //! evaluation limit. It tries, week by week and choice by choice, one change at a time: take the choice that week (instead of another of its group), drop it, or, when it
 //! is already planned as often as `max_times` allows, move the nearest planned one to that
-//! week. Of a whole round of changes, the best is kept if it raises the score, or keeps it
+//! week. A change that adds a choice at a week where no future of the current plan can take
+//! it (the state before that week is the same with the change) is not tried. Of a whole
+//! round of changes, the best is kept if it raises the score, or keeps it
 //! and improves the outcomes (each outcome's mean scaled by its size, signed by its
 //! direction, averaged), so that steps towards a goal that needs several choices count; a
 //! start's search ends when a round improves nothing, or at its share of the limit. The plan reported is the
@@ -57,8 +59,18 @@
 //!
 //! In both with and without plans of a (choice, week) pair, the choice and the others of its
 //! group are taken out of that week of the base plan; the with plan then adds the choice.
+//! Each plan the checks need is run once (the base plan without a choice serves every choice
+//! it does not contain).
+//!
+//! # Budget
+//!
+//! A time budget becomes an evaluation limit at a fixed nominal speed
+//! ([`NOMINAL_RUN_WEEKS_PER_SECOND`]) for the search's share of it ([`SEARCH_SHARE`]); the
+//! rest is for the checks, which are not bounded. So the report is the same on every
+//! machine, and a check at the default 60 s fits in it on 2 cores.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::scenario::balance::{DefectKind, Intended};
@@ -96,10 +108,15 @@ pub struct BalanceOptions {
 /// machine; about half of what 2 cores manage on the Mali scenario in a release build.
 pub const NOMINAL_RUN_WEEKS_PER_SECOND: f64 = 1.5e6;
 
-/// The evaluation limit that fits `seconds` at the nominal speed, at least 1.
+/// The share of a time budget the search gets; the defect checks, which run after it and
+/// are not bounded by the evaluation limit, get the rest.
+pub const SEARCH_SHARE: f64 = 0.5;
+
+/// The evaluation limit that fits the search's share ([`SEARCH_SHARE`]) of `seconds` at the
+/// nominal speed, at least 1.
 pub fn evaluations_for_budget(model: &Model, runs: usize, seconds: f64) -> usize {
     let per_plan = (runs.max(1) * model.turns().max(1)) as f64;
-    let n = (seconds.max(0.0) * NOMINAL_RUN_WEEKS_PER_SECOND / per_plan).floor();
+    let n = (seconds.max(0.0) * SEARCH_SHARE * NOMINAL_RUN_WEEKS_PER_SECOND / per_plan).floor();
     if n.is_finite() {
         (n as usize).max(1)
     } else {
@@ -390,11 +407,30 @@ struct Search<'a, 'm> {
     moves: Vec<(usize, usize)>,
     /// Per outcome of the scenario, +1 or -1 (higher or lower is better) and its size.
     scales: Vec<(f64, f64)>,
+    /// The ensembles run for the defect checks, by plan exactly as run (the order of a
+    /// week's choices decides which of two conflicting ones is kept).
+    cache: BTreeMap<Key, Rc<Ensemble>>,
 }
 
 impl<'m> Search<'_, 'm> {
     fn ensemble(&self, plan: &Plan) -> Result<Ensemble, EnsembleError> {
         run_ensemble(&self.start, plan, &self.options, &Control::default())
+    }
+
+    /// The ensemble of `plan` for the checks, run once: the checks ask for the same plan
+    /// many times (the base plan without a choice, for every choice that is not in it).
+    fn checked(&mut self, plan: &Plan) -> Result<Rc<Ensemble>, EnsembleError> {
+        let mut key = plan.weeks.clone();
+        while key.last().is_some_and(Vec::is_empty) {
+            key.pop();
+        }
+        if let Some(e) = self.cache.get(&key) {
+            return Ok(Rc::clone(e));
+        }
+        let e = Rc::new(self.ensemble(plan)?);
+        self.checks += 1;
+        self.cache.insert(key, Rc::clone(&e));
+        Ok(e)
     }
 
     fn listed_cost(&self, plan: &Plan) -> (f64, usize) {
@@ -484,6 +520,24 @@ impl<'m> Search<'_, 'm> {
         plan
     }
 
+    /// Whether the change at (turn, choice) to `plan` can change what happens, given
+    /// `open` (the weeks each choice is open in some future of `plan`): a choice added at a
+    /// week where no future of `plan` can take it is dropped in every future (the state
+    /// before that week is the same with the change), unless the change also moves one of
+    /// its earlier weeks (`max_times`).
+    fn can_take(&self, plan: &Plan, open: &[Vec<bool>], turn: usize, choice: usize) -> bool {
+        if plan.choices(turn).contains(&choice) || open[choice][turn] {
+            return true;
+        }
+        let planned: Vec<usize> = (0..plan.weeks.len())
+            .filter(|&t| t != turn && plan.choices(t).contains(&choice))
+            .collect();
+        let full = self.model.scenario.choices[choice]
+            .max_times
+            .is_some_and(|max| planned.len() >= max as usize);
+        full && planned.iter().any(|&t| t < turn)
+    }
+
     /// The change at (turn, choice) to `plan`, or `None` if there is none to make.
     fn changed(&self, plan: &Plan, turn: usize, choice: usize) -> Option<Plan> {
         if plan.choices(turn).contains(&choice) {
@@ -521,8 +575,12 @@ impl<'m> Search<'_, 'm> {
         };
         'rounds: loop {
             let mut best: Option<(Plan, Eval)> = None;
+            let open = self.open_weeks(&plan);
             for k in 0..self.moves.len() {
                 let (turn, choice) = self.moves[k];
+                if !self.can_take(&plan, &open, turn, choice) {
+                    continue;
+                }
                 let Some(next) = self.changed(&plan, turn, choice) else {
                     continue;
                 };
@@ -737,6 +795,7 @@ pub fn check_balance(
         checks: 1,
         moves,
         scales,
+        cache: BTreeMap::new(),
     };
     let n_goals = model.goals.len();
     let n_out = model.scenario.outcomes.len();
@@ -852,11 +911,31 @@ pub fn check_balance(
                 let without = search.without_group(base, t, c);
                 let with = without.with_choice(t, c);
                 if !moves_something[c] {
-                    let free = free_models[c].as_ref().unwrap_or(&augmented);
-                    let start = Start::beginning(free, options.seed, &overrides);
-                    let a = run_ensemble(&start, &with, &search.options, &Control::default())?;
-                    let b = run_ensemble(&start, &without, &search.options, &Control::default())?;
-                    search.checks += 2;
+                    // A plan without the choice runs the same on the free copy.
+                    let b = if without.weeks.iter().flatten().any(|&x| x == c) {
+                        None
+                    } else {
+                        Some(search.checked(&without)?)
+                    };
+                    let (a, b) = match &free_models[c] {
+                        Some(free) => {
+                            let start = Start::beginning(free, options.seed, &overrides);
+                            let run = |plan: &Plan| {
+                                run_ensemble(&start, plan, &search.options, &Control::default())
+                            };
+                            let a = Rc::new(run(&with)?);
+                            search.checks += 1;
+                            let b = match b {
+                                Some(b) => b,
+                                None => {
+                                    search.checks += 1;
+                                    Rc::new(run(&without)?)
+                                }
+                            };
+                            (a, b)
+                        }
+                        None => (search.checked(&with)?, search.checked(&without)?),
+                    };
                     let paired = Paired {
                         with: &a,
                         without: &b,
@@ -867,9 +946,8 @@ pub fn check_balance(
                 if lunch[c].is_some() {
                     continue;
                 }
-                let a = search.ensemble(&with)?;
-                let b = search.ensemble(&without)?;
-                search.checks += 2;
+                let a = search.checked(&with)?;
+                let b = search.checked(&without)?;
                 let paired = Paired {
                     with: &a,
                     without: &b,
