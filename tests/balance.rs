@@ -594,3 +594,70 @@ fn cli_balance_refuses_a_bad_budget() {
         );
     }
 }
+
+/// The reduced check CI holds every shipped scenario to, as `sandtable balance --strict`
+/// (no defect left undeclared) but with fewer futures and a smaller search than its
+/// defaults, the same defects and thresholds, and no wall-clock cap, so that it gives the
+/// same verdict on every machine. About a minute in a debug build on 2 cores.
+fn ci_options() -> BalanceOptions {
+    BalanceOptions {
+        runs: 100,
+        seed: 2013,
+        threads: 2,
+        evaluations: 150,
+    }
+}
+
+#[test]
+fn every_shipped_scenario_passes_the_strict_balance_check() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for path in &files {
+        let model = scenario::load_file(path).expect("a shipped scenario loads");
+        let report = check(&model, &ci_options());
+        assert_eq!(
+            undeclared(&model, &report),
+            vec![],
+            "{}: {:?}",
+            path.display(),
+            report.defects
+        );
+        assert!(report.unmatched.is_empty(), "{}", path.display());
+    }
+    // The same reduced check still finds what is wrong with the broken fixtures.
+    for (name, text, expected) in [
+        (
+            "balance-broken.ron",
+            BROKEN,
+            vec![
+                (DefectKind::TrivialWin, ""),
+                (DefectKind::DeadChoice, "paint_hall"),
+            ],
+        ),
+        (
+            "balance-dead.ron",
+            DEAD,
+            vec![(DefectKind::DeadChoice, "paint_hall")],
+        ),
+        (
+            "balance-fixed.ron",
+            FIXED,
+            vec![(DefectKind::FixedGoal, "moon")],
+        ),
+    ] {
+        let model = load(name, text);
+        let found = undeclared(&model, &check(&model, &ci_options()));
+        for (kind, target) in expected {
+            assert!(
+                found.contains(&(kind, target.to_string())),
+                "{name}: {found:?}"
+            );
+        }
+    }
+}

@@ -90,7 +90,7 @@ fn numbers_that_are_not_finite_are_refused_where_they_are() {
         assert!(d.field.ends_with("resources[0].max"), "{}", d.field);
     }
     // In the Mali scenario, and through every command that runs it.
-    let mali = scenario::MALI_2013.replacen("max: Some(40.0)", "max: Some(NaN)", 1);
+    let mali = scenario::MALI_2013.replacen("max: Some(100.0)", "max: Some(NaN)", 1);
     let e = load_err(&mali);
     let (line, column) = position_of(&mali, "Some(NaN)");
     assert_eq!(

@@ -204,7 +204,7 @@ fn history_the_towns_fall_in_late_january() {
                 .map(|r| value(&model, r, "towns_held", jan29) <= 2.0)
         ) >= 0.95
     );
-    // Kidal (29-30 Jan): all three retaken by 5 Feb in most runs, and by the end in all.
+    // Kidal (29-30 Jan): all three retaken by 5 Feb in most runs, and before April in all.
     assert!(
         share(
             runs.iter()
@@ -213,7 +213,18 @@ fn history_the_towns_fall_in_late_january() {
     );
     assert!(
         runs.iter()
-            .all(|r| value(&model, r, "towns_held", model.turns()) == 0.0)
+            .all(|r| (0..=12).any(|n| value(&model, r, "towns_held", n) == 0.0))
+    );
+    // Once France draws down, the groups can seize a town back for a while: free at the
+    // end in most futures, not in all.
+    let free_at_end = share(
+        runs.iter()
+            .map(|r| value(&model, r, "towns_held", model.turns()) == 0.0),
+    );
+    assert!(
+        (0.8..1.0).contains(&free_at_end),
+        "free at the end in {:.0} % of futures",
+        100.0 * free_at_end
     );
 }
 
@@ -298,14 +309,15 @@ fn history_displacement_keeps_rising_slowly() {
         "IDPs 31 Jan: {idps}"
     );
     // Rising, but slowly: no week adds more than 25,000 displaced people in the first
-    // month, and the total stays far below UNHCR's worst case (+700,000).
+    // month, and the total stays far below UNHCR's worst case (+700,000), even in the
+    // futures where the armed groups seize a town back after April and fighting flares.
     for r in &runs {
         let total = |n: usize| value(&model, r, "refugees", n) + value(&model, r, "idps", n);
         for n in 0..4 {
             let added = total(n + 1) - total(n);
             assert!((0.0..=25_000.0).contains(&added), "week {n}: {added}");
         }
-        assert!(total(model.turns()) < total(0) + 300_000.0);
+        assert!(total(model.turns()) < total(0) + 350_000.0);
     }
 }
 
@@ -369,7 +381,10 @@ fn without_canada_france_still_advances_but_slower() {
         assert!(no_help.state(jan29)[troops] < history.state(jan29)[troops]);
         slower += u64::from(history.state(jan29)[troops] - no_help.state(jan29)[troops] >= 50.0);
         // ...but France still retakes the towns.
-        assert_eq!(no_help.state(model.turns())[towns], 0.0, "seed {seed}");
+        assert!(
+            (0..=12).any(|n| no_help.state(n)[towns] == 0.0),
+            "seed {seed}"
+        );
         // Town-weeks held by the armed groups in the first month.
         for n in 1..=4 {
             towns_history += history.state(n)[towns];
