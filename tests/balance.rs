@@ -598,7 +598,7 @@ fn cli_balance_refuses_a_bad_budget() {
 /// The reduced check CI holds every shipped scenario to, as `sandtable balance --strict`
 /// (no defect left undeclared) but with fewer futures and a smaller search than its
 /// defaults, the same defects and thresholds, and no wall-clock cap, so that it gives the
-/// same verdict on every machine. About a minute in a debug build on 2 cores.
+/// same verdict on every machine. About 60-85 s in a debug build on 2 shared cores.
 fn ci_options() -> BalanceOptions {
     BalanceOptions {
         runs: 100,

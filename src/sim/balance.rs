@@ -407,8 +407,9 @@ struct Search<'a, 'm> {
     moves: Vec<(usize, usize)>,
     /// Per outcome of the scenario, +1 or -1 (higher or lower is better) and its size.
     scales: Vec<(f64, f64)>,
-    /// The ensembles run for the defect checks, by plan exactly as run (the order of a
-    /// week's choices decides which of two conflicting ones is kept).
+    /// The ensembles of the plans the defect checks may ask for, by plan exactly as run
+    /// (the order of a week's choices decides which of two conflicting ones is kept): no
+    /// choices, the plans of one choice the search tried, and those the checks ran.
     cache: BTreeMap<Key, Rc<Ensemble>>,
 }
 
@@ -501,6 +502,10 @@ impl<'m> Search<'_, 'm> {
         let plan = Plan::weekly(key.clone());
         let ensemble = self.ensemble(&plan)?;
         let eval = self.summarize(&plan, &ensemble);
+        // A plan of one choice is what the checks compare with no choices: keep it for them.
+        if eval.choices == 1 {
+            self.cache.insert(key.clone(), Rc::new(ensemble));
+        }
         self.tried.insert(key, eval.clone());
         if let Some(p) = self.control.evaluations {
             p.fetch_add(1, Ordering::Relaxed);
@@ -795,7 +800,7 @@ pub fn check_balance(
         checks: 1,
         moves,
         scales,
-        cache: BTreeMap::new(),
+        cache: BTreeMap::from([(Vec::new(), Rc::new(none))]),
     };
     let n_goals = model.goals.len();
     let n_out = model.scenario.outcomes.len();
