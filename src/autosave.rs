@@ -12,9 +12,11 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::files::{process_is_running, remove_stale_temporaries};
+use web_time::{SystemTime, UNIX_EPOCH};
+
+use crate::files::remove_stale_temporaries;
+use crate::platform::{self, storage};
 use crate::scenario::FileError;
 use crate::session::{SaveError, Session};
 
@@ -69,7 +71,7 @@ pub struct AutosaveStore {
 impl AutosaveStore {
     /// The store in `dir` (created when first written), owned by this process.
     pub fn new(dir: PathBuf) -> Self {
-        Self::with_owner(dir, std::process::id())
+        Self::with_owner(dir, platform::process_id())
     }
 
     /// The store as a process with id `owner` would use it; a test gives the id of a process
@@ -106,13 +108,15 @@ impl AutosaveStore {
                 path
             }
         };
-        session.save(&path)
+        storage::write(&path, session.to_ron().as_bytes()).map_err(|e| SaveError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
     }
 
     /// A new autosave file name, locked by this app.
     fn claim(&self) -> io::Result<PathBuf> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        fs::create_dir_all(&self.dir)?;
         let seconds = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -121,18 +125,11 @@ impl AutosaveStore {
             let stem = format!("{seconds}-{}-{n}", self.owner);
             let path = self.dir.join(format!("{stem}{EXTENSION}"));
             let lock = lock_path(&path);
-            if path.exists() {
+            if storage::exists(&path) {
                 continue;
             }
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&lock)
-            {
-                Ok(mut file) => {
-                    io::Write::write_all(&mut file, self.owner.to_string().as_bytes())?;
-                    return Ok(path);
-                }
+            match storage::create_new(&lock, self.owner.to_string().as_bytes()) {
+                Ok(()) => return Ok(path),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
@@ -143,7 +140,7 @@ impl AutosaveStore {
     /// the history, and the next session gets a file of its own. Trims the history.
     pub fn release(&mut self) {
         if let Some(path) = self.current.take() {
-            let _ = fs::remove_file(lock_path(&path));
+            let _ = storage::remove(&lock_path(&path));
         }
         self.trim();
     }
@@ -152,25 +149,21 @@ impl AutosaveStore {
     /// it is no longer offered, and stays in the history.
     pub fn resolve(&self, path: &Path) {
         if Some(path) != self.current.as_deref() && self.state_of(path) == EntryState::Crashed {
-            let _ = fs::remove_file(lock_path(path));
+            let _ = storage::remove(&lock_path(path));
         }
     }
 
     /// Every autosave but the current session's, newest first.
     pub fn entries(&self) -> Vec<Entry> {
-        let Ok(files) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut entries: Vec<Entry> = files
-            .flatten()
-            .map(|f| f.path())
+        let mut entries: Vec<Entry> = storage::list(&self.dir)
+            .into_iter()
             .filter(|p| {
                 p.file_name()
                     .is_some_and(|n| n.to_string_lossy().ends_with(EXTENSION))
             })
             .filter(|p| Some(p.as_path()) != self.current.as_deref())
             .map(|path| Entry {
-                saved: fs::metadata(&path).and_then(|m| m.modified()).ok(),
+                saved: storage::modified(&path),
                 state: self.state_of(&path),
                 path,
             })
@@ -187,10 +180,10 @@ impl AutosaveStore {
     }
 
     fn state_of(&self, path: &Path) -> EntryState {
-        match fs::read_to_string(lock_path(path)) {
+        match storage::read_to_string(&lock_path(path)) {
             Err(_) => EntryState::Released,
             Ok(pid) => match pid.trim().parse::<u32>() {
-                Ok(pid) if pid == self.owner || process_is_running(pid) => EntryState::InUse,
+                Ok(pid) if pid == self.owner || platform::process_running(pid) => EntryState::InUse,
                 _ => EntryState::Crashed,
             },
         }
@@ -204,13 +197,19 @@ impl AutosaveStore {
             .into_iter()
             .filter(|e| e.state == EntryState::Released);
         for old in released.skip(HISTORY) {
-            let _ = fs::remove_file(&old.path);
+            let _ = storage::remove(&old.path);
         }
+    }
+
+    /// The session an autosave holds.
+    pub fn load(path: &Path) -> Result<Session, FileError> {
+        let name = path.display().to_string();
+        Session::from_ron(&name, &storage::read_text(path)?)
     }
 
     /// Reads what an autosave holds.
     pub fn summary(entry: &Entry) -> Result<(Summary, Session), FileError> {
-        let session = Session::load(&entry.path)?;
+        let session = Self::load(&entry.path)?;
         let summary = Summary {
             entry: entry.clone(),
             scenario: session.model().scenario.title.clone(),

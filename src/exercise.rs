@@ -406,6 +406,53 @@ pub fn load_file(path: &FsPath) -> Result<Loaded, FileError> {
 /// Reads an exercise from its text; `file` names it in errors, `folder` is where a
 /// `scenario_file` is looked for.
 pub fn load_str(file: &str, text: &str, folder: Option<&FsPath>) -> Result<Loaded, FileError> {
+    load_with(file, text, &|relative: &FsPath| {
+        let path = folder.map_or_else(|| relative.to_path_buf(), |f| f.join(relative));
+        path.is_file().then(|| {
+            let mut model = scenario::load_file(&path)?;
+            if let Some(name) = path.file_name() {
+                model.file_name = name.to_string_lossy().into_owned();
+            }
+            Ok(model)
+        })
+    })
+}
+
+/// Reads an exercise whose `scenario_file` was given beside it by name (in a browser: picked
+/// or dropped with it, or fetched from beside the page): `beside` holds (name, text) pairs
+/// and is searched for the scenario's file name.
+pub fn load_str_beside(
+    file: &str,
+    text: &str,
+    beside: &[(String, String)],
+) -> Result<Loaded, FileError> {
+    load_with(file, text, &|relative: &FsPath| {
+        let wanted = relative.file_name()?;
+        let (name, text) = beside
+            .iter()
+            .find(|(name, _)| FsPath::new(name).file_name() == Some(wanted))?;
+        Some(scenario::load_str(name, text).map(|mut model| {
+            model.file_name = wanted.to_string_lossy().into_owned();
+            model
+        }))
+    })
+}
+
+/// The `scenario_file` an exercise names, if it names one (to fetch it before opening).
+pub fn scenario_file_of(text: &str) -> Option<String> {
+    let parsed: ExerciseFile = ron::Options::default()
+        .with_recursion_limit(scenario::MAX_NESTING)
+        .from_str(text)
+        .ok()?;
+    let named = parsed.scenario_file.trim();
+    (!named.is_empty() && parsed.scenario.trim().is_empty()).then(|| named.to_string())
+}
+
+/// A scenario named by an exercise, by its path relative to the exercise: `None` when there
+/// is no such file.
+type ScenarioSource<'a> = dyn Fn(&FsPath) -> Option<Result<Model, FileError>> + 'a;
+
+fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<Loaded, FileError> {
     let parsed: ExerciseFile = ron::Options::default()
         .with_recursion_limit(scenario::MAX_NESTING)
         .from_str(text)
@@ -456,20 +503,17 @@ pub fn load_str(file: &str, text: &str, folder: Option<&FsPath>) -> Result<Loade
         }
         (false, true) => {
             let relative = FsPath::new(parsed.scenario_file.trim());
-            let path = folder.map_or_else(|| relative.to_path_buf(), |f| f.join(relative));
-            if !path.is_file() {
-                located.at(
-                    &root.field("scenario_file"),
-                    format!("there is no scenario file {}", path.display()),
-                    Some("the path is relative to the exercise file's folder".into()),
-                );
-                return Err(located.err);
+            match named_scenario(relative) {
+                Some(model) => model?,
+                None => {
+                    located.at(
+                        &root.field("scenario_file"),
+                        format!("there is no scenario file {}", relative.display()),
+                        Some("the path is relative to the exercise file's folder".into()),
+                    );
+                    return Err(located.err);
+                }
             }
-            let mut model = scenario::load_file(&path)?;
-            if let Some(name) = path.file_name() {
-                model.file_name = name.to_string_lossy().into_owned();
-            }
-            model
         }
     };
     let exercise = Exercise::compile(

@@ -131,7 +131,10 @@ fn create_temporary(dir: &Path) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}", std::process::id());
+        let name = format!(
+            "{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}",
+            crate::platform::process_id()
+        );
         let tmp = dir.join(name);
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(file) => return Ok((tmp, file)),
@@ -189,7 +192,7 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
 /// process may still use is removed.
 pub fn process_is_running(pid: u32) -> bool {
     let proc = Path::new("/proc");
-    pid == std::process::id() || !proc.is_dir() || proc.join(pid.to_string()).exists()
+    pid == crate::platform::process_id() || !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 /// Whether a file holds a record of `kind` (`"Session"`, `"Exercise"`): by its name's
@@ -217,8 +220,10 @@ mod tests {
 
     /// A fresh folder for one test.
     fn temp_dir(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("sandtable-files-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "sandtable-files-{name}-{}",
+            crate::platform::process_id()
+        ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -348,7 +353,7 @@ mod tests {
         let stale = dir.join(format!("{TEMP_PREFIX}{}-3{TEMP_SUFFIX}", u32::MAX));
         let live = dir.join(format!(
             "{TEMP_PREFIX}{}-7{TEMP_SUFFIX}",
-            std::process::id()
+            crate::platform::process_id()
         ));
         let other = dir.join(".notes.txt.tmp");
         for path in [&stale, &live, &other] {

@@ -6,7 +6,9 @@
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 /// Why a bounded read gave no bytes.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,7 @@ const O_NONBLOCK: Option<i32> = Some(0x0004);
     target_os = "openbsd",
     target_os = "netbsd"
 )))]
+#[cfg_attr(not(unix), allow(dead_code))]
 const O_NONBLOCK: Option<i32> = None;
 
 /// Reads at most `max_bytes` from `path`, whatever it names. A regular file over the limit

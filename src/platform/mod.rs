@@ -35,6 +35,38 @@ impl GivenFile {
     }
 }
 
+/// Files given together (picked or dropped at once, or a link's file with the scenario it
+/// names), to open as one: an exercise and its scenario, or a class's sessions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GivenFiles {
+    pub files: Vec<GivenFile>,
+}
+
+impl GivenFiles {
+    /// The (name, text) of every file that could be read.
+    pub fn texts(&self) -> Vec<(String, String)> {
+        self.files
+            .iter()
+            .filter_map(|f| Some((f.name.clone(), f.text.clone().ok()?)))
+            .collect()
+    }
+}
+
+/// What a system file dialog is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    /// A scenario, session or exercise to open.
+    Open,
+    /// Where to save the session.
+    SaveSession,
+    /// Students' session files, several at once.
+    Sessions,
+    /// A folder, with the dialog's title.
+    Folder(&'static str),
+    /// Where to write a report (`.html`, `.md` or `.csv`).
+    SaveReport,
+}
+
 /// The key under which the browser keeps a file of the autosave folder.
 pub fn storage_key(path: &std::path::Path) -> String {
     format!("{}:{}", crate::ui::APP_ID, path.display())

@@ -6,13 +6,13 @@
 use std::cell::RefCell;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use web_time::SystemTime;
 
 use eframe::egui;
 use eframe::wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 use eframe::web_sys;
 
-use super::{GivenFile, storage_key};
+use super::{Dialog, GivenFile, GivenFiles, storage_key};
 
 /// Whether analyses may run on threads of their own.
 pub const THREADS: bool = false;
@@ -26,7 +26,7 @@ const CANVAS_ID: &str = "sandtable";
 
 thread_local! {
     /// Files read but not yet taken by the app.
-    static GIVEN: RefCell<Vec<GivenFile>> = const { RefCell::new(Vec::new()) };
+    static GIVEN: RefCell<Vec<GivenFiles>> = const { RefCell::new(Vec::new()) };
     /// The app's context, to wake it when a file has been read.
     static CONTEXT: RefCell<Option<egui::Context>> = const { RefCell::new(None) };
 }
@@ -39,17 +39,18 @@ pub fn now_seconds() -> f64 {
         / 1000.0
 }
 
-/// No system dialog in a browser: [`pick_files`] and [`download`] instead.
-pub fn file_dialog(
-    _save: bool,
-    _folder: Option<PathBuf>,
-    _file_name: Option<String>,
-) -> Option<PathBuf> {
-    None
+/// No system dialog in a browser ([`pick_files`] and [`download`] instead): the receiver
+/// is closed at once, as a dialog cancelled.
+pub fn dialog(
+    _kind: Dialog,
+    _start: Option<PathBuf>,
+    _ctx: &egui::Context,
+) -> std::sync::mpsc::Receiver<Vec<PathBuf>> {
+    std::sync::mpsc::channel().1
 }
 
-fn give(file: GivenFile) {
-    GIVEN.with(|g| g.borrow_mut().push(file));
+fn give(files: GivenFiles) {
+    GIVEN.with(|g| g.borrow_mut().push(files));
     CONTEXT.with(|c| {
         if let Some(ctx) = &*c.borrow() {
             ctx.request_repaint();
@@ -57,8 +58,18 @@ fn give(file: GivenFile) {
     });
 }
 
-/// Files given since the last call: picked, dropped, or fetched for `?open=`.
-pub fn take_given_files() -> Vec<GivenFile> {
+fn give_error(name: &str, message: String) {
+    give(GivenFiles {
+        files: vec![GivenFile {
+            name: name.into(),
+            text: Err(message),
+        }],
+    });
+}
+
+/// Files given since the last call, each batch as given together: picked, dropped, or
+/// fetched for `?open=`.
+pub fn take_given_files() -> Vec<GivenFiles> {
     GIVEN.with(|g| std::mem::take(&mut *g.borrow_mut()))
 }
 
@@ -66,10 +77,7 @@ pub fn take_given_files() -> Vec<GivenFile> {
 /// [`take_given_files`] once read.
 pub fn pick_files() {
     if let Err(e) = try_pick_files() {
-        give(GivenFile {
-            name: "the file chooser".into(),
-            text: Err(js_error(&e)),
-        });
+        give_error("the file chooser", js_error(&e));
     }
 }
 
@@ -80,25 +88,31 @@ fn try_pick_files() -> Result<(), JsValue> {
     input.set_multiple(true);
     input.set_accept(".ron,text/plain");
     input.set_hidden(true);
+    // The end-to-end tests find the chooser by this id.
+    input.set_id("sandtable-file-input");
     let body = document.body().ok_or("the page has no body")?;
     body.append_child(&input)?;
     let chosen = input.clone();
     let on_change = Closure::once_into_js(move || {
-        if let Some(files) = chosen.files() {
-            for i in 0..files.length() {
-                if let Some(file) = files.get(i) {
-                    wasm_bindgen_futures::spawn_local(read_file(file));
-                }
-            }
-        }
+        let files: Vec<web_sys::File> = chosen
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
         chosen.remove();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut batch = GivenFiles::default();
+            for file in files {
+                batch.files.push(read_file(file).await);
+            }
+            give(with_named_scenarios(batch, "").await);
+        });
     });
     input.add_event_listener_with_callback("change", on_change.unchecked_ref())?;
     input.click();
     Ok(())
 }
 
-async fn read_file(file: web_sys::File) {
+async fn read_file(file: web_sys::File) -> GivenFile {
     let name = file.name();
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
@@ -107,27 +121,92 @@ async fn read_file(file: web_sys::File) {
             v.as_string()
                 .ok_or_else(|| format!("{name} is not a text file"))
         });
-    give(GivenFile { name, text });
+    GivenFile { name, text }
 }
 
 /// Files dropped on the page have no path: they are read, and come through
-/// [`take_given_files`].
+/// [`take_given_files`] as one batch.
 pub fn dropped_paths(files: &[egui::DroppedFileHandle]) -> Vec<PathBuf> {
-    for file in files {
-        let file = file.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let files = files.to_vec();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut batch = GivenFiles::default();
+        for file in files {
             let name = file.path().display().to_string();
-            let given = match file.bytes_async().await {
+            batch.files.push(match file.bytes_async().await {
                 Ok(bytes) => GivenFile::from_bytes(name, &bytes),
                 Err(e) => GivenFile {
                     text: Err(format!("{name} could not be read: {e}")),
                     name,
                 },
-            };
-            give(given);
-        });
-    }
+            });
+        }
+        give(with_named_scenarios(batch, "").await);
+    });
     Vec::new()
+}
+
+/// Adds to `batch` the scenario each exercise in it names, when it was not given with it:
+/// fetched from beside the page, at its path relative to the exercise (`folder` is the
+/// exercise's folder on the site, for a linked one), or from the site's `scenarios/`.
+async fn with_named_scenarios(mut batch: GivenFiles, folder: &str) -> GivenFiles {
+    let mut wanted = Vec::new();
+    for file in &batch.files {
+        let Ok(text) = &file.text else { continue };
+        if !crate::exercise::is_exercise(Path::new(&file.name), text) {
+            continue;
+        }
+        let Some(relative) = crate::exercise::scenario_file_of(text) else {
+            continue;
+        };
+        let file_name = Path::new(&relative)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let given = batch.files.iter().any(|f| {
+            Path::new(&f.name).file_name().map(|n| n.to_string_lossy())
+                == Some(file_name.as_str().into())
+        });
+        if !given && !file_name.is_empty() {
+            wanted.push((
+                site_path(folder, &relative),
+                format!("scenarios/{file_name}"),
+            ));
+        }
+    }
+    for (beside, shipped) in wanted {
+        let mut text = match &beside {
+            Some(path) => fetch_text(path).await,
+            None => Err(String::new()),
+        };
+        if text.is_err() {
+            text = fetch_text(&shipped).await;
+        }
+        if let Ok(text) = text {
+            batch.files.push(GivenFile {
+                name: beside.unwrap_or(shipped),
+                text: Ok(text),
+            });
+        }
+    }
+    batch
+}
+
+/// `relative` (with `..`) from `folder` on the site, if it stays on the site.
+fn site_path(folder: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Offers `bytes` as a download named `name` (the browser saves it in its downloads).
@@ -185,56 +264,141 @@ pub fn show_status(status: &str, values: &str) {
 
 /// The autosave's folder: a prefix of keys in the page's `localStorage`.
 pub fn autosave_dir() -> Option<PathBuf> {
-    Some(PathBuf::from("autosave"))
+    Some(PathBuf::from("autosaves"))
 }
 
-/// A page has no process id; every page is taken for a new run.
+thread_local! {
+    /// This page's id in the autosave's locks, drawn when first asked.
+    static PAGE_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// When this page last said it still runs, in milliseconds.
+    static LAST_BEAT: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
+}
+
+/// How often a page says it still runs, and how long after its last word it is taken to
+/// be closed (a tab closed or crashed): its autosave is then offered back.
+const BEAT_MS: f64 = 2_000.0;
+const GONE_AFTER_MS: f64 = 10_000.0;
+
+/// This page, as the autosave's locks name it: a random id, so that two tabs open on the
+/// same site keep their own sessions.
 pub fn process_id() -> u32 {
-    0
+    PAGE_ID.with(|id| {
+        if id.get() == 0 {
+            id.set((js_sys::Math::random() * f64::from(u32::MAX - 1)) as u32 + 1);
+        }
+        id.get()
+    })
 }
 
-/// A page cannot tell whether another page runs the app: an autosave left behind is
-/// always offered (closing a tab is not a clean exit).
-pub fn process_running(_pid: u32) -> bool {
-    false
+fn alive_key(pid: u32) -> String {
+    format!("{}:alive:{pid}", crate::ui::APP_ID)
 }
 
-/// Forgets everything the app keeps in this browser (the autosave and the preferences),
-/// for a shared machine. Returns how many entries were removed.
+/// Whether the page with this id still runs: it said so in the last few seconds.
+pub fn process_running(pid: u32) -> bool {
+    if pid == process_id() {
+        return true;
+    }
+    let Some(store) = local_storage() else {
+        return false;
+    };
+    let said = store.get_item(&alive_key(pid)).ok().flatten();
+    said.and_then(|t| t.parse::<f64>().ok())
+        .is_some_and(|t| js_sys::Date::now() - t < GONE_AFTER_MS)
+}
+
+/// Tells other pages this one still runs (at most every two seconds; called every frame).
+pub fn heartbeat() {
+    let now = js_sys::Date::now();
+    if now - LAST_BEAT.with(std::cell::Cell::get) < BEAT_MS {
+        return;
+    }
+    LAST_BEAT.with(|t| t.set(now));
+    if let Some(store) = local_storage() {
+        let _ = store.set_item(&alive_key(process_id()), &now.to_string());
+        // Other pages' words that are long stale are dropped, so the storage does not grow.
+        let prefix = format!("{}:alive:", crate::ui::APP_ID);
+        for key in keys(&store) {
+            let stale = key.strip_prefix(&prefix).is_some_and(|pid| {
+                store
+                    .get_item(&key)
+                    .ok()
+                    .flatten()
+                    .and_then(|t| t.parse::<f64>().ok())
+                    .is_none_or(|t| now - t > 24.0 * 3600.0 * 1000.0)
+                    && pid != process_id().to_string()
+            });
+            if stale {
+                let _ = store.remove_item(&key);
+            }
+        }
+    }
+}
+
+/// Forgets everything the app keeps in this browser (the autosaves, the preferences and
+/// the window's memory), for a shared machine. Returns how many entries were removed.
 pub fn wipe_storage() -> usize {
-    let Some(storage) = local_storage() else {
+    let Some(store) = local_storage() else {
         return 0;
     };
     let prefix = format!("{}:", crate::ui::APP_ID);
-    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
-        .filter_map(|i| storage.key(i).ok().flatten())
+    let doomed: Vec<String> = keys(&store)
+        .into_iter()
         .filter(|k| k.starts_with(&prefix) || k == "egui_memory_ron" || k == "app")
         .collect();
-    for key in &keys {
-        let _ = storage.remove_item(key);
+    for key in &doomed {
+        let _ = store.remove_item(key);
     }
-    keys.len()
+    doomed.len()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The autosave's files, kept in the page's `localStorage` under [`storage_key`].
+fn keys(store: &web_sys::Storage) -> Vec<String> {
+    (0..store.length().unwrap_or(0))
+        .filter_map(|i| store.key(i).ok().flatten())
+        .collect()
+}
+
+/// The autosave's files, kept in the page's `localStorage` under [`storage_key`], each with
+/// the time it was written under the same key and `#saved`.
 pub mod storage {
     use super::*;
+    use crate::scenario::FileError;
 
     fn store() -> io::Result<web_sys::Storage> {
         local_storage().ok_or_else(|| {
-            io::Error::other("this browser keeps no local storage for the page (private mode?)")
+            io::Error::other("this browser keeps no storage for the page (a private window?)")
         })
     }
 
     fn failed(e: JsValue) -> io::Error {
         io::Error::other(format!(
-            "the browser's storage refused it (is it full?): {}",
+            "the browser's storage refused it (is it full? File > Forget the work kept in \
+             this browser frees it): {}",
             js_error(&e)
         ))
+    }
+
+    fn saved_key(path: &Path) -> String {
+        format!("{}#saved", storage_key(path))
+    }
+
+    /// The files in `dir`, by path.
+    pub fn list(dir: &Path) -> Vec<PathBuf> {
+        let Ok(store) = store() else {
+            return Vec::new();
+        };
+        let prefix = storage_key(&dir.join(""));
+        keys(&store)
+            .into_iter()
+            .filter_map(|k| {
+                let name = k.strip_prefix(&prefix)?;
+                (!name.contains('/') && !name.ends_with("#saved")).then(|| dir.join(name))
+            })
+            .collect()
     }
 
     pub fn read_to_string(path: &Path) -> io::Result<String> {
@@ -244,28 +408,43 @@ pub mod storage {
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
 
+    pub fn read_text(path: &Path) -> Result<String, FileError> {
+        let name = path.display().to_string();
+        read_to_string(path).map_err(|e| FileError::whole(&name, e.to_string(), None))
+    }
+
+    /// Writes the file whole (the browser's storage writes one key at a time).
     pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| io::Error::other("only text is kept in the browser's storage"))?;
-        store()?.set_item(&storage_key(path), text).map_err(failed)
+        let store = store()?;
+        store.set_item(&storage_key(path), text).map_err(failed)?;
+        let _ = store.set_item(&saved_key(path), &js_sys::Date::now().to_string());
+        Ok(())
+    }
+
+    /// Makes a new file; fails with [`io::ErrorKind::AlreadyExists`] if there is one.
+    pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+        if exists(path) {
+            return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+        }
+        write(path, bytes)
     }
 
     pub fn remove(path: &Path) -> io::Result<()> {
-        store()?.remove_item(&storage_key(path)).map_err(failed)
-    }
-
-    pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
-        let text = read_to_string(from)?;
-        write(to, text.as_bytes())?;
-        remove(from)
+        let store = store()?;
+        let _ = store.remove_item(&saved_key(path));
+        store.remove_item(&storage_key(path)).map_err(failed)
     }
 
     pub fn exists(path: &Path) -> bool {
         read_to_string(path).is_ok()
     }
 
-    pub fn modified(_path: &Path) -> Option<SystemTime> {
-        None
+    pub fn modified(path: &Path) -> Option<SystemTime> {
+        let store = store().ok()?;
+        let ms: f64 = store.get_item(&saved_key(path)).ok()??.parse().ok()?;
+        Some(web_time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64))
     }
 }
 
@@ -302,7 +481,14 @@ async fn fetch_linked(path: String) {
     } else {
         fetch_text(&path).await
     };
-    give(GivenFile { name: path, text });
+    let folder = Path::new(&path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let batch = GivenFiles {
+        files: vec![GivenFile { name: path, text }],
+    };
+    give(with_named_scenarios(batch, &folder).await);
 }
 
 async fn fetch_text(path: &str) -> Result<String, String> {

@@ -20,6 +20,7 @@ use super::words::{
 };
 use super::{GENERAL_QUESTIONS, SessionReport, Settings, key_indicators, reference_path};
 use crate::scenario::{Model, format_number};
+use crate::session::Session;
 use crate::sim::Run;
 use crate::sim::analysis::{Comparison, compare};
 use crate::sim::ensemble::{Bands, Control, Ensemble, Options, Plan, Start, run_ensemble};
@@ -150,24 +151,44 @@ pub fn load(paths: &[PathBuf]) -> (Vec<SessionReport>, Vec<Damaged>) {
     let (files, mut damaged) = session_files(paths);
     let mut loaded = Vec::new();
     for file in files {
+        let source = file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         match SessionReport::load(&file) {
             Ok(report) => loaded.push(report),
-            Err(e) => damaged.push(Damaged {
-                source: file.file_name().map_or_else(
-                    || file.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                ),
-                error: e
-                    .short()
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            }),
+            Err(e) => damaged.push(Damaged::new(source, &e)),
         }
     }
     (loaded, damaged)
+}
+
+/// Reads sessions given by their (name, text), as a browser gets them; undated.
+pub fn load_texts(files: &[(String, String)]) -> (Vec<SessionReport>, Vec<Damaged>) {
+    let mut loaded = Vec::new();
+    let mut damaged = Vec::new();
+    for (name, text) in files {
+        match Session::from_ron(name, text) {
+            Ok(session) => loaded.push(SessionReport::from_session(session, name, None)),
+            Err(e) => damaged.push(Damaged::new(name.clone(), &e)),
+        }
+    }
+    (loaded, damaged)
+}
+
+impl Damaged {
+    fn new(source: String, e: &crate::scenario::FileError) -> Self {
+        Self {
+            source,
+            error: e
+                .short()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
 }
 
 /// Computes the class debrief from the sessions read.

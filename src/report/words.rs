@@ -137,13 +137,18 @@ pub fn markdown_cell(text: &str) -> String {
 
 /// Today's date from the system clock (for "made on" lines; the engine never reads it).
 pub fn today() -> Option<Date> {
-    date_of(std::time::SystemTime::now())
+    let since = web_time::SystemTime::now().duration_since(web_time::UNIX_EPOCH);
+    date_after_epoch(since.ok()?.as_secs())
 }
 
 /// The calendar date (UTC) of a moment.
 pub fn date_of(time: std::time::SystemTime) -> Option<Date> {
-    let days = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs() / 86_400;
-    Some(Date::from_ymd(1970, 1, 1)?.plus_days(days as i64))
+    date_after_epoch(time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs())
+}
+
+/// The calendar date (UTC) `seconds` after 1 January 1970.
+fn date_after_epoch(seconds: u64) -> Option<Date> {
+    Some(Date::from_ymd(1970, 1, 1)?.plus_days((seconds / 86_400) as i64))
 }
 
 /// `1 file`, `2 files`: a count with its noun, singular or plural.

@@ -110,4 +110,10 @@ pub enum Action {
     Class(ClassAction),
     /// The session's report and the class debrief (export, read a class, sort…).
     Report(ReportAction),
+    /// Open files given to the app together in a browser (picked, dropped, or linked).
+    OpenGiven(crate::platform::GivenFiles),
+    /// Open a given session file (its name and text) without what no longer fits.
+    OpenGivenRest(String, String),
+    /// In a browser, forget the autosaves and preferences kept there (a shared machine).
+    ForgetBrowserStorage,
 }

@@ -24,6 +24,7 @@ use super::{
     actors, briefing, choices, debrief, help, lesson, menu, news, notice, student, timeline, why,
 };
 use crate::autosave::AutosaveStore;
+use crate::platform;
 use crate::scenario;
 use crate::session::{Command, CommandError, Session};
 
@@ -97,6 +98,8 @@ pub struct SandtableApp {
     /// Actions queued by the panels this frame.
     actions: Vec<Action>,
     autosave: Option<AutosaveStore>,
+    /// The state in words last given to the platform ([`platform::show_status`]).
+    status: String,
     /// The session file's text when it was last opened or saved, to tell unsaved work.
     saved_text: String,
     /// A replacement waiting for the session to be saved ("Save" in the question).
@@ -181,6 +184,7 @@ impl SandtableApp {
             stale: true,
             actions: Vec::new(),
             autosave: None,
+            status: String::new(),
             native_dialogs: false,
             dialog: None,
             title: String::new(),
@@ -318,6 +322,9 @@ impl SandtableApp {
                     self.view.notice = Some(notice);
                 }
             }
+            Action::OpenGiven(files) => self.open_given(files),
+            Action::OpenGivenRest(name, text) => self.open_rest_of(&name, &text),
+            Action::ForgetBrowserStorage => self.forget_browser_storage(),
         }
     }
 
@@ -398,6 +405,42 @@ impl SandtableApp {
         self.stale = true;
     }
 
+    /// In a browser, the session is saved as a download (it counts as saved: the file is
+    /// the student's now).
+    fn download_session(&mut self) {
+        let name = files::suggested_session_path(&self.session, None)
+            .file_name()
+            .map_or_else(
+                || "session.session.ron".into(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        match platform::download(&name, self.session.to_ron().as_bytes()) {
+            Ok(()) => {
+                self.view.notice = Some(Notice::info(format!("Saved as {name} in your downloads")));
+                self.saved();
+            }
+            Err(e) => {
+                self.after_save = None;
+                self.view.notice = Some(Notice::error("The session was not saved", e));
+            }
+        }
+    }
+
+    /// In a browser on a shared machine: forgets every autosave and setting kept there.
+    /// The game on screen stays until the page is closed.
+    fn forget_browser_storage(&mut self) {
+        self.autosave = None;
+        let removed = platform::wipe_storage();
+        self.view.restore = None;
+        self.view.recover = None;
+        self.prefs = Prefs::default();
+        self.view.notice = Some(Notice::info(format!(
+            "This browser keeps no Sandtable work any more ({removed} entries removed), and \
+             this page autosaves no more. The game on screen stays until the page is \
+             closed: Save downloads it."
+        )));
+    }
+
     /// Saves the session to `path`; returns whether it was saved.
     fn save_to(&mut self, path: PathBuf) -> bool {
         match self.session.save(&path) {
@@ -429,6 +472,13 @@ impl SandtableApp {
     }
 
     fn ask_file(&mut self, purpose: FilePurpose) {
+        if platform::IN_BROWSER {
+            match purpose {
+                FilePurpose::Open => platform::pick_files(),
+                FilePurpose::Save => self.download_session(),
+            }
+            return;
+        }
         if self.dialog.is_some() {
             return;
         }
@@ -535,6 +585,8 @@ impl eframe::App for SandtableApp {
         }
         self.update_whatif(&ctx);
         self.update_title(&ctx);
+        self.update_status();
+        platform::heartbeat();
 
         egui::Panel::top("menu").show(ui, |ui| {
             menu::menu_bar_ui(
@@ -778,17 +830,29 @@ impl SandtableApp {
         });
     }
 
-    /// Files dropped on the window are opened.
+    /// Files dropped on the window are opened; in a browser, files dropped on the page,
+    /// picked, or linked come by their text once read, each batch together.
     fn dropped_files(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
-        let dropped: Option<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .first()
-                .map(|f| f.path().to_path_buf())
-                .filter(|p| !p.as_os_str().is_empty())
-        });
-        if let Some(path) = dropped {
+        let dropped = ctx.input(|i| platform::dropped_paths(&i.raw.dropped_files));
+        if let Some(path) = dropped.into_iter().next() {
             actions.push(Action::Open(path));
+        }
+        actions.extend(
+            platform::take_given_files()
+                .into_iter()
+                .map(Action::OpenGiven),
+        );
+    }
+
+    /// Gives the platform the state in words when it changed (read out in a browser).
+    fn update_status(&mut self) {
+        if !platform::SHOWS_STATUS {
+            return;
+        }
+        let status = super::status::status_text(&self.session, self.view.notice.as_ref());
+        if status != self.status {
+            platform::show_status(&status, &super::status::values_text(&self.session));
+            self.status = status;
         }
     }
 

@@ -3,13 +3,14 @@
 //! app hands them to [`ClassView::apply`].
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use eframe::egui;
 
 use super::actions::{Action, Tab};
 use super::notice::Notice;
 use crate::exercise::TabName;
+use crate::platform;
 use crate::session::{Session, Student};
 
 /// Something for the classroom windows.
@@ -74,7 +75,7 @@ pub struct HandIn {
     /// The folder typed or chosen.
     pub folder: String,
     /// The system's folder dialog, while it is open.
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<Receiver<Vec<PathBuf>>>,
 }
 
 /// The classroom windows' transient state.
@@ -131,18 +132,12 @@ impl ClassView {
                 let (Some(window), Some(ctx)) = (&mut self.hand_in, ctx) else {
                     return None;
                 };
-                let (sender, receiver) = channel();
                 let start = PathBuf::from(&window.folder);
-                let ctx = ctx.clone();
-                std::thread::spawn(move || {
-                    let mut dialog =
-                        rfd::FileDialog::new().set_title("Choose the folder to hand in to");
-                    if start.is_dir() {
-                        dialog = dialog.set_directory(start);
-                    }
-                    let _ = sender.send(dialog.pick_folder());
-                    ctx.request_repaint();
-                });
+                let receiver = platform::dialog(
+                    platform::Dialog::Folder("Choose the folder to hand in to"),
+                    Some(start),
+                    ctx,
+                );
                 window.dialog = Some(receiver);
                 None
             }
@@ -191,6 +186,18 @@ impl ClassView {
                 "Write your name first: the file is named after you.",
             );
         }
+        if platform::IN_BROWSER {
+            let name = hand_in_file_name(session.student(), &session.model().scenario.id);
+            return match platform::download(&name, session.to_ron().as_bytes()) {
+                Ok(()) => {
+                    self.hand_in = None;
+                    Notice::info(format!(
+                        "Handed in as {name} in your downloads: give that file to your teacher."
+                    ))
+                }
+                Err(e) => Notice::error("Not handed in", e),
+            };
+        }
         if !folder.is_dir() {
             return Notice::error(
                 "Not handed in",
@@ -223,11 +230,13 @@ impl ClassView {
             return;
         };
         match receiver.try_recv() {
-            Ok(Some(folder)) => {
-                window.folder = folder.display().to_string();
+            Ok(chosen) => {
+                if let Some(folder) = chosen.first() {
+                    window.folder = folder.display().to_string();
+                }
                 window.dialog = None;
             }
-            Ok(None) | Err(TryRecvError::Disconnected) => window.dialog = None,
+            Err(TryRecvError::Disconnected) => window.dialog = None,
             Err(TryRecvError::Empty) => {}
         }
     }

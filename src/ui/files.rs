@@ -4,14 +4,17 @@
 //! [`crate::autosave`]'s).
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Duration;
+
+use web_time::{Instant, SystemTime};
 
 use eframe::egui::{self, RichText};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose};
 use crate::autosave::AutosaveStore;
+use crate::platform::Dialog;
 use crate::scenario::{self, FileError, load};
 use crate::session::{Dropped, Session};
 
@@ -34,20 +37,33 @@ fn is_session(path: &Path, text: &str) -> bool {
 
 /// Opens a scenario or a session file. Nothing outside is changed on error.
 pub fn open_path(path: &Path) -> Result<Opened, FileError> {
-    let text = load::read_text(path)?;
+    open_text(path, &load::read_text(path)?, None)
+}
+
+/// Opens the text of a scenario, session or exercise file named `path`. An exercise's
+/// scenario is looked for among the files given with it (`beside`, by name, in a browser),
+/// or else in the exercise's folder.
+pub fn open_text(
+    path: &Path,
+    text: &str,
+    beside: Option<&[(String, String)]>,
+) -> Result<Opened, FileError> {
     let name = path.display().to_string();
-    if crate::exercise::is_exercise(path, &text) {
-        let loaded = crate::exercise::load_str(&name, &text, path.parent())?;
+    if crate::exercise::is_exercise(path, text) {
+        let loaded = match beside {
+            Some(beside) => crate::exercise::load_str_beside(&name, text, beside)?,
+            None => crate::exercise::load_str(&name, text, path.parent())?,
+        };
         let model = std::sync::Arc::new(loaded.model);
         return Ok(Opened::Scenario(Session::with_exercise(
             model,
             loaded.exercise,
         )));
     }
-    if is_session(path, &text) {
-        Session::from_ron(&name, &text).map(Opened::Session)
+    if is_session(path, text) {
+        Session::from_ron(&name, text).map(Opened::Session)
     } else {
-        let mut model = scenario::load_str(&name, &text)?;
+        let mut model = scenario::load_str(&name, text)?;
         if let Some(file_name) = path.file_name() {
             model.file_name = file_name.to_string_lossy().into_owned();
         }
@@ -99,7 +115,7 @@ pub fn with_session_extension(path: PathBuf) -> PathBuf {
 pub struct NativeDialog {
     purpose: FilePurpose,
     started: Instant,
-    receiver: Receiver<Option<PathBuf>>,
+    receiver: Receiver<Vec<PathBuf>>,
 }
 
 /// Whether a system file dialog can be expected to open: the desktop portal (over the
@@ -122,40 +138,11 @@ const TOO_FAST_TO_BE_A_CHOICE: Duration = Duration::from_millis(700);
 impl NativeDialog {
     /// Opens the system dialog. `start` is the folder or file it starts at.
     pub fn spawn(purpose: FilePurpose, start: Option<PathBuf>, ctx: &egui::Context) -> Self {
-        let (sender, receiver) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new();
-            let (folder, file_name) = match &start {
-                Some(p) if p.is_dir() => (Some(p.clone()), None),
-                Some(p) => (
-                    p.parent().map(Path::to_path_buf),
-                    p.file_name().map(|n| n.to_string_lossy().into_owned()),
-                ),
-                None => (None, None),
-            };
-            if let Some(folder) = folder.filter(|f| f.is_dir()) {
-                dialog = dialog.set_directory(folder);
-            }
-            let result = match purpose {
-                FilePurpose::Open => dialog
-                    .set_title("Open a scenario or a session")
-                    .add_filter("Scenarios and sessions", &["ron"])
-                    .add_filter("All files", &["*"])
-                    .pick_file(),
-                FilePurpose::Save => {
-                    if let Some(name) = file_name {
-                        dialog = dialog.set_file_name(name);
-                    }
-                    dialog
-                        .set_title("Save the session")
-                        .add_filter("Sessions", &["ron"])
-                        .save_file()
-                }
-            };
-            let _ = sender.send(result);
-            ctx.request_repaint();
-        });
+        let kind = match purpose {
+            FilePurpose::Open => Dialog::Open,
+            FilePurpose::Save => Dialog::SaveSession,
+        };
+        let receiver = crate::platform::dialog(kind, start, ctx);
         Self {
             purpose,
             started: Instant::now(),
@@ -167,12 +154,14 @@ impl NativeDialog {
     /// `Ok(None)` when cancelled, `Err(purpose)` when no dialog could be shown.
     pub fn poll(&self) -> Option<Result<Option<Action>, FilePurpose>> {
         match self.receiver.try_recv() {
-            Ok(Some(path)) => Some(Ok(Some(match self.purpose {
-                FilePurpose::Open => Action::Open(path),
-                FilePurpose::Save => Action::SaveTo(with_session_extension(path)),
-            }))),
-            Ok(None) if self.started.elapsed() < TOO_FAST_TO_BE_A_CHOICE => Some(Err(self.purpose)),
-            Ok(None) => Some(Ok(None)),
+            Ok(chosen) => match chosen.into_iter().next() {
+                Some(path) => Some(Ok(Some(match self.purpose {
+                    FilePurpose::Open => Action::Open(path),
+                    FilePurpose::Save => Action::SaveTo(with_session_extension(path)),
+                }))),
+                None if self.started.elapsed() < TOO_FAST_TO_BE_A_CHOICE => Some(Err(self.purpose)),
+                None => Some(Ok(None)),
+            },
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err(self.purpose)),
         }
@@ -290,7 +279,7 @@ fn expand_home(path: &str) -> PathBuf {
 /// The autosave store's folder: `$XDG_DATA_HOME/sandtable/autosaves` (or the platform's
 /// equivalent).
 pub fn default_autosave_dir() -> Option<PathBuf> {
-    eframe::storage_dir(super::APP_ID).map(|d| d.join("autosaves"))
+    crate::platform::autosave_dir()
 }
 
 /// The offer to restore a session that a crashed run of the app autosaved.

@@ -8,6 +8,7 @@ use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
 use super::reports::ReportAction;
 use super::text::week_title;
+use crate::platform;
 use crate::session::Session;
 
 /// The menu bar.
@@ -59,7 +60,15 @@ pub fn menu_bar_ui(
                 actions.push(Action::Report(ReportAction::AskClass));
             }
             ui.separator();
-            if ui.button("Quit").clicked() {
+            if platform::IN_BROWSER {
+                if ui
+                    .button("Forget the work kept in this browser")
+                    .on_hover_text("For a shared computer: removes the autosaves and settings")
+                    .clicked()
+                {
+                    actions.push(Action::ForgetBrowserStorage);
+                }
+            } else if ui.button("Quit").clicked() {
                 actions.push(Action::Quit);
             }
         });

@@ -32,6 +32,7 @@ pub mod presenter;
 pub mod recover;
 pub mod reports;
 pub mod sensitivity;
+pub mod status;
 pub mod student;
 pub mod text;
 pub mod timeline;
@@ -41,7 +42,9 @@ pub mod worker;
 
 use std::path::PathBuf;
 
+#[cfg(not(target_arch = "wasm32"))]
 use anyhow::anyhow;
+#[cfg(not(target_arch = "wasm32"))]
 use eframe::egui;
 
 pub use actions::{Action, Screen, Tab};
@@ -52,6 +55,7 @@ pub const APP_ID: &str = "sandtable";
 
 /// Opens the app's window on the embedded scenario, or on `file` (a scenario or a session).
 /// Returns when the window is closed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
     let viewport = egui::ViewportBuilder::default()
         .with_title("Sandtable")
@@ -77,4 +81,10 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
              e.g. the `libgl1-mesa-dri` package; the subcommands work without one, see --help)"
         )
     })
+}
+
+/// In a browser the page runs the app (`platform::start`), not the command line.
+#[cfg(target_arch = "wasm32")]
+pub fn run(_file: Option<PathBuf>) -> anyhow::Result<()> {
+    anyhow::bail!("in a browser, the page runs the app")
 }

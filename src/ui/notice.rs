@@ -1,7 +1,7 @@
 //! Banners over the app: a notice (an error with its file, line and column, or a
 //! confirmation) and the offer to restore the autosave after a crash.
 
-use std::time::SystemTime;
+use web_time::SystemTime;
 
 use eframe::egui::{self, RichText};
 

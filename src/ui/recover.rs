@@ -3,7 +3,7 @@
 //! open again.
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
+use web_time::{SystemTime, UNIX_EPOCH};
 
 use eframe::egui::{self, RichText};
 

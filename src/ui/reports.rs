@@ -4,7 +4,7 @@
 //! The words and numbers come from [`crate::report`].
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use eframe::egui::{self, RichText};
 
@@ -12,6 +12,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::notice::Notice;
 use crate::files::atomic_write;
+use crate::platform::{self, Dialog};
 use crate::report::class::{self, ClassDebrief, Student, compact_decisions};
 use crate::report::{Format, SessionReport, Settings, student};
 use crate::scenario::format_number;
@@ -28,6 +29,8 @@ pub enum ReportAction {
     AskClass,
     /// Read these session files, or the session files of these folders.
     OpenClass(Vec<PathBuf>),
+    /// Read these sessions, given by (name, text) in a browser.
+    OpenClassGiven(Vec<(String, String)>),
     /// Ask where to write the class debrief.
     AskClassExport,
     /// Write the class debrief here (`.html`, `.csv` or `.md`).
@@ -77,6 +80,8 @@ pub struct Reports {
     pub class: Option<ClassView>,
     pub path_window: Option<PathWindow>,
     dialog: Option<(PathPurpose, Receiver<Vec<PathBuf>>)>,
+    /// In a browser, the files being picked are the class's sessions.
+    class_wanted: bool,
 }
 
 /// The default name of a session's report, beside the session file.
@@ -113,6 +118,13 @@ impl Reports {
         ctx: Option<&egui::Context>,
     ) -> Option<Notice> {
         match action {
+            ReportAction::AskExport if platform::IN_BROWSER => {
+                let path = report_path(session, session_path);
+                let name = path
+                    .file_name()
+                    .map_or_else(|| "report.html".into(), PathBuf::from);
+                self.apply(ReportAction::ExportTo(name), session, session_path, ctx)
+            }
             ReportAction::AskExport => {
                 self.path_window = Some(PathWindow {
                     purpose: PathPurpose::Report,
@@ -140,6 +152,11 @@ impl Reports {
                 };
                 Some(written(&path, &text, "The report"))
             }
+            ReportAction::AskClass if platform::IN_BROWSER => {
+                self.class_wanted = true;
+                platform::pick_files();
+                None
+            }
             ReportAction::AskClass => {
                 let folder = session_path
                     .and_then(Path::parent)
@@ -152,21 +169,18 @@ impl Reports {
             }
             ReportAction::OpenClass(paths) => {
                 self.path_window = None;
-                let (sessions, damaged) = class::load(&paths);
-                if sessions.is_empty() && damaged.is_empty() {
-                    return Some(Notice::error(
-                        "No session file found",
-                        "Choose a folder that holds students' *.session.ron files, or the files themselves.",
-                    ));
-                }
-                let debrief = class::build(sessions, damaged, &Settings::default());
-                self.class = Some(ClassView {
-                    debrief,
-                    sort: None,
-                    filter: String::new(),
-                });
-                None
+                self.open_class(class::load(&paths))
             }
+            ReportAction::OpenClassGiven(files) => {
+                self.class_wanted = false;
+                self.open_class(class::load_texts(&files))
+            }
+            ReportAction::AskClassExport if platform::IN_BROWSER => self.apply(
+                ReportAction::ExportClassTo("class-debrief.html".into()),
+                session,
+                session_path,
+                ctx,
+            ),
             ReportAction::AskClassExport => {
                 self.path_window = Some(PathWindow {
                     purpose: PathPurpose::ClassExport,
@@ -187,34 +201,12 @@ impl Reports {
             }
             ReportAction::Browse { folder } => {
                 let purpose = self.path_window.as_ref()?.purpose;
-                let ctx = ctx?.clone();
-                let (sender, receiver) = channel();
-                std::thread::spawn(move || {
-                    let dialog = rfd::FileDialog::new();
-                    let chosen: Vec<PathBuf> = match purpose {
-                        PathPurpose::Class if folder => dialog
-                            .set_title("A folder of session files")
-                            .pick_folder()
-                            .into_iter()
-                            .collect(),
-                        PathPurpose::Class => dialog
-                            .set_title("Students' session files")
-                            .add_filter("Sessions", &["ron"])
-                            .pick_files()
-                            .unwrap_or_default(),
-                        PathPurpose::Report | PathPurpose::ClassExport => dialog
-                            .set_title("Write the report to")
-                            .add_filter("Web page", &["html"])
-                            .add_filter("Markdown", &["md"])
-                            .add_filter("CSV", &["csv"])
-                            .save_file()
-                            .into_iter()
-                            .collect(),
-                    };
-                    let _ = sender.send(chosen);
-                    ctx.request_repaint();
-                });
-                self.dialog = Some((purpose, receiver));
+                let kind = match purpose {
+                    PathPurpose::Class if folder => Dialog::Folder("A folder of session files"),
+                    PathPurpose::Class => Dialog::Sessions,
+                    PathPurpose::Report | PathPurpose::ClassExport => Dialog::SaveReport,
+                };
+                self.dialog = Some((purpose, platform::dialog(kind, None, ctx?)));
                 None
             }
             ReportAction::ClosePathWindow => {
@@ -235,6 +227,32 @@ impl Reports {
                 None
             }
         }
+    }
+
+    /// Opens the class window on the sessions read.
+    fn open_class(
+        &mut self,
+        (sessions, damaged): (Vec<SessionReport>, Vec<class::Damaged>),
+    ) -> Option<Notice> {
+        if sessions.is_empty() && damaged.is_empty() {
+            return Some(Notice::error(
+                "No session file found",
+                "Choose a folder that holds students' *.session.ron files, or the files themselves.",
+            ));
+        }
+        let debrief = class::build(sessions, damaged, &Settings::default());
+        self.class = Some(ClassView {
+            debrief,
+            sort: None,
+            filter: String::new(),
+        });
+        None
+    }
+
+    /// Whether files picked in a browser are for the class debrief (asked for from its
+    /// menu item).
+    pub fn class_wanted(&self) -> bool {
+        self.class_wanted
     }
 
     /// What a system dialog answered, as the action it asks for.
@@ -259,7 +277,18 @@ impl Reports {
     }
 }
 
+/// Writes a report; in a browser, offers it as a download.
 fn written(path: &Path, text: &str, what: &str) -> Notice {
+    if platform::IN_BROWSER {
+        let name = path.file_name().map_or_else(
+            || "report.html".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        return match platform::download(&name, text.as_bytes()) {
+            Ok(()) => Notice::info(format!("{what} is saved as {name} in your downloads.")),
+            Err(e) => Notice::error(format!("{what} could not be saved"), e),
+        };
+    }
     match atomic_write(path, text.as_bytes()) {
         Ok(()) => Notice::info(format!("{what} is written to {}.", path.display())),
         Err(e) => Notice::error(

@@ -129,29 +129,40 @@ pub fn hand_in_window_ui(
             ui.add_space(4.0);
             student_fields_ui(ui, form);
             ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                label(ui, "Folder");
-                ui.add(
-                    egui::TextEdit::singleline(folder)
-                        .desired_width(300.0)
-                        .char_limit(1000),
-                )
-                .accessible_name("Folder to hand in to");
-                if ui
-                    .add_enabled(!dialog_open, egui::Button::new("Choose…"))
-                    .clicked()
-                {
-                    act(actions, ClassAction::ChooseFolder);
-                }
-            });
+            let in_browser = crate::platform::IN_BROWSER;
+            if !in_browser {
+                ui.horizontal(|ui| {
+                    label(ui, "Folder");
+                    ui.add(
+                        egui::TextEdit::singleline(folder)
+                            .desired_width(300.0)
+                            .char_limit(1000),
+                    )
+                    .accessible_name("Folder to hand in to");
+                    if ui
+                        .add_enabled(!dialog_open, egui::Button::new("Choose…"))
+                        .clicked()
+                    {
+                        act(actions, ClassAction::ChooseFolder);
+                    }
+                });
+            }
             let student = form.student();
             let name = hand_in_file_name(
                 (!student.name.trim().is_empty()).then_some(&student),
                 &session.model().scenario.id,
             );
-            label(ui, RichText::new(format!("File: {name}")).small());
+            label(
+                ui,
+                RichText::new(if in_browser {
+                    format!("File: {name}, saved in your downloads")
+                } else {
+                    format!("File: {name}")
+                })
+                .small(),
+            );
             let path = PathBuf::from(folder.trim()).join(&name);
-            if path.exists() {
+            if !in_browser && path.exists() {
                 label(
                     ui,
                     RichText::new(
@@ -163,7 +174,7 @@ pub fn hand_in_window_ui(
             }
             ui.add_space(6.0);
             ui.horizontal(|ui| {
-                let ok = !form.name.trim().is_empty() && !folder.trim().is_empty();
+                let ok = !form.name.trim().is_empty() && (in_browser || !folder.trim().is_empty());
                 if ui
                     .add_enabled(ok, egui::Button::new("Hand in now"))
                     .clicked()

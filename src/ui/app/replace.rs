@@ -9,6 +9,7 @@ use eframe::egui;
 
 use super::SandtableApp;
 use crate::autosave::AutosaveStore;
+use crate::platform::GivenFiles;
 use crate::scenario::{self, FileErrorKind};
 use crate::session::Session;
 use crate::ui::actions::{Action, FilePurpose, Screen};
@@ -16,6 +17,7 @@ use crate::ui::confirm::{Incoming, Replacement, UnsavedAnswer};
 use crate::ui::files::{self, Opened};
 use crate::ui::notice::Notice;
 use crate::ui::recover;
+use crate::ui::reports::ReportAction;
 
 impl SandtableApp {
     /// Whether the session has changed since it was last opened from or saved to a file
@@ -188,32 +190,103 @@ impl SandtableApp {
         })));
     }
 
-    /// Opens a session file without what no longer fits its scenario, once the user has
-    /// seen what that is and asked for it. It is not tied to its file, so that saving does
-    /// not overwrite what was left out.
-    pub(super) fn open_rest(&mut self, path: PathBuf) {
-        let (session, dropped) = match files::open_session_lenient(&path) {
-            Ok(opened) => opened,
-            Err(e) => {
-                self.view.notice = Some(Notice::file_error(
-                    format!("Could not open {}", path.display()),
-                    &e,
+    /// Opens files given together in a browser: sessions for the class debrief when it
+    /// asked for them (or when several sessions come at once), else the first exercise,
+    /// scenario or session, with the scenario an exercise names found among the others.
+    pub(super) fn open_given(&mut self, given: GivenFiles) {
+        let texts = given.texts();
+        let sessions = texts
+            .iter()
+            .filter(|(name, text)| {
+                crate::files::is_file_of(Path::new(name), text, ".session.ron", "Session")
+            })
+            .count();
+        if self.view.reports.class_wanted() || (sessions > 1 && sessions == given.files.len()) {
+            self.apply(Action::Report(ReportAction::OpenClassGiven(texts)));
+            return;
+        }
+        let main = given
+            .files
+            .iter()
+            .find(|f| {
+                f.text
+                    .as_ref()
+                    .is_ok_and(|t| crate::exercise::is_exercise(Path::new(&f.name), t))
+            })
+            .or_else(|| given.files.first());
+        let Some(file) = main else { return };
+        let text = match &file.text {
+            Ok(text) => text,
+            Err(message) => {
+                self.view.notice = Some(Notice::error(
+                    format!("Could not open {}", file.name),
+                    message.clone(),
                 ));
                 return;
             }
         };
+        let path = Path::new(&file.name);
+        let (session, screen) = match files::open_text(path, text, Some(&texts)) {
+            Ok(Opened::Scenario(session)) => (session, Screen::Briefing),
+            Ok(Opened::Session(session)) => (session, Screen::Play),
+            Err(e) => {
+                let notice = Notice::file_error(format!("Could not open {}", file.name), &e);
+                self.view.notice = Some(match e.kind {
+                    FileErrorKind::NoLongerFits => notice.with_offer(
+                        "Open the rest of the session",
+                        Action::OpenGivenRest(file.name.clone(), text.clone()),
+                    ),
+                    _ => notice,
+                });
+                return;
+            }
+        };
+        self.replace(Replacement::Session(Box::new(Incoming {
+            session,
+            path: None,
+            remember: None,
+            screen,
+            notice: None,
+            unsaved: false,
+            recovered: None,
+            what: format!("open {}", file.name),
+        })));
+    }
+
+    /// Opens a session file without what no longer fits its scenario, once the user has
+    /// seen what that is and asked for it. It is not tied to its file, so that saving does
+    /// not overwrite what was left out.
+    pub(super) fn open_rest(&mut self, path: PathBuf) {
+        match crate::scenario::load::read_text(&path) {
+            Ok(text) => self.open_rest_of(&path.display().to_string(), &text),
+            Err(e) => {
+                self.view.notice = Some(Notice::file_error(
+                    format!("Could not open {}", path.display()),
+                    &e,
+                ))
+            }
+        }
+    }
+
+    /// [`Self::open_rest`] for the text of a session file named `name`.
+    pub(super) fn open_rest_of(&mut self, name: &str, text: &str) {
+        let (session, dropped) = match Session::from_ron_lenient(name, text) {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.view.notice = Some(Notice::file_error(format!("Could not open {name}"), &e));
+                return;
+            }
+        };
         let mut notice = Notice::info(format!(
-            "Opened {} without what no longer fits its scenario:",
-            path.display()
+            "Opened {name} without what no longer fits its scenario:"
         ));
         notice.lines = dropped.iter().map(ToString::to_string).collect();
         notice
             .lines
             .push("Save it under a new name to keep the original file as it was.".into());
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into(),
-        );
+        let short = Path::new(name)
+            .file_name()
+            .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into());
         self.replace(Replacement::Session(Box::new(Incoming {
             session,
             path: None,
@@ -222,7 +295,7 @@ impl SandtableApp {
             notice: Some(notice),
             unsaved: true,
             recovered: None,
-            what: format!("open the rest of {name}"),
+            what: format!("open the rest of {short}"),
         })));
     }
 
@@ -255,7 +328,7 @@ impl SandtableApp {
 
     /// Opens an autosave (offered after a crash, or picked in File > Recover).
     pub(super) fn recover(&mut self, path: PathBuf) {
-        let session = match Session::load(&path) {
+        let session = match AutosaveStore::load(&path) {
             Ok(session) => session,
             Err(e) => {
                 self.view.notice = Some(Notice::file_error("The autosave could not be opened", &e));
