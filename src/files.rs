@@ -61,6 +61,8 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         }
         file.write_all(bytes)?;
         file.sync_all()?;
+        // Closed before the rename (a browser's `File` has nothing to close).
+        #[cfg_attr(target_arch = "wasm32", allow(clippy::drop_non_drop))]
         drop(file);
         fs::rename(&tmp, &target)?;
         sync_folder(dir)

@@ -35,7 +35,7 @@ thread_local! {
 pub fn now_seconds() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
-        .map_or_else(|| js_sys::Date::now(), |p| p.now())
+        .map_or_else(js_sys::Date::now, |p| p.now())
         / 1000.0
 }
 

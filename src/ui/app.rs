@@ -849,7 +849,20 @@ impl SandtableApp {
         if !platform::SHOWS_STATUS {
             return;
         }
-        let status = super::status::status_text(&self.session, self.view.notice.as_ref());
+        let mut status = super::status::status_text(&self.session, self.view.notice.as_ref());
+        if let Some(offer) = &self.view.restore {
+            status.push_str(&format!(
+                " A session autosaved when this page last closed can be restored: {}.",
+                offer.description
+            ));
+        }
+        if let Some(class) = &self.view.reports.class {
+            status.push_str(&format!(
+                " Class debrief open: {} sessions read, {} that could not be read.",
+                class.debrief.students.len() + class.debrief.other_versions.len(),
+                class.debrief.damaged.len()
+            ));
+        }
         if status != self.status {
             platform::show_status(&status, &super::status::values_text(&self.session));
             self.status = status;

@@ -16,6 +16,9 @@ pub fn status_text(session: &Session, notice: Option<&Notice>) -> String {
         model.scenario.title,
         week_title(model, session.cursor())
     );
+    if let Some(exercise) = session.exercise() {
+        text.push_str(&format!(" Exercise: {}.", exercise.title));
+    }
     let selected: Vec<&str> = session
         .selection()
         .iter()
