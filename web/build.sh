@@ -29,13 +29,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }')" != "$version" 
     cargo install wasm-bindgen-cli --version "$version"
 fi
 
-cargo build --profile web --target wasm32-unknown-unknown --bin sandtable
+cargo build --profile wasm --target wasm32-unknown-unknown --bin sandtable
 
 out=target/web
 rm -rf "$out"
 mkdir -p "$out/scenarios"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name sandtable \
-    target/wasm32-unknown-unknown/web/sandtable.wasm
+    target/wasm32-unknown-unknown/wasm/sandtable.wasm
 cp web/index.html "$out/"
 cp scenarios/*.ron "$out/scenarios/"
 if [ -d exercises ]; then
