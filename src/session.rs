@@ -929,11 +929,22 @@ impl Session {
 
     /// The session file's text.
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .depth_limit(3)
-            .struct_names(true)
-            .escape_strings(false);
-        ron::ser::to_string_pretty(&self.to_file(), config).unwrap_or_default()
+        ron::ser::to_string_pretty(&self.to_file(), session_ron()).unwrap_or_default()
+    }
+
+    /// This session on another version of its scenario (`text`, from the file `name`): the
+    /// branches replay their decisions on it where they still fit, and what does not is
+    /// returned. The scenario's own errors are located in `text`, not in a session file.
+    pub fn rebased(&self, name: &str, text: &str) -> Result<(Session, Vec<Dropped>), FileError> {
+        scenario::load_str(name, text)?;
+        let mut file = self.to_file();
+        file.scenario = text.to_string();
+        if let Some(base) = Path::new(name).file_name() {
+            file.scenario_name = base.to_string_lossy().into_owned();
+        }
+        let session = ron::ser::to_string_pretty(&file, session_ron())
+            .map_err(|e| FileError::whole(name, e.to_string(), None))?;
+        Self::from_ron_lenient(name, &session)
     }
 
     /// Saves atomically: the old file stays whole if anything fails.
@@ -1238,6 +1249,14 @@ fn empty_run(model: &Model, seed: u64) -> Run {
         turns: Vec::new(),
         warnings: Vec::new(),
     }
+}
+
+/// How session files are written.
+fn session_ron() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .depth_limit(3)
+        .struct_names(true)
+        .escape_strings(false)
 }
 
 /// A session file (`*.session.ron`), self-contained: the scenario's text is embedded.

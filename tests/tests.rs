@@ -19,3 +19,4 @@ mod session_errors;
 mod util;
 mod validation;
 mod web;
+mod workbench;

@@ -116,4 +116,6 @@ pub enum Action {
     OpenGivenRest(String, String),
     /// In a browser, forget the autosaves and preferences kept there (a shared machine).
     ForgetBrowserStorage,
+    /// Something for the author's workbench (open, save, play, fix…).
+    Workbench(super::workbench::WorkbenchAction),
 }

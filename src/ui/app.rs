@@ -1,6 +1,7 @@
 //! The app: the session, the user's preferences and the transient view state; the frame
 //! layout; and the one place where actions are applied.
 
+mod author;
 mod replace;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,10 @@ pub struct View {
     pub played: Option<String>,
     /// The report export and the class debrief windows.
     pub reports: Reports,
+    /// The author's workbench, while it is open.
+    pub workbench: Option<super::workbench::Workbench>,
+    /// The workbench was closed with edits not saved: they are kept for when it reopens.
+    pub workbench_hidden: bool,
 }
 
 impl View {
@@ -80,6 +85,8 @@ impl View {
             class: ClassView::default(),
             played: None,
             reports: Reports::default(),
+            workbench: None,
+            workbench_hidden: false,
         }
     }
 }
@@ -100,6 +107,8 @@ pub struct SandtableApp {
     autosave: Option<AutosaveStore>,
     /// The state in words last given to the platform ([`platform::show_status`]).
     status: String,
+    /// The scenario file being played, watched for changes made to it elsewhere.
+    watch: Option<author::Watch>,
     /// The session file's text when it was last opened or saved, to tell unsaved work.
     saved_text: String,
     /// A replacement waiting for the session to be saved ("Save" in the question).
@@ -185,6 +194,7 @@ impl SandtableApp {
             actions: Vec::new(),
             autosave: None,
             status: String::new(),
+            watch: None,
             native_dialogs: false,
             dialog: None,
             title: String::new(),
@@ -323,6 +333,7 @@ impl SandtableApp {
                 }
             }
             Action::OpenGiven(files) => self.open_given(files),
+            Action::Workbench(action) => self.workbench(action),
             Action::OpenGivenRest(name, text) => self.open_rest_of(&name, &text),
             Action::ForgetBrowserStorage => self.forget_browser_storage(),
         }
@@ -587,6 +598,7 @@ impl eframe::App for SandtableApp {
         self.update_title(&ctx);
         self.update_status();
         platform::heartbeat();
+        self.poll_watch(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| {
             menu::menu_bar_ui(
@@ -661,6 +673,14 @@ impl eframe::App for SandtableApp {
             self.native_dialogs,
             &mut actions,
         );
+        if let Some(workbench) = self
+            .view
+            .workbench
+            .as_mut()
+            .filter(|_| !self.view.workbench_hidden)
+        {
+            super::workbench::workbench_ui(&ctx, workbench, platform::IN_BROWSER, &mut actions);
+        }
         drop_preview_ui(&ctx);
 
         if !actions.is_empty() {

@@ -8,6 +8,7 @@ use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
 use super::reports::ReportAction;
 use super::text::week_title;
+use super::workbench::WorkbenchAction;
 use crate::platform;
 use crate::session::Session;
 
@@ -50,6 +51,13 @@ pub fn menu_bar_ui(
                 actions.push(Action::AskFile(FilePurpose::Save));
             }
             ui.separator();
+            if ui
+                .button("Edit the scenario…")
+                .on_hover_text("The author's workbench: the scenario's text, checked as you type")
+                .clicked()
+            {
+                actions.push(Action::Workbench(WorkbenchAction::Open));
+            }
             if ui.button("Recover an autosave…").clicked() {
                 actions.push(Action::ShowRecover(true));
             }

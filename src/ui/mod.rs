@@ -38,6 +38,7 @@ pub mod text;
 pub mod timeline;
 pub mod whatif;
 pub mod why;
+pub mod workbench;
 pub mod worker;
 
 use std::path::PathBuf;

@@ -79,12 +79,18 @@ impl SandtableApp {
                 } else {
                     session.to_ron()
                 };
+                // A scenario file opened as it is (not a session, not an exercise) is
+                // watched for changes, for an author editing it elsewhere.
+                let scenario_file = remember
+                    .clone()
+                    .filter(|_| path.is_none() && session.exercise().is_none());
                 self.replace_session(session, path);
                 self.view.screen = screen;
                 self.view.notice = notice;
                 if let Some(path) = remember {
                     files::remember(&mut self.prefs.recent, &path);
                 }
+                self.watch_scenario(scenario_file);
                 if recovered.is_some() {
                     self.view.restore = None;
                     self.view.recover = None;
@@ -97,7 +103,7 @@ impl SandtableApp {
 
     /// The session is about to go: its last state is autosaved (when it has anything worth
     /// keeping) and its autosave released to the history.
-    fn retire_session(&mut self) {
+    pub(super) fn retire_session(&mut self) {
         let keep = self.has_unsaved_work()
             || self
                 .autosave

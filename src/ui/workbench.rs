@@ -1,0 +1,727 @@
+//! The author's workbench: the scenario's RON text in an editor, checked as it is typed
+//! with the same messages as `sandtable check`, the problems marked in place (with a fix
+//! for a misspelt name), an outline of what the scenario holds, and one click to save it
+//! (the text as written, comments and layout kept) or play it.
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, RichText, TextFormat, text::LayoutJob};
+
+use super::a11y::label;
+use super::actions::Action;
+use crate::scenario::{self, Diagnostic, Model};
+
+/// What the workbench asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkbenchAction {
+    /// Open it on the session's scenario.
+    Open,
+    Close,
+    /// Write the text to its file (in a browser: download it).
+    Save,
+    /// Write the text to this file.
+    SaveTo(PathBuf),
+    /// Play the current text: the session replays its decisions on it.
+    Play,
+    /// A new game on the current text.
+    NewGame,
+    /// Put the cursor at a character of the text.
+    Jump(usize),
+    /// Apply the quick fix of a problem.
+    Fix(usize),
+    /// Take the file's text from disk, dropping the edits.
+    ReloadFromDisk,
+}
+
+/// The workbench's state.
+#[derive(Debug, Clone)]
+pub struct Workbench {
+    pub text: String,
+    /// The scenario's file, if it has one.
+    pub path: Option<PathBuf>,
+    /// The path typed to save to, when there is no file yet.
+    pub path_field: String,
+    /// The text as last read from or written to its file.
+    pub saved: String,
+    /// The text last checked, and what the check found.
+    checked: Option<u64>,
+    pub problems: Vec<Diagnostic>,
+    /// What the text that last loaded holds.
+    outline: Vec<Section>,
+    /// When the text was last edited (the check waits for a pause in typing).
+    edited_at: f64,
+    /// Where to put the cursor on the next frame (a character index).
+    jump: Option<usize>,
+    /// The file changed on disk while the text had edits of its own.
+    pub changed_on_disk: bool,
+    /// The highlighted text, kept while the text and its problems stay the same.
+    highlight: Option<(u64, Arc<LayoutJob>)>,
+}
+
+/// A part of the outline: "Actors", and each actor's id, name and place in the text.
+#[derive(Debug, Clone, PartialEq)]
+struct Section {
+    title: &'static str,
+    items: Vec<(String, String, Option<usize>)>,
+}
+
+/// How long typing must pause before the text is checked again.
+const CHECK_AFTER_SECONDS: f64 = 0.3;
+
+fn hash_of(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Workbench {
+    /// The workbench on `text`, the scenario of the file `path` (if it has one).
+    pub fn new(text: String, path: Option<PathBuf>, file_name: &str) -> Self {
+        let mut workbench = Self {
+            saved: text.clone(),
+            text,
+            path_field: path
+                .as_ref()
+                .map_or_else(|| file_name.to_string(), |p| p.display().to_string()),
+            path,
+            checked: None,
+            problems: Vec::new(),
+            outline: Vec::new(),
+            edited_at: f64::NEG_INFINITY,
+            jump: None,
+            changed_on_disk: false,
+            highlight: None,
+        };
+        workbench.check();
+        workbench
+    }
+
+    /// The name errors give the text by.
+    pub fn name(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| self.path_field.clone(), |p| p.display().to_string())
+    }
+
+    /// Whether the text has edits not saved to its file.
+    pub fn unsaved(&self) -> bool {
+        self.text != self.saved
+    }
+
+    /// Checks the text now, as `sandtable check` does.
+    pub fn check(&mut self) {
+        let hash = hash_of(&self.text);
+        if self.checked == Some(hash) {
+            return;
+        }
+        self.checked = Some(hash);
+        match scenario::load_str(&self.name(), &self.text) {
+            Ok(model) => {
+                self.problems.clear();
+                self.outline = outline(&model, &self.text);
+            }
+            Err(e) => self.problems = e.diagnostics,
+        }
+    }
+
+    /// Takes text read from disk: the editor shows it, as saved.
+    pub fn take_from_disk(&mut self, text: String) {
+        self.saved = text.clone();
+        self.text = text;
+        self.changed_on_disk = false;
+        self.check();
+    }
+
+    /// The text was written to its file.
+    pub fn saved_as(&mut self, path: PathBuf) {
+        self.saved = self.text.clone();
+        self.path_field = path.display().to_string();
+        self.path = Some(path);
+        self.changed_on_disk = false;
+    }
+
+    /// Carries out what only concerns the editor; the rest is the app's.
+    pub fn apply(&mut self, action: &WorkbenchAction) {
+        match action {
+            WorkbenchAction::Jump(at) => self.jump = Some(*at),
+            WorkbenchAction::Fix(i) => {
+                if let Some((range, replacement)) =
+                    self.problems.get(*i).and_then(|d| fix(d, &self.text))
+                {
+                    let start = self.text[..range.start].chars().count();
+                    self.text.replace_range(range, &replacement);
+                    self.jump = Some(start + replacement.chars().count());
+                    self.check();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The fix a problem offers: a name it suggests instead of a misspelt one (the hint "did
+/// you mean `france`?" for "unknown … `frnce`"), as the byte range to replace and the
+/// replacement.
+pub fn fix(diagnostic: &Diagnostic, text: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let hint = diagnostic.hint.as_deref()?;
+    let suggestion = between_backticks(hint.split("did you mean").nth(1)?)?;
+    let wrong = between_backticks(&diagnostic.message)?;
+    if wrong.is_empty() || wrong == suggestion {
+        return None;
+    }
+    // The wrong name at or after the problem's place, on its line.
+    let line_start = offset_of(text, diagnostic.line, 1)?;
+    let from = offset_of(text, diagnostic.line, diagnostic.column).unwrap_or(line_start);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |n| line_start + n);
+    let search = |start: usize| {
+        text[start..line_end]
+            .find(wrong)
+            .map(|n| start + n..start + n + wrong.len())
+    };
+    let range = search(from).or_else(|| search(line_start))?;
+    Some((range, suggestion.to_string()))
+}
+
+fn between_backticks(text: &str) -> Option<&str> {
+    let start = text.find('`')? + 1;
+    let end = start + text[start..].find('`')?;
+    Some(&text[start..end])
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+/// The character index of a byte offset.
+fn char_index(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].chars().count()
+}
+
+/// What the scenario holds, each with where its id is written.
+fn outline(model: &Model, text: &str) -> Vec<Section> {
+    let s = &model.scenario;
+    let at = |id: &str| {
+        let quoted = format!("id: \"{id}\"");
+        text.find(&quoted).map(|b| char_index(text, b))
+    };
+    let section = |title, items: Vec<(&String, &String)>| Section {
+        title,
+        items: items
+            .into_iter()
+            .map(|(id, name)| (id.clone(), name.clone(), at(id)))
+            .collect(),
+    };
+    vec![
+        section(
+            "Actors",
+            s.actors.iter().map(|a| (&a.id, &a.name)).collect(),
+        ),
+        section(
+            "Issues",
+            s.issues.iter().map(|i| (&i.id, &i.name)).collect(),
+        ),
+        section(
+            "Indicators",
+            s.indicators.iter().map(|i| (&i.id, &i.name)).collect(),
+        ),
+        section(
+            "Parameters",
+            s.parameters.iter().map(|p| (&p.id, &p.name)).collect(),
+        ),
+        section(
+            "Choices",
+            s.choices.iter().map(|c| (&c.id, &c.label)).collect(),
+        ),
+        section("Events", s.events.iter().map(|e| (&e.id, &e.id)).collect()),
+        section("Goals", s.goals.iter().map(|g| (&g.id, &g.name)).collect()),
+        section("Paths", s.paths.iter().map(|p| (&p.id, &p.name)).collect()),
+    ]
+}
+
+/// Colours of the highlighting, for the theme.
+struct Palette {
+    text: Color32,
+    comment: Color32,
+    string: Color32,
+    number: Color32,
+    field: Color32,
+    name: Color32,
+    problem: Color32,
+}
+
+impl Palette {
+    fn of(visuals: &egui::Visuals) -> Self {
+        if visuals.dark_mode {
+            Self {
+                text: visuals.text_color(),
+                comment: Color32::from_rgb(140, 140, 140),
+                string: Color32::from_rgb(152, 195, 121),
+                number: Color32::from_rgb(229, 170, 100),
+                field: Color32::from_rgb(120, 170, 235),
+                name: Color32::from_rgb(200, 150, 230),
+                problem: Color32::from_rgba_unmultiplied(200, 40, 40, 90),
+            }
+        } else {
+            Self {
+                text: visuals.text_color(),
+                comment: Color32::from_rgb(110, 110, 110),
+                string: Color32::from_rgb(30, 120, 30),
+                number: Color32::from_rgb(170, 80, 0),
+                field: Color32::from_rgb(20, 80, 170),
+                name: Color32::from_rgb(130, 40, 150),
+                problem: Color32::from_rgba_unmultiplied(230, 60, 60, 70),
+            }
+        }
+    }
+}
+
+/// The text highlighted as RON (comments, strings, numbers, field and record names), with
+/// the lines that have a problem marked.
+fn highlighted(
+    text: &str,
+    problems: &[Diagnostic],
+    palette: &Palette,
+    font: egui::FontId,
+) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let bad_lines: std::collections::BTreeSet<usize> =
+        problems.iter().map(|d| d.line).filter(|&l| l > 0).collect();
+    let mut line = 1;
+    let push = |job: &mut LayoutJob, piece: &str, color: Color32, line: usize| {
+        let mut format = TextFormat::simple(font.clone(), color);
+        if bad_lines.contains(&line) {
+            format.background = palette.problem;
+        }
+        job.append(piece, 0.0, format);
+    };
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let c = rest.chars().next().unwrap_or(' ');
+        let (len, color) = if rest.starts_with("//") {
+            (rest.find('\n').unwrap_or(rest.len()), palette.comment)
+        } else if c == '"' {
+            let mut end = 1;
+            let mut escaped = false;
+            for (j, ch) in rest.char_indices().skip(1) {
+                end = j + ch.len_utf8();
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if ch == '"' || ch == '\n' {
+                    break;
+                }
+            }
+            (end, palette.string)
+        } else if c.is_ascii_digit()
+            || (c == '-' && rest[1..].starts_with(|d: char| d.is_ascii_digit()))
+        {
+            let end = rest[1..]
+                .find(|d: char| !(d.is_ascii_alphanumeric() || d == '.' || d == '_'))
+                .map_or(rest.len(), |n| n + 1);
+            (end, palette.number)
+        } else if c.is_alphabetic() || c == '_' {
+            let end = rest
+                .find(|d: char| !(d.is_alphanumeric() || d == '_'))
+                .unwrap_or(rest.len());
+            let after = rest[end..].trim_start_matches([' ', '\t']);
+            let color = if after.starts_with(':') {
+                palette.field
+            } else if c.is_uppercase() {
+                palette.name
+            } else {
+                palette.text
+            };
+            (end, color)
+        } else {
+            (c.len_utf8(), palette.text)
+        };
+        let piece = &text[i..i + len];
+        // A piece spans lines only for a comment or string cut by its line's end: split it
+        // so that each line gets its own marking.
+        for (k, part) in piece.split_inclusive('\n').enumerate() {
+            if k > 0 {
+                line += 1;
+            }
+            push(&mut job, part, color, line);
+        }
+        if piece.ends_with('\n') {
+            line += 1;
+        }
+        i += len;
+    }
+    job
+}
+
+/// The workbench's window.
+pub fn workbench_ui(
+    ctx: &egui::Context,
+    workbench: &mut Workbench,
+    in_browser: bool,
+    actions: &mut Vec<Action>,
+) {
+    let act = |actions: &mut Vec<Action>, a| actions.push(Action::Workbench(a));
+    let now = ctx.input(|i| i.time);
+    if workbench.checked != Some(hash_of(&workbench.text)) {
+        if now - workbench.edited_at >= CHECK_AFTER_SECONDS {
+            workbench.check();
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(CHECK_AFTER_SECONDS));
+        }
+    }
+    let mut open = true;
+    let title = format!(
+        "Scenario workbench: {}{}",
+        workbench
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(
+                || workbench.path_field.clone(),
+                |n| n.to_string_lossy().into_owned()
+            ),
+        if workbench.unsaved() { " (edited)" } else { "" }
+    );
+    egui::Window::new(title)
+        .id(egui::Id::unique("workbench"))
+        .open(&mut open)
+        .default_size([1100.0, 680.0])
+        .resizable(true)
+        .show(ctx, |ui| {
+            toolbar_ui(ui, workbench, in_browser, actions);
+            if workbench.changed_on_disk {
+                ui.horizontal(|ui| {
+                    label(
+                        ui,
+                        RichText::new("The file changed on disk while you were editing it here.")
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                    if ui
+                        .button("Take the version on disk (drops your edits)")
+                        .clicked()
+                    {
+                        act(actions, WorkbenchAction::ReloadFromDisk);
+                    }
+                });
+            }
+            problems_ui(ui, workbench, actions);
+            ui.separator();
+            egui::Panel::right("workbench_outline")
+                .resizable(true)
+                .default_size(260.0)
+                .show(ui, |ui| outline_ui(ui, workbench, actions));
+            editor_ui(ui, workbench, now);
+        });
+    if !open {
+        act(actions, WorkbenchAction::Close);
+    }
+}
+
+fn toolbar_ui(
+    ui: &mut egui::Ui,
+    workbench: &mut Workbench,
+    in_browser: bool,
+    actions: &mut Vec<Action>,
+) {
+    let act = |actions: &mut Vec<Action>, a| actions.push(Action::Workbench(a));
+    let loads = workbench.problems.is_empty();
+    ui.horizontal(|ui| {
+        let save = if in_browser { "Download" } else { "Save" };
+        if workbench.path.is_some() || in_browser {
+            if ui
+                .add_enabled(workbench.unsaved() || in_browser, egui::Button::new(save))
+                .on_hover_text("Writes the text as it is, comments and layout kept (Ctrl+S in the editor)")
+                .clicked()
+            {
+                act(actions, WorkbenchAction::Save);
+            }
+        } else {
+            label(ui, "Save to");
+            ui.add(
+                egui::TextEdit::singleline(&mut workbench.path_field)
+                    .desired_width(260.0)
+                    .char_limit(1000),
+            )
+            .accessible_name("File to save the scenario to");
+            if ui
+                .add_enabled(!workbench.path_field.trim().is_empty(), egui::Button::new("Save"))
+                .clicked()
+            {
+                act(
+                    actions,
+                    WorkbenchAction::SaveTo(PathBuf::from(workbench.path_field.trim())),
+                );
+            }
+        }
+        ui.separator();
+        if ui
+            .add_enabled(loads, egui::Button::new("Play it"))
+            .on_hover_text("This game goes on with the scenario as written here: every branch replays its decisions on it")
+            .clicked()
+        {
+            act(actions, WorkbenchAction::Play);
+        }
+        if ui
+            .add_enabled(loads, egui::Button::new("New game on it"))
+            .clicked()
+        {
+            act(actions, WorkbenchAction::NewGame);
+        }
+        ui.separator();
+        let status = if loads {
+            RichText::new("No problems: the scenario loads.").color(ui.visuals().text_color())
+        } else {
+            let n = workbench.problems.len();
+            RichText::new(format!(
+                "{n} problem{} (marked in the text)",
+                if n == 1 { "" } else { "s" }
+            ))
+            .color(ui.visuals().error_fg_color)
+        };
+        label(ui, status);
+    });
+}
+
+fn problems_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<Action>) {
+    if workbench.problems.is_empty() {
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("workbench_problems")
+        .max_height(120.0)
+        .show(ui, |ui| {
+            for (i, d) in workbench.problems.iter().enumerate() {
+                ui.horizontal_wrapped(|ui| {
+                    let place = if d.line > 0 {
+                        format!("{}:{}", d.line, d.column)
+                    } else {
+                        "the file".to_string()
+                    };
+                    let at = offset_of(&workbench.text, d.line, d.column)
+                        .map(|b| char_index(&workbench.text, b));
+                    if ui
+                        .add_enabled(at.is_some(), egui::Button::new(place).small())
+                        .on_hover_text("Go there")
+                        .clicked()
+                        && let Some(at) = at
+                    {
+                        actions.push(Action::Workbench(WorkbenchAction::Jump(at)));
+                    }
+                    let mut text = String::new();
+                    if !d.field.is_empty() {
+                        text.push_str(&format!("{}: ", d.field));
+                    }
+                    text.push_str(&d.message);
+                    if let Some(hint) = &d.hint {
+                        text.push_str(&format!(" ({hint})"));
+                    }
+                    label(ui, RichText::new(text).color(ui.visuals().error_fg_color));
+                    if let Some((_, replacement)) = fix(d, &workbench.text)
+                        && ui.button(format!("Use `{replacement}`")).clicked()
+                    {
+                        actions.push(Action::Workbench(WorkbenchAction::Fix(i)));
+                    }
+                });
+            }
+        });
+}
+
+fn outline_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<Action>) {
+    label(ui, RichText::new("What the scenario holds").strong());
+    if !workbench.problems.is_empty() {
+        label(
+            ui,
+            RichText::new("As it last loaded; fix the problems to see the changes.").small(),
+        );
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("workbench_outline_scroll")
+        .show(ui, |ui| {
+            for section in &workbench.outline {
+                egui::CollapsingHeader::new(format!("{} ({})", section.title, section.items.len()))
+                    .id_salt(section.title)
+                    .default_open(matches!(section.title, "Actors" | "Choices"))
+                    .show(ui, |ui| {
+                        for (id, name, at) in &section.items {
+                            let text = if id == name {
+                                id.clone()
+                            } else {
+                                format!("{name} ({id})")
+                            };
+                            let link = ui.add_enabled(at.is_some(), egui::Link::new(text));
+                            if link.clicked()
+                                && let Some(at) = at
+                            {
+                                actions.push(Action::Workbench(WorkbenchAction::Jump(*at)));
+                            }
+                        }
+                    });
+            }
+        });
+}
+
+fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
+    let palette = Palette::of(ui.visuals());
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let problems = workbench.problems.clone();
+    let dark = ui.visuals().dark_mode;
+    let cache = &mut workbench.highlight;
+    let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
+        let text = buffer.as_str();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            text,
+            dark,
+            problems.iter().map(|d| d.line).collect::<Vec<_>>(),
+        )
+            .hash(&mut h);
+        let key = h.finish();
+        let job = match cache {
+            Some((k, job)) if *k == key => job.clone(),
+            _ => {
+                let job = Arc::new(highlighted(text, &problems, &palette, font.clone()));
+                *cache = Some((key, job.clone()));
+                job
+            }
+        };
+        let mut job = (*job).clone();
+        job.wrap.max_width = wrap_width;
+        ui.fonts_mut(|f| f.layout_job(job))
+    };
+    let id = egui::Id::unique("workbench_editor");
+    if let Some(at) = workbench.jump.take()
+        && let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id)
+    {
+        let cursor = egui::text::CCursor::new(at);
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::one(cursor)));
+        state.store(ui.ctx(), id);
+        ui.ctx().memory_mut(|m| m.request_focus(id));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("workbench_editor_scroll")
+        .show(ui, |ui| {
+            let output = egui::TextEdit::multiline(&mut workbench.text)
+                .id(id)
+                .code_editor()
+                .desired_width(f32::INFINITY)
+                .desired_rows(30)
+                .lock_focus(true)
+                .layouter(&mut layouter)
+                .show(ui);
+            let _ = output
+                .response
+                .response
+                .clone()
+                .accessible_name("Scenario text");
+            if output.response.changed() {
+                workbench.edited_at = now;
+            }
+            if let Some(range) = output.cursor_range
+                && output.response.has_focus()
+            {
+                let rect = output.galley.pos_from_cursor(range.primary);
+                ui.scroll_to_rect(rect.translate(output.galley_pos.to_vec2()), None);
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(line: usize, column: usize, message: &str, hint: &str) -> Diagnostic {
+        Diagnostic {
+            line,
+            column,
+            span: None,
+            field: String::new(),
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    #[test]
+    fn a_misspelt_name_is_fixed_where_it_is_written() {
+        let text = "a: 1,\nvalue: \"frnce.goodwill + frnce.x\",\n";
+        let d = problem(2, 9, "unknown name `frnce`", "did you mean `france`?");
+        let (range, with) = fix(&d, text).unwrap();
+        assert_eq!(&text[range.clone()], "frnce");
+        assert_eq!(range.start, text.find("frnce").unwrap());
+        assert_eq!(with, "france");
+        // No suggestion, no fix.
+        let d = problem(2, 9, "unknown name `frnce`", "names are case-sensitive");
+        assert_eq!(fix(&d, text), None);
+    }
+
+    #[test]
+    fn places_are_lines_and_columns_in_characters() {
+        let text = "é1\nab\ncd";
+        assert_eq!(offset_of(text, 1, 2), Some(2));
+        assert_eq!(offset_of(text, 3, 2), Some(text.len() - 1));
+        assert_eq!(offset_of(text, 9, 1), None);
+        assert_eq!(char_index(text, 3), 2);
+    }
+
+    #[test]
+    fn the_text_is_checked_as_check_does_and_outlined() {
+        let text = include_str!("../../tests/data/tiny.ron");
+        let mut w = Workbench::new(text.to_string(), None, "tiny.ron");
+        assert!(w.problems.is_empty(), "{:?}", w.problems);
+        let choices = w.outline.iter().find(|s| s.title == "Choices").unwrap();
+        assert!(!choices.items.is_empty());
+        let (id, _, at) = &choices.items[0];
+        let at = at.expect("the choice's id is found in the text");
+        let written: String = text.chars().skip(at).take(id.len() + 6).collect();
+        assert_eq!(written, format!("id: \"{id}\""));
+        w.text = w.text.replacen("Scenario(", "Scenario(\n  nonsense: 1,", 1);
+        w.check();
+        assert!(!w.problems.is_empty());
+        assert!(w.problems[0].line >= 1);
+        assert!(w.unsaved());
+    }
+
+    #[test]
+    fn highlighting_keeps_the_text_and_marks_problem_lines() {
+        let text = "// a comment\nScenario(\n  id: \"x\", n: -1.5,\n)\n";
+        let palette = Palette::of(&egui::Visuals::dark());
+        let font = egui::FontId::monospace(12.0);
+        let job = highlighted(text, &[problem(3, 3, "m", "h")], &palette, font);
+        assert_eq!(job.text, text);
+        let colour_of = |needle: &str| {
+            let at = text.find(needle).unwrap();
+            job.sections
+                .iter()
+                .find(|s| s.byte_range.contains(&egui::text::ByteIndex(at)))
+                .unwrap()
+                .format
+                .clone()
+        };
+        assert_eq!(colour_of("a comment").color, palette.comment);
+        assert_eq!(colour_of("\"x\"").color, palette.string);
+        assert_eq!(colour_of("-1.5").color, palette.number);
+        assert_eq!(colour_of("id:").color, palette.field);
+        assert_eq!(colour_of("Scenario").color, palette.name);
+        assert_eq!(colour_of("id:").background, palette.problem);
+        assert_eq!(colour_of("Scenario").background, Color32::TRANSPARENT);
+    }
+}
