@@ -326,7 +326,7 @@ fn highlighted(
                     escaped = false;
                 } else if ch == '\\' {
                     escaped = true;
-                } else if ch == '"' || ch == '\n' {
+                } else if ch == '"' {
                     break;
                 }
             }
@@ -355,8 +355,7 @@ fn highlighted(
             (c.len_utf8(), palette.text)
         };
         let piece = &text[i..i + len];
-        // A piece spans lines only for a comment or string cut by its line's end: split it
-        // so that each line gets its own marking.
+        // A string may span lines: split it so that each line gets its own marking.
         for (k, part) in piece.split_inclusive('\n').enumerate() {
             if k > 0 {
                 line += 1;
@@ -607,9 +606,9 @@ fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
         ui.fonts_mut(|f| f.layout_job(job))
     };
     let id = egui::Id::unique("workbench_editor");
-    if let Some(at) = workbench.jump.take()
-        && let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id)
-    {
+    let jump = workbench.jump.take();
+    if let Some(at) = jump {
+        let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
         let cursor = egui::text::CCursor::new(at);
         state
             .cursor
@@ -636,11 +635,13 @@ fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
             if output.response.changed() {
                 workbench.edited_at = now;
             }
-            if let Some(range) = output.cursor_range
-                && output.response.has_focus()
-            {
-                let rect = output.galley.pos_from_cursor(range.primary);
-                ui.scroll_to_rect(rect.translate(output.galley_pos.to_vec2()), None);
+            // A jump shows its place, in the middle of the editor.
+            if let Some(at) = jump {
+                let rect = output.galley.pos_from_cursor(egui::text::CCursor::new(at));
+                ui.scroll_to_rect(
+                    rect.translate(output.galley_pos.to_vec2()),
+                    Some(egui::Align::Center),
+                );
             }
         });
 }
