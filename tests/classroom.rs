@@ -247,6 +247,52 @@ fn the_reason_shows_in_the_timeline_and_the_debrief() {
 }
 
 #[test]
+fn handing_in_over_other_work_asks_first() {
+    let dir = temp_dir("hand-in-again");
+    let mut h = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    click(&mut h, "Begin");
+    let student = Student {
+        name: "Ada Lovelace".into(),
+        group: "12B".into(),
+    };
+    h.state_mut()
+        .apply(Action::Session(Command::SetStudent(student.clone())));
+    let file = dir.join(hand_in_file_name(Some(&student), "mali-2013"));
+    h.state_mut()
+        .apply(Action::Class(ClassAction::HandIn(dir.clone())));
+    h.run();
+    let first = std::fs::read_to_string(&file).expect("handed in");
+    // The same work handed in again replaces nothing that matters: no question.
+    h.state_mut()
+        .apply(Action::Class(ClassAction::HandIn(dir.clone())));
+    h.run();
+    assert!(shows(&h, "Handed in as"));
+
+    // A week later, the file there holds other work: it is kept unless the student agrees.
+    h.state_mut().apply(Action::Session(Command::Commit));
+    h.state_mut()
+        .apply(Action::Class(ClassAction::HandIn(dir.clone())));
+    h.run();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+    assert!(shows(&h, "Not handed in"));
+    h.state_mut()
+        .apply(Action::Class(ClassAction::HandInWindow(true)));
+    h.run();
+    h.state_mut()
+        .apply(Action::Class(ClassAction::SetFolder(dir.clone())));
+    h.run();
+    assert!(shows(
+        &h,
+        "A file of this name with other work in it is in the folder already."
+    ));
+    click(&mut h, "Replace it and hand in");
+    let now = Session::load(&file).expect("the new hand-in opens");
+    assert_eq!(now.cursor(), 1);
+    assert_ne!(std::fs::read_to_string(&file).unwrap(), first);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn hand_in_names_are_safe() {
     let student = Student {
         name: "Jean-Luc  Picard".into(),

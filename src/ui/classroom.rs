@@ -24,8 +24,11 @@ pub enum ClassAction {
     ChooseFolder,
     /// Hand in to this folder (typed, chosen in the system dialog, or by a test).
     SetFolder(PathBuf),
-    /// Save the session for the teacher into this folder, named after the student.
+    /// Save the session for the teacher into this folder, named after the student; a file
+    /// of that name already there with other work in it is not replaced.
     HandIn(PathBuf),
+    /// The same, replacing such a file: the student was asked and agreed.
+    HandInReplacing(PathBuf),
     /// Show the teacher's window (notes, timing, prompts), or close it.
     TeacherWindow(bool),
     /// Switch the presenter view on or off.
@@ -102,6 +105,13 @@ pub fn hand_in_file_name(student: Option<&Student>, scenario_id: &str) -> String
     format!("{stem}-{id}.session.ron")
 }
 
+/// Whether `path` is a file with something else in it than this session as it is now
+/// (handing in again what was handed in replaces nothing).
+pub fn holds_other_work(path: &Path, session: &Session) -> bool {
+    path.exists()
+        && crate::scenario::load::read_text(path).map_or(true, |text| text != session.to_ron())
+}
+
 impl ClassView {
     /// Carries out an action; returns what to tell the user, if anything.
     pub fn apply(
@@ -147,7 +157,8 @@ impl ClassView {
                 }
                 None
             }
-            ClassAction::HandIn(folder) => Some(self.hand_in(session, &folder)),
+            ClassAction::HandIn(folder) => Some(self.hand_in(session, &folder, false)),
+            ClassAction::HandInReplacing(folder) => Some(self.hand_in(session, &folder, true)),
             ClassAction::TeacherWindow(open) => {
                 self.teacher = open;
                 None
@@ -179,7 +190,7 @@ impl ClassView {
         }
     }
 
-    fn hand_in(&mut self, session: &Session, folder: &Path) -> Notice {
+    fn hand_in(&mut self, session: &Session, folder: &Path, replace: bool) -> Notice {
         if session.student().is_none() {
             return Notice::error(
                 "Not handed in",
@@ -211,6 +222,16 @@ impl ClassView {
             session.student(),
             &session.model().scenario.id,
         ));
+        if !replace && holds_other_work(&path, session) {
+            return Notice::error(
+                "Not handed in",
+                format!(
+                    "{} is there already, with other work in it: it is kept. Choose \
+                     “Replace it and hand in” to replace it, or another folder.",
+                    path.display()
+                ),
+            );
+        }
         match session.save(&path) {
             Ok(()) => {
                 self.hand_in = None;

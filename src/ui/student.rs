@@ -162,11 +162,12 @@ pub fn hand_in_window_ui(
                 .small(),
             );
             let path = PathBuf::from(folder.trim()).join(&name);
-            if !in_browser && path.exists() {
+            let taken = !in_browser && super::classroom::holds_other_work(&path, session);
+            if taken {
                 label(
                     ui,
                     RichText::new(
-                        "A file of this name is in the folder already: handing in replaces it.",
+                        "A file of this name with other work in it is in the folder already.",
                     )
                     .small()
                     .color(ui.visuals().warn_fg_color),
@@ -175,12 +176,14 @@ pub fn hand_in_window_ui(
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 let ok = !form.name.trim().is_empty() && (in_browser || !folder.trim().is_empty());
-                if ui
-                    .add_enabled(ok, egui::Button::new("Hand in now"))
-                    .clicked()
-                {
+                let (button, action): (_, fn(PathBuf) -> ClassAction) = if taken {
+                    ("Replace it and hand in", ClassAction::HandInReplacing)
+                } else {
+                    ("Hand in now", ClassAction::HandIn)
+                };
+                if ui.add_enabled(ok, egui::Button::new(button)).clicked() {
                     actions.push(Action::Session(Command::SetStudent(form.student())));
-                    act(actions, ClassAction::HandIn(PathBuf::from(folder.trim())));
+                    act(actions, action(PathBuf::from(folder.trim())));
                 }
                 if ui.button("Cancel").clicked() {
                     act(actions, ClassAction::HandInWindow(false));
