@@ -272,6 +272,8 @@ thread_local! {
     static PAGE_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     /// When this page last said it still runs, in milliseconds.
     static LAST_BEAT: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
+    /// The user asked this page to keep nothing in the browser any more.
+    static WIPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// How often a page says it still runs, and how long after its last word it is taken to
@@ -309,6 +311,9 @@ pub fn process_running(pid: u32) -> bool {
 
 /// Tells other pages this one still runs (at most every two seconds; called every frame).
 pub fn heartbeat() {
+    if WIPED.with(std::cell::Cell::get) {
+        return;
+    }
     let now = js_sys::Date::now();
     if now - LAST_BEAT.with(std::cell::Cell::get) < BEAT_MS {
         return;
@@ -338,6 +343,7 @@ pub fn heartbeat() {
 /// Forgets everything the app keeps in this browser (the autosaves, the preferences and
 /// the window's memory), for a shared machine. Returns how many entries were removed.
 pub fn wipe_storage() -> usize {
+    WIPED.with(|w| w.set(true));
     let Some(store) = local_storage() else {
         return 0;
     };

@@ -267,6 +267,35 @@ test("a week is played by keyboard and pointer, the fan chart appears, and the s
   await next.page.close();
 });
 
+test("a shared computer forgets the work kept in the browser from the File menu", async () => {
+  const { page, errors } = await openApp();
+  await focusCanvas(page);
+  await page.keyboard.press("Enter"); // Begin
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Enter"); // Commit an empty week: the autosave is written
+  await waitForStatus(page, /Week 2 of \d+/);
+  const kept = () =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("sandtable:")));
+  assert.ok((await kept()).some((k) => k.startsWith("sandtable:autosaves/")));
+  // File, then its last item, where the desktop has Quit.
+  let text = "";
+  for (const y of [319, 311, 327, 303, 335]) {
+    await page.mouse.click(20, 12);
+    await page.waitForTimeout(300);
+    await page.mouse.click(90, y);
+    await page.waitForTimeout(300);
+    text = await status(page);
+    if (/keeps no Sandtable work/.test(text)) break;
+    await page.keyboard.press("Escape");
+  }
+  assert.match(text, /keeps no Sandtable work any more/);
+  await page.waitForTimeout(2500); // longer than a heartbeat: nothing is written again
+  assert.deepEqual(await kept(), []);
+  await shot(page, "forgotten.png");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the futures take the desktop's numbers to the last digit in the browser", async () => {
   const { page, errors } = await openApp();
   const result = await page.evaluate(async () => {
