@@ -5,6 +5,7 @@ mod authoring;
 mod balance;
 mod classroom;
 mod cli;
+mod cli_analysis;
 mod compat;
 mod engine;
 mod gui;

@@ -117,6 +117,21 @@ impl<'m> Start<'m> {
         Ok(Self::from_sim(sim, seed, overrides))
     }
 
+    /// The beginning when nothing was played, else the week after `played`
+    /// ([`Start::played`]).
+    pub fn after(
+        model: &'m Model,
+        seed: u64,
+        overrides: &Overrides,
+        played: &[Vec<usize>],
+    ) -> Result<Self, (usize, Refusal)> {
+        if played.is_empty() {
+            Ok(Self::beginning(model, seed, overrides))
+        } else {
+            Self::played(model, seed, overrides, played)
+        }
+    }
+
     /// The current week of a run the caller already has, played with `RunKey::new(seed, 0)`.
     /// Its recording is switched off and its warnings dropped; runs fork from it.
     pub fn from_sim(mut sim: Sim<'m>, seed: u64, overrides: &Overrides) -> Self {
