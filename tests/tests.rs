@@ -1,4 +1,5 @@
-//! Integration tests, one binary; shared helpers live in `util`.
+//! Integration tests, one binary, one module per subject; shared helpers, fixtures and the
+//! GUI harness live in `util`.
 
 mod analysis;
 mod authoring;
