@@ -1,6 +1,9 @@
 //! The command line: the same engine without a window.
 
+mod balance;
+mod output;
 mod reports;
+mod work;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,15 +14,14 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 
 use crate::files::atomic_write;
+use crate::report::run::{csv, summary};
+use crate::report::words::signed;
 use crate::scenario::{self, FileError, Model, format_number};
 use crate::sim::analysis::{self, Comparison, Sensitivity, Statistic};
 use crate::sim::ensemble::{
     Bands, Control, Ensemble, EnsembleError, Options, Plan, Start, run_ensemble,
 };
-use crate::sim::{self, Decisions, Run};
-
-mod balance;
-mod work;
+use crate::sim::{self, Decisions};
 
 /// Sandtable: play a crisis scenario week by week and explore what could have happened.
 #[derive(Debug, Parser)]
@@ -85,13 +87,44 @@ impl ScenarioArg {
     }
 }
 
+/// The seed of the random generator.
+#[derive(Debug, Args)]
+pub struct SeedArg {
+    /// Seed of the random generator: the same seed gives the same numbers, and run i of
+    /// every plan uses the same random numbers.
+    #[arg(long, default_value_t = crate::session::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+/// How much simulation a command runs, and on how many threads.
+#[derive(Debug, Args)]
+pub struct WorkArgs {
+    /// Number of simulated futures per plan, 1 to 100,000.
+    #[arg(long, value_name = "N", default_value_t = sim::ensemble::DEFAULT_RUNS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=sim::ensemble::MAX_RUNS as u64))]
+    pub runs: u64,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
+impl WorkArgs {
+    pub fn runs(&self) -> usize {
+        self.runs as usize
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+            .map_or_else(sim::ensemble::default_threads, |t| t as usize)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
     pub scenario: ScenarioArg,
-    /// Seed of the random generator.
-    #[arg(long, default_value_t = 2013)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub seed: SeedArg,
     /// A reference path of the scenario, e.g. `history`.
     #[arg(long, value_name = "NAME", conflicts_with = "decisions")]
     pub path: Option<String>,
@@ -164,14 +197,14 @@ fn open_app(file: Option<PathBuf>) -> Result<ExitCode> {
 
 fn run_command(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Check { files } => Ok(check(&files)),
+        Command::Check { files } => check(&files),
         Command::Run(args) => {
             run_cmd(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Info { scenario } => {
             let model = scenario.load()?;
-            print!("{}", info(&model));
+            output::print(&info(&model))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ensemble(args) => {
@@ -191,16 +224,16 @@ fn run_command(command: Command) -> Result<ExitCode> {
         Command::Class(args) => reports::class_cmd(&args).map(|()| ExitCode::SUCCESS),
         Command::New { name } => {
             let path = new_scenario(&name)?;
-            println!(
+            output::print_line(&format!(
                 "wrote {}: check it with `sandtable check {0}`, play it with `sandtable {0}`",
                 path.display()
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn check(files: &[PathBuf]) -> ExitCode {
+fn check(files: &[PathBuf]) -> Result<ExitCode> {
     let mut ok = true;
     for path in files {
         if path
@@ -209,7 +242,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
             .ends_with(".exercise.ron")
         {
             match crate::exercise::load_file(path) {
-                Ok(loaded) => println!("{}", crate::exercise::check_line(path, &loaded)),
+                Ok(loaded) => output::print_line(&crate::exercise::check_line(path, &loaded))?,
                 Err(e) => {
                     ok = false;
                     eprint!("{e}");
@@ -220,7 +253,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
         match scenario::load_file(path) {
             Ok(model) => {
                 let s = &model.scenario;
-                println!(
+                output::print_line(&format!(
                     "{}: ok ({} actors, {} issues, {} choices, {} indicators, {} turns)",
                     path.display(),
                     s.actors.len(),
@@ -228,7 +261,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
                     s.choices.len(),
                     s.indicators.len(),
                     s.clock.turns
-                );
+                ))?;
             }
             Err(e) => {
                 ok = false;
@@ -236,11 +269,11 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if ok {
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
+    })
 }
 
 /// The scenario `sandtable new` starts from.
@@ -351,118 +384,17 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
         (None, None) => ("no choices".to_string(), vec![Vec::new(); model.turns()]),
     };
     let overrides = vec![None; model.parameters.len()];
-    let run = sim::run(&model, args.seed, &overrides, &decisions).map_err(|(turn, refusal)| {
-        let date = model.date(turn);
-        anyhow!("turn {turn} ({date}): the decisions were refused: {refusal}")
-    })?;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(summary(&model, &run, &label).as_bytes());
+    let run =
+        sim::run(&model, args.seed.seed, &overrides, &decisions).map_err(|(turn, refusal)| {
+            let date = model.date(turn);
+            anyhow!("turn {turn} ({date}): the decisions were refused: {refusal}")
+        })?;
+    output::print(&summary(&model, &run, &label))?;
     if let Some(csv_path) = &args.csv {
         atomic_write(csv_path, csv(&model, &run).as_bytes())
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
     }
     Ok(())
-}
-
-/// A readable turn-by-turn account of a run.
-pub fn summary(model: &Model, run: &Run, label: &str) -> String {
-    let s = &model.scenario;
-    let layout = &model.layout;
-    let mut out = format!("{} — {label}, seed {}\n", s.title, run.seed);
-    let indicators_line = |state: &[f64]| {
-        s.indicators
-            .iter()
-            .enumerate()
-            .map(|(i, ind)| {
-                format!(
-                    "{} {}",
-                    ind.id,
-                    model.format_indicator(i, state[layout.indicator(i)])
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    out.push_str(&format!(
-        "Start {}: {}\n",
-        model.date(0),
-        indicators_line(&run.initial)
-    ));
-    for (t, turn) in run.turns.iter().enumerate() {
-        out.push_str(&format!(
-            "\n{} ({})\n",
-            model.turn_name(t),
-            model.turn_dates(t)
-        ));
-        if turn.choices.is_empty() {
-            out.push_str("  choices: none\n");
-        }
-        for &c in &turn.choices {
-            out.push_str(&format!("  chose: {}\n", s.choices[c].label));
-        }
-        for fired in &turn.events {
-            out.push_str(&format!(
-                "  news: {}: {}\n",
-                s.events[fired.event].title, fired.text
-            ));
-        }
-        out.push_str(&format!("  {}\n", indicators_line(&turn.state)));
-    }
-    let last = run.last();
-    if !s.outcomes.is_empty() {
-        out.push_str("\nOutcomes\n");
-        for (o, outcome) in s.outcomes.iter().enumerate() {
-            let v = model.outcomes[o].eval(last, &mut crate::scenario::expr::NoDraws);
-            out.push_str(&format!(
-                "  {}: {} {}\n",
-                outcome.name,
-                format_number(v, outcome.precision as usize),
-                outcome.unit
-            ));
-        }
-    }
-    if !s.goals.is_empty() {
-        out.push_str("Goals\n");
-        for (g, goal) in s.goals.iter().enumerate() {
-            let met = model.goals[g].eval(last, &mut crate::scenario::expr::NoDraws) != 0.0;
-            out.push_str(&format!(
-                "  [{}] {}\n",
-                if met { "met" } else { "missed" },
-                goal.name
-            ));
-        }
-    }
-    for w in &run.warnings {
-        out.push_str(&format!("warning (turn {}): {}\n", w.turn, w.message));
-    }
-    out
-}
-
-/// The trajectory as CSV: `turn,date,` every indicator, then every actor's approval.
-pub fn csv(model: &Model, run: &Run) -> String {
-    let s = &model.scenario;
-    let layout = &model.layout;
-    let mut out = String::from("turn,date");
-    for ind in &s.indicators {
-        out.push(',');
-        out.push_str(&ind.id);
-    }
-    for actor in &s.actors {
-        out.push_str(&format!(",{}.approval", actor.id));
-    }
-    out.push('\n');
-    for t in 0..=run.turns.len() {
-        let state = run.state(t);
-        out.push_str(&format!("{t},{}", model.date(t)));
-        for i in 0..s.indicators.len() {
-            out.push_str(&format!(",{}", state[layout.indicator(i)]));
-        }
-        for a in 0..s.actors.len() {
-            out.push_str(&format!(",{}", state[layout.approval(a)]));
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// A description of the scenario.
@@ -726,25 +658,17 @@ fn effect_text(e: &crate::scenario::model::Effect, unit: &str) -> String {
 pub struct AnalysisArgs {
     #[command(flatten)]
     pub scenario: ScenarioArg,
-    /// Number of simulated futures, 1 to 100,000.
-    #[arg(long, value_name = "N", default_value_t = 1000,
-          value_parser = clap::value_parser!(u64).range(1..=sim::ensemble::MAX_RUNS as u64))]
-    pub runs: u64,
-    /// Seed of the random generator; run i of every plan uses the same random numbers.
-    #[arg(long, default_value_t = 2013)]
-    pub seed: u64,
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub work: WorkArgs,
+    #[command(flatten)]
+    pub seed: SeedArg,
 }
 
 impl AnalysisArgs {
     fn options(&self, bands: Bands) -> Options {
         Options {
-            runs: self.runs as usize,
-            threads: self
-                .threads
-                .map_or_else(sim::ensemble::default_threads, |t| t as usize),
+            runs: self.work.runs(),
+            threads: self.work.threads(),
             bands,
             ledger: false,
         }
@@ -781,6 +705,11 @@ pub struct CompareArgs {
     /// the paths, at least two plans in all.
     #[arg(long = "decisions", value_name = "FILE")]
     pub decisions: Vec<PathBuf>,
+    /// The week the futures start from, 1 for the first: the weeks before it, which every
+    /// plan must take alike, are played once with the seed and shared by every future.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub from_week: u64,
 }
 
 #[derive(Debug, Args)]
@@ -870,7 +799,7 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
         (None, None) => (Plan::hold_course(), "no choices".to_string(), None),
     };
     let overrides = vec![None; model.parameters.len()];
-    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let start = Start::beginning(&model, args.common.seed.seed, &overrides);
     let bands = if args.csv.is_some() {
         Bands::All
     } else {
@@ -882,7 +811,7 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
     } else {
         0
     };
-    work::announce("ensemble", &model, options.runs, 1, banded)?;
+    work::announce("ensemble", model.turns(), options.runs, 1, banded)?;
     let ensemble = with_progress(options.runs, |control| {
         run_ensemble(&start, &plan, &options, control)
     })
@@ -896,7 +825,7 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
     } else {
         ensemble_table(&model, &ensemble, &label)
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::print(&text)?;
     Ok(())
 }
 
@@ -1063,18 +992,58 @@ fn compare_cmd(args: &CompareArgs) -> Result<()> {
         plans.push(Plan::weekly(read_decisions(&model, file)?));
         names.push(file.display().to_string());
     }
+    let from = args.from_week as usize - 1;
+    if from >= model.turns() {
+        return Err(anyhow!(
+            "--from-week {}: the scenario has {} weeks",
+            args.from_week,
+            model.turns()
+        ));
+    }
+    let past = shared_past(&plans, &names, from)?;
     let overrides = vec![None; model.parameters.len()];
-    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let start = Start::after(&model, args.common.seed.seed, &overrides, &past).map_err(
+        |(turn, refusal)| {
+            anyhow!(
+                "week {} of {} cannot be played: {refusal}",
+                turn + 1,
+                names[0]
+            )
+        },
+    )?;
     let options = args.common.options(Bands::None);
-    work::announce("compare", &model, options.runs, plans.len(), 0)?;
+    work::announce(
+        "compare",
+        model.turns() - from,
+        options.runs,
+        plans.len(),
+        0,
+    )?;
     let comparison = with_progress(options.runs * plans.len(), |control| {
         analysis::compare(&start, &plans, &options, control)
     })
     .map_err(ensemble_error)?;
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(comparison_table(&model, &comparison, &names).as_bytes());
+    output::print(&comparison_table(&model, &comparison, &names))?;
     Ok(())
+}
+
+/// The weeks before turn `from` that every plan takes alike, played once before the
+/// futures start; an error naming the first week where two plans part.
+fn shared_past(plans: &[Plan], names: &[String], from: usize) -> Result<Decisions> {
+    let first = &plans[0];
+    for t in 0..from {
+        if let Some(k) = plans.iter().position(|p| p.choices(t) != first.choices(t)) {
+            return Err(anyhow!(
+                "{} and {} part in week {}, before week {}: compare them from week {} or earlier",
+                names[0],
+                names[k],
+                t + 1,
+                from + 1,
+                t + 1
+            ));
+        }
+    }
+    Ok((0..from).map(|t| first.choices(t).to_vec()).collect())
 }
 
 /// The outcome table of a comparison: each plan's median and 10–90 % range, and each
@@ -1102,14 +1071,7 @@ pub fn comparison_table(model: &Model, comparison: &Comparison, names: &[String]
     for (o, outcome) in s.outcomes.iter().enumerate() {
         let p = outcome.precision as usize;
         let f = |v: f64| format_number(v, p);
-        let signed = |v: f64| {
-            let text = format_number(v, p);
-            if v > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-                format!("+{text}")
-            } else {
-                text
-            }
-        };
+        let signed = |v: f64| signed(v, p);
         out.push_str(&format!(
             "\n{} ({})\n{:width$}{:>12}  {:>25}  {:>12}  {:>25}\n",
             outcome.name,
@@ -1187,10 +1149,16 @@ fn sensitivity_cmd(args: &SensitivityArgs) -> Result<()> {
         None => Plan::hold_course(),
     };
     let overrides = vec![None; model.parameters.len()];
-    let start = Start::beginning(&model, args.common.seed, &overrides);
+    let start = Start::beginning(&model, args.common.seed.seed, &overrides);
     let options = args.common.options(Bands::None);
     let total = analysis::sensitivity_runs(&model, options.runs);
-    work::announce("sensitivity", &model, options.runs, total / options.runs, 0)?;
+    work::announce(
+        "sensitivity",
+        model.turns(),
+        options.runs,
+        total / options.runs,
+        0,
+    )?;
     let result = with_progress(total, |control| {
         analysis::sensitivity(&start, &plan, &options, control)
     })
@@ -1199,9 +1167,7 @@ fn sensitivity_cmd(args: &SensitivityArgs) -> Result<()> {
         .path
         .as_ref()
         .map_or_else(|| "no choices".to_string(), |p| format!("path {p}"));
-    let _ = std::io::stdout()
-        .lock()
-        .write_all(sensitivity_table(&model, &result, &label).as_bytes());
+    output::print(&sensitivity_table(&model, &result, &label))?;
     Ok(())
 }
 
@@ -1255,13 +1221,7 @@ pub fn sensitivity_table(model: &Model, result: &Sensitivity, label: &str) -> St
         ));
         for bar in result.tornado(o, Statistic::Mean) {
             let swing = bar.swing();
-            let swing_text = format_number(swing, p);
-            let swing_text =
-                if swing > 0.0 && swing_text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-                    format!("+{swing_text}")
-                } else {
-                    swing_text
-                };
+            let swing_text = signed(swing, p);
             out.push_str(&format!(
                 "  {:width$}  {:>21}  {:>12}  {:>12}  {:>12}\n",
                 s.parameters[bar.parameter].name,

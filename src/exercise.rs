@@ -13,7 +13,7 @@ use std::path::Path as FsPath;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::spans::{Node, Path};
-use crate::scenario::{self, FileError, Model, load, suggest};
+use crate::scenario::{self, DiagnosticKind, FileError, Model, load, suggest};
 use crate::sim::Injects;
 
 /// The only exercise format this version reads and writes.
@@ -155,6 +155,7 @@ impl Exercise {
             match model.choice_index(&lock.choice) {
                 Some(c) => locks.push((c, lock.clone())),
                 None => located.at(
+                    DiagnosticKind::UnknownName,
                     &path.field("choice"),
                     format!("the scenario has no choice `{}`", lock.choice),
                     suggest(&lock.choice, choice_ids()).map(|s| format!("did you mean `{s}`?")),
@@ -162,6 +163,7 @@ impl Exercise {
             }
             if lock.from_turn >= turns {
                 located.at(
+                    DiagnosticKind::OutOfRange,
                     &path.field("from_turn"),
                     past_the_end(lock.from_turn, turns),
                     Some(TURNS_HINT.into()),
@@ -171,6 +173,7 @@ impl Exercise {
                 && to < lock.from_turn
             {
                 located.at(
+                    DiagnosticKind::OutOfRange,
                     &path.field("to_turn"),
                     format!(
                         "the lock ends (turn {to}) before it starts (turn {})",
@@ -184,6 +187,7 @@ impl Exercise {
             let path = root.field("injects").index(i);
             if !model.scenario.events.iter().any(|e| e.id == inject.event) {
                 located.at(
+                    DiagnosticKind::UnknownName,
                     &path.field("event"),
                     format!("the scenario has no event `{}`", inject.event),
                     suggest(
@@ -195,6 +199,7 @@ impl Exercise {
             }
             if inject.turn >= turns {
                 located.at(
+                    DiagnosticKind::OutOfRange,
                     &path.field("turn"),
                     past_the_end(inject.turn, turns),
                     Some(TURNS_HINT.into()),
@@ -205,6 +210,7 @@ impl Exercise {
         for (i, rule) in settings.tabs.iter().enumerate() {
             if let Some(first) = seen.insert(rule.tab, i) {
                 located.at(
+                    DiagnosticKind::Conflict,
                     &root.field("tabs").index(i),
                     format!("the {:?} tab is set twice", rule.tab),
                     Some(format!("tabs[{first}] sets it already")),
@@ -216,6 +222,7 @@ impl Exercise {
                 && t >= turns
             {
                 located.at(
+                    DiagnosticKind::OutOfRange,
                     &root.field("tabs").index(i).field("shown"),
                     past_the_end(t, turns),
                     Some(TURNS_HINT.into()),
@@ -224,6 +231,7 @@ impl Exercise {
         }
         if settings.week_minutes > 240 {
             located.at(
+                DiagnosticKind::OutOfRange,
                 &root.field("week_minutes"),
                 format!(
                     "{} minutes a week is longer than a lesson",
@@ -366,13 +374,19 @@ impl<'a> Located<'a> {
         }
     }
 
-    fn at(&mut self, path: &Path, message: impl Into<String>, hint: Option<String>) {
+    fn at(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &Path,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let span = self
             .tree
             .as_ref()
             .filter(|_| !self.text.is_empty())
             .map(|t| t.locate(path));
-        self.err.push(span, path.to_string(), message, hint);
+        self.err.push(kind, span, path.to_string(), message, hint);
     }
 
     fn finish(mut self) -> Result<(), FileError> {
@@ -461,6 +475,7 @@ fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<
     let root = Path::root();
     if parsed.format != EXERCISE_FORMAT {
         located.at(
+            DiagnosticKind::Version,
             &root.field("format"),
             format!(
                 "exercise format {} is not supported; this version reads format {EXERCISE_FORMAT}",
@@ -472,6 +487,7 @@ fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<
     }
     if parsed.title.trim().is_empty() {
         located.at(
+            DiagnosticKind::Missing,
             &root.field("title"),
             "the exercise has no title",
             Some("students see the title on the briefing".into()),
@@ -481,7 +497,7 @@ fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<
     let named = !parsed.scenario_file.trim().is_empty();
     let model = match (embedded, named) {
         (true, true) | (false, false) => {
-            located.at(
+            located.at(if embedded { DiagnosticKind::Conflict } else { DiagnosticKind::Missing },
                 &root,
                 if embedded {
                     "the exercise has both `scenario` and `scenario_file`"
@@ -507,6 +523,7 @@ fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<
                 Some(model) => model?,
                 None => {
                     located.at(
+                        DiagnosticKind::Unreadable,
                         &root.field("scenario_file"),
                         format!("there is no scenario file {}", relative.display()),
                         Some("the path is relative to the exercise file's folder".into()),

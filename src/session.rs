@@ -16,7 +16,7 @@ use crate::files::atomic_write;
 use crate::plan::{Outlook, PlanKind, PlanStart, WeeklyPlan, plan_weeks};
 use crate::scenario::expr::NoDraws;
 use crate::scenario::limits::{MAX_BRANCHES, MAX_NAME_CHARS, MAX_NOTES_CHARS};
-use crate::scenario::{self, FileError, FileErrorKind, Model, load};
+use crate::scenario::{self, DiagnosticKind, FileError, FileErrorKind, Model, load};
 use crate::sim::{self, Decisions, Injects, Overrides, Refusal, Run, Sim, rng::RunKey};
 
 mod loading;
@@ -977,7 +977,7 @@ impl Session {
                  the session can be opened without this"
                     .to_string()
             });
-            err.push(None, "", d.to_string(), hint);
+            err.push(DiagnosticKind::NoLongerFits, None, "", d.to_string(), hint);
         }
         Err(err.with_kind(FileErrorKind::NoLongerFits))
     }
@@ -991,8 +991,8 @@ impl Session {
         let mut model = scenario::load_str(&parsed.scenario_name, &parsed.scenario)
             .map_err(|e| loading::embedded_error(file, text, &e))?;
         model.file_name = parsed.scenario_name.clone();
-        let whole = |message: String, hint: Option<&str>| {
-            FileError::whole(file, message, hint.map(str::to_string))
+        let whole = |kind: DiagnosticKind, message: String, hint: Option<&str>| {
+            FileError::whole(kind, file, message, hint.map(str::to_string))
         };
         let model = Arc::new(model);
         let mut dropped = Vec::new();
@@ -1007,6 +1007,7 @@ impl Session {
         }
         if parsed.branches.is_empty() {
             return Err(whole(
+                DiagnosticKind::Missing,
                 "the session has no branches".into(),
                 Some("a session file has at least one branch"),
             ));
@@ -1142,7 +1143,9 @@ impl Session {
             .collect();
         session.draft_reason = parsed.reason;
         session.reasons_required = parsed.reasons_required;
-        session.rerun().map_err(|e| whole(e.to_string(), None))?;
+        session
+            .rerun()
+            .map_err(|e| whole(DiagnosticKind::NoLongerFits, e.to_string(), None))?;
         let (known, unknown): (Vec<_>, Vec<_>) = parsed
             .selection
             .iter()

@@ -1,4 +1,5 @@
-//! What-if analysis: ensembles, comparisons, explanations, sensitivity, and their CLI.
+//! What-if analysis: ensembles, comparisons, explanations and sensitivity (their commands
+//! are tested in `cli_analysis`).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -9,7 +10,7 @@ use sandtable::sim::ensemble::{
 };
 use sandtable::sim::{self, Overrides};
 
-use crate::util::{TINY, mali, sandtable, temp_dir, tiny};
+use crate::util::{TINY, mali, tiny};
 
 fn no_overrides(model: &Model) -> Overrides {
     vec![None; model.parameters.len()]
@@ -590,161 +591,4 @@ fn sensitivity_ranks_the_parameters_that_matter() {
     for o in 0..tiny.outcomes.len() {
         assert_eq!(result.tornado(o, Statistic::Mean)[0].swing(), 0.0);
     }
-}
-
-// The command line.
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn tiny_path() -> String {
-    format!("{}/tests/data/tiny.ron", env!("CARGO_MANIFEST_DIR"))
-}
-
-#[test]
-fn cli_ensemble_prints_outcomes_goals_and_writes_bands() {
-    let dir = temp_dir("ensemble-cli");
-    let csv = dir.join("bands.csv");
-    let tiny_file = tiny_path();
-    let out = sandtable(&[
-        "ensemble",
-        "--scenario",
-        &tiny_file,
-        "--runs",
-        "50",
-        "--path",
-        "history",
-        "--csv",
-        csv.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    assert!(stdout.contains("Money left"), "{stdout}");
-    assert!(stdout.contains("No damage"), "{stdout}");
-    let csv = std::fs::read_to_string(&csv).unwrap();
-    let mut lines = csv.lines();
-    assert_eq!(
-        lines.next(),
-        Some("turn,indicator,p10,p25,p50,p75,p90,mean")
-    );
-    let model = tiny();
-    let rows: Vec<&str> = lines.collect();
-    assert_eq!(
-        rows.len(),
-        (model.turns() + 1) * model.scenario.indicators.len()
-    );
-    assert!(rows[0].starts_with("0,water,2,2,2,2,2,2"), "{}", rows[0]);
-    for row in &rows {
-        let cells: Vec<&str> = row.split(',').collect();
-        assert_eq!(cells.len(), 8, "{row}");
-        assert!(cells[2..].iter().all(|c| c.parse::<f64>().is_ok()), "{row}");
-    }
-}
-
-#[test]
-fn cli_ensemble_json_has_the_expected_shape() {
-    let out = sandtable(&[
-        "ensemble",
-        "--runs",
-        "40",
-        "--path",
-        "history",
-        "--json",
-        "--threads",
-        "2",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(json["runs"], 40);
-    assert_eq!(json["seed"], 2013);
-    assert_eq!(json["plan"], "history");
-    assert_eq!(json["scenario"], "mali-2013");
-    assert!(json["dropped_choices"].is_u64());
-    let model = mali();
-    let outcomes = json["outcomes"].as_array().unwrap();
-    assert_eq!(outcomes.len(), model.scenario.outcomes.len());
-    for o in outcomes {
-        for key in ["id", "name", "unit", "better"] {
-            assert!(o[key].is_string(), "{key} in {o}");
-        }
-        for key in [
-            "p5", "p10", "p25", "p50", "p75", "p90", "p95", "mean", "min", "max",
-        ] {
-            assert!(o[key].is_number(), "{key} in {o}");
-        }
-        assert!(o["p10"].as_f64() <= o["p50"].as_f64());
-        assert!(o["p50"].as_f64() <= o["p90"].as_f64());
-    }
-    let goals = json["goals"].as_array().unwrap();
-    assert_eq!(goals.len(), model.scenario.goals.len());
-    for g in goals {
-        let p = g["probability"].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&p), "{g}");
-        assert!(g["id"].is_string());
-    }
-}
-
-#[test]
-fn cli_analysis_refuses_bad_arguments() {
-    for args in [
-        &["ensemble", "--runs", "0"][..],
-        &["ensemble", "--runs", "100001"],
-        &["ensemble", "--threads", "0"],
-        &["sensitivity", "--runs", "0"],
-        &[
-            "compare",
-            "--path",
-            "history",
-            "--path",
-            "no_help",
-            "--runs=-3",
-        ],
-    ] {
-        let out = sandtable(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            text(&out.stderr).contains("invalid value"),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
-    }
-    let out = sandtable(&["ensemble", "--path", "histroy", "--runs", "5"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(
-        err.contains("no path `histroy`") && err.contains("history, no_help"),
-        "{err}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    let out = sandtable(&["compare", "--path", "history", "--runs", "5"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("at least two paths"));
-    let out = sandtable(&[
-        "compare", "--path", "history", "--path", "nope", "--runs", "5",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("no path `nope`"));
-}
-
-#[test]
-fn cli_compare_and_sensitivity_print_their_tables() {
-    let out = sandtable(&[
-        "compare", "--path", "history", "--path", "no_help", "--runs", "60",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    assert!(stdout.contains("vs history"), "{stdout}");
-    assert!(stdout.contains("90 % interval"), "{stdout}");
-    assert!(stdout.contains("no_help"), "{stdout}");
-
-    let out = sandtable(&["sensitivity", "--runs", "30", "--path", "history"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    let model = mali();
-    for p in analysis::varied_parameters(&model) {
-        let name = &model.scenario.parameters[p].name;
-        assert!(stdout.contains(name.as_str()), "{name} missing:\n{stdout}");
-    }
-    assert!(stdout.contains("swing"), "{stdout}");
 }

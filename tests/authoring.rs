@@ -98,7 +98,7 @@ fn a_path_with_two_choices_of_one_group_in_a_turn_is_refused() {
     let d = err
         .diagnostics
         .iter()
-        .find(|d| d.message.contains("both in the group `works`"))
+        .find(|d| d.kind == sandtable::scenario::DiagnosticKind::Conflict)
         .unwrap_or_else(|| panic!("{}", err.short()));
     assert!(
         d.message.contains("`sandbags` and `raise_dikes`"),

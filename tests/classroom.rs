@@ -11,8 +11,8 @@ use sandtable::session::{Command, CommandError, Session, Student};
 use sandtable::ui::classroom::{ClassAction, hand_in_file_name};
 use sandtable::ui::{Action, SandtableApp, Tab};
 
-use crate::gui::{app, click, label_of, mali, shows, sized};
-use crate::util::{TINY, mali as mali_model, position_of, sandtable, temp_dir};
+use crate::util::gui::{app, click, label_of, mali_session, shows, sized};
+use crate::util::{TINY, mali, position_of, sandtable, temp_dir};
 
 /// The tiny scenario with a lesson appended after `paths`.
 fn tiny_with_lesson(lesson: &str) -> String {
@@ -58,7 +58,7 @@ fn located(text: &str, needle: &str, message: &str, err: &scenario::FileError) {
 fn a_scenario_without_a_lesson_loads_as_before_and_mali_has_one() {
     let tiny = scenario::load_str("tiny.ron", TINY).expect("loads");
     assert!(tiny.scenario.lesson.is_empty());
-    let mali = mali_model();
+    let mali = mali();
     let lesson = &mali.scenario.lesson;
     assert_eq!(lesson.total_minutes(), 45);
     assert!(lesson.objectives.len() >= 3);
@@ -118,7 +118,7 @@ fn lesson_errors_are_located_with_a_hint() {
 
 #[test]
 fn week_prompts_show_beside_the_news_and_the_debrief_lists_the_questions() {
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1400.0);
+    let mut h = sized(SandtableApp::new_for_test(mali_session()), 1400.0);
     let lesson = h.state().session().model().scenario.lesson.clone();
     click(&mut h, "Begin");
     let first = lesson.prompts_at(0, &[]);
@@ -137,7 +137,7 @@ fn week_prompts_show_beside_the_news_and_the_debrief_lists_the_questions() {
 #[test]
 fn reasons_and_the_student_round_trip_through_hand_in_and_reopen_identically() {
     let dir = temp_dir("hand-in");
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    let mut h = sized(SandtableApp::new_for_test(mali_session()), 1600.0);
     let session = h.state().session().clone();
     click(&mut h, "Begin");
     // Week 1 with a reason, typed into the field as a student would.
@@ -227,7 +227,7 @@ fn reasons_and_the_student_round_trip_through_hand_in_and_reopen_identically() {
 
 #[test]
 fn the_reason_shows_in_the_timeline_and_the_debrief() {
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1400.0);
+    let mut h = sized(SandtableApp::new_for_test(mali_session()), 1400.0);
     click(&mut h, "Begin");
     let turns = h.state().session().model().turns();
     h.state_mut()
@@ -528,7 +528,7 @@ fn bad_exercise_files_are_refused_with_their_place() {
 
 #[test]
 fn the_presenter_shows_the_week_large_and_commits_for_the_class() {
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1000.0);
+    let mut h = sized(SandtableApp::new_for_test(mali_session()), 1000.0);
     let session = h.state().session().clone();
     click(&mut h, "Begin");
     h.state_mut()

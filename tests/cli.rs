@@ -228,3 +228,69 @@ fn info_describes_the_scenario() {
         assert!(text.contains(needle), "missing {needle}:\n{text}");
     }
 }
+
+/// Runs the binary with its stdout a pipe whose reading end is already closed, as when
+/// `head` has read what it wanted.
+fn with_stdout_closed(args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sandtable"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("the binary ends")
+}
+
+#[test]
+fn a_closed_stdout_ends_the_output_quietly_with_success() {
+    let dir = temp_dir("broken-pipe");
+    let csv = dir.join("run.csv");
+    let out = with_stdout_closed(&["run", "--path", "history", "--csv", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    // The rest of the work is done: the CSV is written.
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .starts_with("turn,date")
+    );
+
+    let tiny = format!("{}/tests/data/tiny.ron", env!("CARGO_MANIFEST_DIR"));
+    let many = vec![tiny.as_str(); 200];
+    let args: Vec<&str> = std::iter::once("check").chain(many).collect();
+    let out = with_stdout_closed(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let out = with_stdout_closed(&["info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn another_failure_to_write_stdout_is_an_error() {
+    use std::process::{Command, Stdio};
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    for args in [
+        &["run"][..],
+        &["info"],
+        &["check", "scenarios/mali-2013.ron"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sandtable"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::from(full.try_clone().unwrap()))
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.starts_with("error: cannot write the output"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use sandtable::cli::{csv, summary};
+use sandtable::report::run::{csv, summary};
 use sandtable::scenario::{self, SlotKind};
 use sandtable::sim::rng::RunKey;
 use sandtable::sim::{self, Cause, Refusal, Sim};

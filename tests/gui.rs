@@ -10,68 +10,19 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use sandtable::autosave::AutosaveStore;
-use sandtable::scenario::{self, Model};
+use sandtable::scenario;
 use sandtable::session::Session;
 use sandtable::ui::charts::SeriesKind;
 use sandtable::ui::{Action, SandtableApp, Screen, Tab};
 
+use crate::util::gui::{
+    app, app_from, choice, click, label_of, mali_session, play_empty_weeks, shows, sized,
+};
 use crate::util::{TINY, temp_dir};
-
-pub(crate) fn mali() -> Session {
-    Session::new(scenario::default_model().expect("the embedded scenario loads"))
-}
-
-/// The app on `session` in a 1280×800 window, at the briefing.
-pub(crate) fn app(session: Session) -> Harness<'static, SandtableApp> {
-    app_from(SandtableApp::new_for_test(session))
-}
-
-pub(crate) fn app_from(app: SandtableApp) -> Harness<'static, SandtableApp> {
-    sized(app, 800.0)
-}
-
-/// The app in a window `height` high: text scrolled out of view is not in the
-/// accessibility tree, so tests that read long panels use a tall window.
-pub(crate) fn sized(app: SandtableApp, height: f32) -> Harness<'static, SandtableApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, height))
-        .build_eframe(move |_cc| app);
-    harness.run();
-    harness
-}
-
-/// Clicks the widget named `label` and lets the app settle.
-pub(crate) fn click(harness: &mut Harness<'_, SandtableApp>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
-/// Whether some text on screen contains `text`.
-pub(crate) fn shows(harness: &Harness<'_, SandtableApp>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
-
-pub(crate) fn choice(model: &Model, id: &str) -> usize {
-    model
-        .choice_index(id)
-        .unwrap_or_else(|| panic!("no choice `{id}`"))
-}
-
-pub(crate) fn label_of(session: &Session, id: &str) -> String {
-    let m = session.model();
-    m.scenario.choices[choice(m, id)].label.clone()
-}
-
-/// Begins and plays `weeks` weeks with no choices, by clicking Commit week.
-pub(crate) fn play_empty_weeks(harness: &mut Harness<'_, SandtableApp>, weeks: usize) {
-    for _ in 0..weeks {
-        click(harness, "Commit week");
-    }
-}
 
 #[test]
 fn the_app_opens_on_the_briefing_of_the_mali_scenario() {
-    let harness = sized(SandtableApp::new_for_test(mali()), 2000.0);
+    let harness = sized(SandtableApp::new_for_test(mali_session()), 2000.0);
     let title = &harness.state().session().model().scenario.title;
     assert_eq!(harness.state().view().screen, Screen::Briefing);
     assert!(shows(&harness, title));
@@ -92,7 +43,7 @@ fn the_app_opens_on_the_briefing_of_the_mali_scenario() {
 #[test]
 fn a_full_play_through_of_mali_from_briefing_to_debrief() {
     // Tall enough for every choice of the week and its news.
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 2000.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 2000.0);
     click(&mut harness, "Begin");
     assert_eq!(harness.state().view().screen, Screen::Play);
     assert!(shows(&harness, "Week 1 of 34 · 15 Jan 2013"));
@@ -172,7 +123,7 @@ fn a_full_play_through_of_mali_from_briefing_to_debrief() {
 
 #[test]
 fn going_back_to_a_week_and_choosing_differently_makes_a_branch() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 3);
     let main_run = harness.state().session().run().clone();
@@ -218,7 +169,7 @@ fn going_back_to_a_week_and_choosing_differently_makes_a_branch() {
 #[test]
 fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
     // Tall enough that every choice of week 1 is in view.
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 1600.0);
     click(&mut harness, "Begin");
     let aid = label_of(harness.state().session(), "humanitarian_aid");
     click(&mut harness, &aid);
@@ -246,7 +197,7 @@ fn undo_takes_back_the_last_week_by_button_and_by_ctrl_z() {
 
 #[test]
 fn enter_begins_and_commits_the_week() {
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 1600.0);
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert_eq!(harness.state().view().screen, Screen::Play);
@@ -264,7 +215,7 @@ fn enter_begins_and_commits_the_week() {
 
 #[test]
 fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 34);
     click(&mut harness, "Week 1");
@@ -308,7 +259,7 @@ fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
 
 #[test]
 fn unavailable_choices_are_greyed_with_the_reason_and_cannot_be_committed() {
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 1200.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 1200.0);
     click(&mut harness, "Begin");
     let s = harness.state().session().clone();
     let trainers = choice(s.model(), "send_trainers");
@@ -361,7 +312,7 @@ fn broken_scenario(dir: &Path) -> (std::path::PathBuf, usize, usize) {
 fn a_broken_scenario_shows_its_error_and_the_session_is_kept() {
     let dir = temp_dir("gui-broken");
     let (path, line, column) = broken_scenario(&dir);
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 2);
     let before = harness.state().session().to_ron();
@@ -405,7 +356,7 @@ fn a_session_saved_and_reopened_is_identical() {
     let dir = temp_dir("gui-save");
     let path = dir.join("class.session.ron");
     // Tall enough that every choice of week 1 is in view.
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 1600.0);
     click(&mut harness, "Begin");
     let aid = label_of(harness.state().session(), "humanitarian_aid");
     click(&mut harness, &aid);
@@ -434,7 +385,7 @@ fn a_session_saved_and_reopened_is_identical() {
     let saved = harness.state().session().clone();
 
     // Open it in a fresh app: the same state, to the last number.
-    let mut other = app(mali());
+    let mut other = app(mali_session());
     other.state_mut().apply(Action::Open(path.clone()));
     other.run();
     let back = other.state().session();
@@ -474,7 +425,7 @@ fn a_session_saved_and_reopened_is_identical() {
 fn the_session_is_autosaved_and_offered_back_after_a_crash() {
     let dir = temp_dir("gui-autosave");
     // A run that dies without a clean exit: its autosave's lock names a process that is gone.
-    let dying = SandtableApp::new_for_test(mali())
+    let dying = SandtableApp::new_for_test(mali_session())
         .with_autosave_store(AutosaveStore::with_owner(dir.clone(), u32::MAX));
     let mut harness = app_from(dying);
     assert!(harness.state().view().restore.is_none());
@@ -490,7 +441,7 @@ fn the_session_is_autosaved_and_offered_back_after_a_crash() {
     assert_eq!(autosaved.to_ron(), harness.state().session().to_ron());
     drop(harness);
 
-    let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    let mut next = app_from(SandtableApp::new_for_test(mali_session()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
     assert!(shows(&next, "Week 3 of 34"));
     // Playing on autosaves the new game without losing the one offered back.
@@ -511,7 +462,7 @@ fn the_session_is_autosaved_and_offered_back_after_a_crash() {
 
 #[test]
 fn help_lists_the_shortcuts_and_the_theme_switches() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     harness.key_press(egui::Key::F1);
     harness.run();
     assert!(shows(&harness, "Keyboard shortcuts"));
@@ -528,7 +479,7 @@ fn help_lists_the_shortcuts_and_the_theme_switches() {
 
 #[test]
 fn the_actors_panel_reads_as_text() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     let s = harness.state().session();
     let france = s
@@ -550,7 +501,7 @@ fn the_actors_panel_reads_as_text() {
 
 #[test]
 fn the_why_tab_lists_the_causes_of_the_week() {
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 3000.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 3000.0);
     click(&mut harness, "Begin");
     let aid = label_of(harness.state().session(), "humanitarian_aid");
     click(&mut harness, &aid);
@@ -569,7 +520,7 @@ fn another_scenario_opens_on_its_briefing() {
     let dir = temp_dir("gui-tiny");
     let path = dir.join("tiny.ron");
     std::fs::write(&path, TINY).expect("write");
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     harness.state_mut().apply(Action::Open(path));
     harness.run();
     let s = harness.state().session();
@@ -600,13 +551,13 @@ impl egui::DroppedFile for Dropped {
 fn a_session_dropped_on_the_window_opens() {
     let dir = temp_dir("gui-drop");
     let path = dir.join("dropped.session.ron");
-    let mut played = mali();
+    let mut played = mali_session();
     played
         .apply(sandtable::session::Command::Commit)
         .expect("a week");
     played.save(&path).expect("saved");
 
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     harness
         .input_mut()
         .dropped_files
@@ -638,13 +589,13 @@ mod snapshots {
 
     #[test]
     fn snapshot_briefing() {
-        let mut harness = snapshot_app(mali());
+        let mut harness = snapshot_app(mali_session());
         harness.snapshot("briefing");
     }
 
     #[test]
     fn snapshot_mid_game() {
-        let mut harness = snapshot_app(mali());
+        let mut harness = snapshot_app(mali_session());
         click(&mut harness, "Begin");
         let session = harness.state().session().clone();
         for id in ["fund_afisma", "election_push"] {
@@ -660,7 +611,7 @@ mod snapshots {
 
     #[test]
     fn snapshot_debrief() {
-        let mut harness = snapshot_app(mali());
+        let mut harness = snapshot_app(mali_session());
         click(&mut harness, "Begin");
         play_empty_weeks(&mut harness, 34);
         harness.remove_cursor();
@@ -678,7 +629,7 @@ fn frame_time_mid_game_with_charts() {
     use eframe::App as _;
     use std::time::Instant;
 
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 6);
     click(&mut harness, "Indicators");

@@ -17,7 +17,7 @@ use sandtable::ui::whatif::{Basis, PlanKind, Section, WhatIf, WhatIfAction, plan
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
-use crate::gui::{app, choice, click, label_of, mali, play_empty_weeks, shows};
+use crate::util::gui::{app, choice, click, label_of, mali_session, play_empty_weeks, shows};
 
 /// Runs frames until `done` holds, sleeping a little between them; fails after 180 s (a debug
 /// build of a 34-week scenario on a busy machine).
@@ -44,7 +44,7 @@ fn whatif(harness: &mut Harness<'_, SandtableApp>, action: WhatIfAction) {
 /// futures per ensemble. A job that ends while frames run asks for two more frames, so
 /// the harness may take more steps to settle than the default.
 fn at_week_three(height: f32) -> Harness<'static, SandtableApp> {
-    let app = SandtableApp::new_for_test(mali());
+    let app = SandtableApp::new_for_test(mali_session());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, height))
         .with_max_steps(64)
@@ -620,7 +620,7 @@ fn snapshot_app() -> Harness<'static, SandtableApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()
-        .build_eframe(move |_cc| SandtableApp::new_for_test(mali()));
+        .build_eframe(move |_cc| SandtableApp::new_for_test(mali_session()));
     harness.run();
     harness
 }
@@ -670,7 +670,7 @@ fn snapshot_timeline_plan() {
 fn frame_time_with_bands() {
     use eframe::App as _;
 
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 6);
     click(&mut harness, "Indicators");

@@ -13,12 +13,9 @@ use sandtable::scenario::{self, Model};
 use sandtable::sim::{self, Decisions, Overrides, Run};
 
 /// Seeds per statistical check.
-const SEEDS: u64 = 300;
+use crate::util::mali;
 
-fn mali() -> Model {
-    scenario::default_model()
-        .unwrap_or_else(|e| panic!("the embedded Mali scenario must load: {e}"))
-}
+const SEEDS: u64 = 300;
 
 fn flood() -> Model {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/flood-relief.ron");

@@ -14,7 +14,7 @@ use sandtable::autosave::AutosaveStore;
 use sandtable::session::Session;
 use sandtable::ui::{Action, SandtableApp, Screen};
 
-use crate::gui::{app, app_from, click, mali, play_empty_weeks, shows};
+use crate::util::gui::{app, app_from, click, mali_session, play_empty_weeks, shows};
 use crate::util::temp_dir;
 
 /// A process id no running process has: what a crashed run leaves in its lock.
@@ -22,7 +22,8 @@ const GONE: u32 = u32::MAX;
 
 /// The app with its autosave in `dir`, begun and played for `weeks` weeks.
 fn played_app(dir: &Path, weeks: usize) -> Harness<'static, SandtableApp> {
-    let mut harness = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.to_path_buf()));
+    let mut harness =
+        app_from(SandtableApp::new_for_test(mali_session()).with_autosave(dir.to_path_buf()));
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, weeks);
     harness
@@ -83,7 +84,7 @@ fn a_new_game_with_unsaved_work_asks_and_cancel_keeps_the_session() {
 
 #[test]
 fn a_fresh_game_is_replaced_without_a_question() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     new_game(&mut harness);
     assert!(!asked(&harness));
@@ -162,7 +163,7 @@ fn save_saves_the_session_then_replaces_it() {
 fn opening_a_file_asks_first() {
     let dir = temp_dir("open-asks");
     let other = dir.join("other.session.ron");
-    let mut elsewhere = mali();
+    let mut elsewhere = mali_session();
     elsewhere
         .apply(sandtable::session::Command::Commit)
         .expect("a week");
@@ -217,7 +218,7 @@ fn closing_the_window_asks_like_quit() {
 
 #[test]
 fn closing_the_window_with_nothing_to_lose_just_quits() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     close_window(&mut harness);
     assert!(!close_cancelled(&harness));
     assert!(harness.state().quitting());
@@ -225,7 +226,7 @@ fn closing_the_window_with_nothing_to_lose_just_quits() {
 
 #[test]
 fn undo_with_nothing_to_undo_is_a_quiet_notice() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
@@ -238,7 +239,7 @@ fn undo_with_nothing_to_undo_is_a_quiet_notice() {
 fn a_crashed_session_is_offered_back_and_never_overwritten() {
     let dir = temp_dir("crash");
     // A run that will die: its locks name a process that is gone.
-    let crashed = SandtableApp::new_for_test(mali())
+    let crashed = SandtableApp::new_for_test(mali_session())
         .with_autosave_store(AutosaveStore::with_owner(dir.clone(), GONE));
     let mut first = app_from(crashed);
     click(&mut first, "Begin");
@@ -246,7 +247,7 @@ fn a_crashed_session_is_offered_back_and_never_overwritten() {
     let lost = first.state().session().to_ron();
     drop(first);
 
-    let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    let mut next = app_from(SandtableApp::new_for_test(mali_session()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
     assert!(shows(&next, "Week 3 of 34"));
     // Playing on writes the new game elsewhere.
@@ -281,13 +282,13 @@ fn a_crashed_session_is_offered_back_and_never_overwritten() {
 fn two_crashes_in_a_row_offer_both_sessions() {
     let dir = temp_dir("two-crashes");
     for (owner, weeks) in [(GONE, 2), (GONE - 1, 5)] {
-        let dying = SandtableApp::new_for_test(mali())
+        let dying = SandtableApp::new_for_test(mali_session())
             .with_autosave_store(AutosaveStore::with_owner(dir.clone(), owner));
         let mut harness = app_from(dying);
         click(&mut harness, "Begin");
         play_empty_weeks(&mut harness, weeks);
     }
-    let mut next = app_from(SandtableApp::new_for_test(mali()).with_autosave(dir.clone()));
+    let mut next = app_from(SandtableApp::new_for_test(mali_session()).with_autosave(dir.clone()));
     assert!(shows(&next, "did not close properly"));
     assert!(shows(&next, "One more session was left the same way"));
     click(&mut next, "File");

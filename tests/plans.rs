@@ -234,7 +234,7 @@ fn the_app_ticks_a_planned_week_and_plays_on_to_it() {
     use egui_kittest::kittest::{NodeT, Queryable};
     use sandtable::ui::choices::PLAY_ON;
 
-    use crate::gui::{app, click, label_of, shows};
+    use crate::util::gui::{app, click, label_of, shows};
 
     let mut harness = app(Session::new(mali()));
     click(&mut harness, "Begin");
@@ -300,7 +300,7 @@ fn the_app_ticks_a_planned_week_and_plays_on_to_it() {
 fn the_help_lists_zoom() {
     use eframe::egui;
 
-    use crate::gui::{app, shows};
+    use crate::util::gui::{app, shows};
 
     let mut harness = app(Session::new(mali()));
     harness.key_press(egui::Key::F1);

@@ -836,10 +836,10 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
 
     let dir = temp_dir("app-reports");
     let app = sandtable::ui::SandtableApp::new_for_test(Session::new(mali()));
-    let mut harness = crate::gui::sized(app, 2000.0);
-    crate::gui::click(&mut harness, "File");
-    crate::gui::click(&mut harness, "Export report…");
-    assert!(crate::gui::shows(
+    let mut harness = crate::util::gui::sized(app, 2000.0);
+    crate::util::gui::click(&mut harness, "File");
+    crate::util::gui::click(&mut harness, "Export report…");
+    assert!(crate::util::gui::shows(
         &harness,
         "Write the report of this session to"
     ));
@@ -850,12 +850,15 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
     harness.run();
     let html = std::fs::read_to_string(&target).expect("the report is written");
     assert_eq!(svgs(&html).len(), 4);
-    assert!(crate::gui::shows(&harness, "The report is written to"));
+    assert!(crate::util::gui::shows(
+        &harness,
+        "The report is written to"
+    ));
     assert!(harness.state().view().reports.path_window.is_none());
 
-    crate::gui::click(&mut harness, "File");
-    crate::gui::click(&mut harness, "Class debrief…");
-    assert!(crate::gui::shows(
+    crate::util::gui::click(&mut harness, "File");
+    crate::util::gui::click(&mut harness, "Class debrief…");
+    assert!(crate::util::gui::shows(
         &harness,
         "A folder of students' session files"
     ));
@@ -864,16 +867,19 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
         .apply(Action::Report(ReportAction::OpenClass(vec![fixtures()])));
     harness.run();
     for name in STUDENTS {
-        assert!(crate::gui::shows(&harness, name), "{name}");
+        assert!(crate::util::gui::shows(&harness, name), "{name}");
     }
-    assert!(crate::gui::shows(&harness, "Not read: damaged.session.ron"));
-    assert!(crate::gui::shows(
+    assert!(crate::util::gui::shows(
+        &harness,
+        "Not read: damaged.session.ron"
+    ));
+    assert!(crate::util::gui::shows(
         &harness,
         "shown apart: old-version.session.ron"
     ));
 
     // Sorting by goals met, then the other way round.
-    crate::gui::click(&mut harness, "Goals met");
+    crate::util::gui::click(&mut harness, "Goals met");
     let view = harness.state().view().reports.class.as_ref().unwrap();
     let met: Vec<usize> = view
         .debrief
@@ -883,7 +889,7 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
         .collect();
     let rows = sandtable::ui::reports::shown_rows(view);
     assert!(rows.windows(2).all(|w| met[w[0]] <= met[w[1]]));
-    crate::gui::click(&mut harness, "Goals met (ascending)");
+    crate::util::gui::click(&mut harness, "Goals met (ascending)");
     let view = harness.state().view().reports.class.as_ref().unwrap();
     let rows = sandtable::ui::reports::shown_rows(view);
     assert!(rows.windows(2).all(|w| met[w[0]] >= met[w[1]]));
@@ -896,7 +902,7 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
     harness.run();
     let view = harness.state().view().reports.class.as_ref().unwrap();
     assert_eq!(sandtable::ui::reports::shown_rows(view), vec![2]);
-    assert!(!crate::gui::shows(&harness, "farid"));
+    assert!(!crate::util::gui::shows(&harness, "farid"));
 
     let csv = dir.join("class.csv");
     harness

@@ -6,7 +6,7 @@ use sandtable::scenario::FileErrorKind;
 use sandtable::session::{Command, Session};
 use sandtable::ui::{Action, SandtableApp};
 
-use crate::gui::{app, click, mali, shows, sized};
+use crate::util::gui::{app, click, mali_session, shows, sized};
 use crate::util::{TINY, temp_dir, tiny};
 
 /// A tiny session with two branches: "Main" plays sandbags for three weeks, "Branch 2"
@@ -126,7 +126,7 @@ fn the_app_offers_to_open_the_rest_and_lists_what_was_left_out() {
     let path = dir.join("edited.session.ron");
     let s = two_branches();
     std::fs::write(&path, with_branch_two_choice(&s.to_ron(), "airlift", true)).expect("write");
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     harness.state_mut().apply(Action::Open(path.clone()));
     harness.run();
     assert!(shows(
@@ -158,7 +158,7 @@ fn the_app_says_a_cut_off_session_was_not_copied_completely() {
     let path = dir.join("half.session.ron");
     let text = two_branches().to_ron();
     std::fs::write(&path, &text[..text.len() / 2]).expect("write");
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     harness.state_mut().apply(Action::Open(path));
     harness.run();
     assert!(shows(&harness, "cut off"));
@@ -185,7 +185,7 @@ fn the_error_details_show_the_whole_message() {
         text = text.replacen(from, to, 1);
     }
     std::fs::write(&path, &text).expect("write");
-    let mut harness = sized(SandtableApp::new_for_test(mali()), 800.0);
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 800.0);
     harness.state_mut().apply(Action::Open(path));
     harness.run();
     click(&mut harness, "Details");

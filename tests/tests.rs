@@ -1,10 +1,12 @@
-//! Integration tests, one binary; shared helpers live in `util`.
+//! Integration tests, one binary, one module per subject; shared helpers, fixtures and the
+//! GUI harness live in `util`.
 
 mod analysis;
 mod authoring;
 mod balance;
 mod classroom;
 mod cli;
+mod cli_analysis;
 mod compat;
 mod engine;
 mod gui;

@@ -20,6 +20,7 @@ impl Resolve for Names {
             "turn" => Ok(2),
             "x.y" => Ok(3),
             _ => Err(NameError {
+                kind: sandtable::scenario::DiagnosticKind::UnknownName,
                 message: format!("unknown name `{name}`"),
                 hint: None,
             }),
@@ -30,6 +31,7 @@ impl Resolve for Names {
         match id {
             "c" => Ok(4),
             _ => Err(NameError {
+                kind: sandtable::scenario::DiagnosticKind::UnknownName,
                 message: format!("no choice `{id}`"),
                 hint: None,
             }),

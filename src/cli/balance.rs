@@ -1,7 +1,6 @@
 //! `sandtable balance`: the balance check of a scenario, as a table or JSON, with a
 //! wall-clock cap and an exit code for CI.
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -11,7 +10,8 @@ use web_time::Instant;
 use anyhow::{Result, anyhow};
 use clap::Args;
 
-use super::{AnalysisArgs, ensemble_error};
+use super::{AnalysisArgs, ensemble_error, output};
+use crate::report::words::signed;
 use crate::scenario::{Model, format_number};
 use crate::sim::balance::{
     BalanceControl, BalanceOptions, BalanceReport, Defect, FIXED_HIGH, FIXED_LOW, Finding, Measure,
@@ -48,7 +48,7 @@ pub fn balance_cmd(args: &BalanceArgs) -> Result<ExitCode> {
     let ensemble = args.common.options(Bands::None);
     let options = BalanceOptions {
         runs: ensemble.runs,
-        seed: args.common.seed,
+        seed: args.common.seed.seed,
         threads: ensemble.threads,
         evaluations: evaluations_for_budget(&model, ensemble.runs, args.budget),
     };
@@ -62,7 +62,7 @@ pub fn balance_cmd(args: &BalanceArgs) -> Result<ExitCode> {
     } else {
         balance_table(&model, &report)
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::print(&text)?;
     eprintln!(
         "balance: {} plans searched and {} ensembles for the checks in {:.1} s",
         format_number(report.evaluations as f64, 0),
@@ -185,11 +185,6 @@ fn plan_block(model: &Model, title: &str, result: &PlanResult) -> String {
         ));
     }
     out
-}
-
-fn signed(v: f64, precision: usize) -> String {
-    let text = format_number(v, precision);
-    if v > 0.0 { format!("+{text}") } else { text }
 }
 
 fn measure_words(model: &Model, m: &Measure) -> String {

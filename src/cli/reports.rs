@@ -1,40 +1,16 @@
 //! `sandtable report` and `sandtable class`: the reports of sessions and the class
 //! debrief, written by [`crate::report`].
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 
+use super::{WorkArgs, output};
 use crate::files::atomic_write;
 use crate::report::{self, Format, SessionReport, Settings, student};
 use crate::scenario::{self, Model};
 use crate::session::Session;
-use crate::sim;
-
-/// How much simulation a report runs.
-#[derive(Debug, Args)]
-pub struct ReportSettings {
-    /// Simulated futures per plan, 1 to 100,000.
-    #[arg(long, value_name = "N", default_value_t = sim::ensemble::DEFAULT_RUNS as u64,
-          value_parser = clap::value_parser!(u64).range(1..=sim::ensemble::MAX_RUNS as u64))]
-    pub runs: u64,
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
-}
-
-impl ReportSettings {
-    fn settings(&self) -> Settings {
-        Settings {
-            runs: self.runs as usize,
-            threads: self
-                .threads
-                .map_or_else(sim::ensemble::default_threads, |t| t as usize),
-        }
-    }
-}
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -46,7 +22,7 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub settings: ReportSettings,
+    pub work: WorkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -59,7 +35,14 @@ pub struct ClassArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub settings: ReportSettings,
+    pub work: WorkArgs,
+}
+
+fn settings(work: &WorkArgs) -> Settings {
+    Settings {
+        runs: work.runs(),
+        threads: work.threads(),
+    }
 }
 
 fn output_format(path: &Path) -> Result<Format> {
@@ -83,7 +66,7 @@ pub fn report_cmd(args: &ReportArgs) -> Result<()> {
         .iter()
         .map(|path| SessionReport::load(path))
         .collect::<Result<Vec<_>, _>>()?;
-    let settings = args.settings.settings();
+    let settings = settings(&args.work);
     let reports: Vec<_> = inputs
         .iter()
         .map(|i| student::build(i, &settings))
@@ -96,15 +79,15 @@ pub fn report_cmd(args: &ReportArgs) -> Result<()> {
     match &args.output {
         Some(path) => {
             write_output(path, &text)?;
-            println!(
+            output::print_line(&format!(
                 "{}: the report of {} session{}",
                 path.display(),
                 reports.len(),
                 if reports.len() == 1 { "" } else { "s" }
-            );
+            ))?;
         }
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            output::print(&text)?;
         }
     }
     Ok(())
@@ -127,7 +110,7 @@ pub fn class_cmd(args: &ClassArgs) -> Result<()> {
     for d in &damaged {
         eprintln!("warning: {} was not read: {}", d.source, d.error);
     }
-    let debrief = report::class::build(sessions, damaged, &args.settings.settings());
+    let debrief = report::class::build(sessions, damaged, &settings(&args.work));
     let text = match format {
         Some(Format::Html) => debrief.html(),
         Some(Format::Csv) => debrief.csv(),
@@ -136,7 +119,7 @@ pub fn class_cmd(args: &ClassArgs) -> Result<()> {
     match &args.output {
         Some(path) => {
             write_output(path, &text)?;
-            println!(
+            output::print_line(&format!(
                 "{}: the class debrief of {} students{}{}",
                 path.display(),
                 debrief.students.len(),
@@ -156,10 +139,10 @@ pub fn class_cmd(args: &ClassArgs) -> Result<()> {
                         crate::report::words::count(debrief.damaged.len(), "file", "files")
                     )
                 }
-            );
+            ))?;
         }
         None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            output::print(&text)?;
         }
     }
     Ok(())

@@ -6,21 +6,20 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow};
 
+use crate::scenario::format_number;
 use crate::scenario::limits::{self, Work};
-use crate::scenario::{Model, format_number};
 use crate::sim::ensemble::Control;
 
-/// Checks the work of a command (`runs` runs of the model's horizon for each of `settings`
-/// plans or parameter settings, `banded` indicators kept for bands) and says on stderr what
-/// it will do; refuses it, naming the limit and how to ask for less, when it is over.
+/// Checks the work of a command (`runs` runs of `weeks` weeks for each of `settings` plans
+/// or parameter settings, `banded` indicators kept for bands) and says on stderr what it
+/// will do; refuses it, naming the limit and how to ask for less, when it is over.
 pub fn announce(
     command: &str,
-    model: &Model,
+    weeks: usize,
     runs: usize,
     settings: usize,
     banded: usize,
 ) -> Result<Work> {
-    let weeks = model.turns();
     let work = limits::check_work(runs, weeks, settings, banded)
         .map_err(|why| anyhow!("{command}: {why}"))?;
     let mut line = format!(

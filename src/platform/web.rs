@@ -416,7 +416,14 @@ pub mod storage {
 
     pub fn read_text(path: &Path) -> Result<String, FileError> {
         let name = path.display().to_string();
-        read_to_string(path).map_err(|e| FileError::whole(&name, e.to_string(), None))
+        read_to_string(path).map_err(|e| {
+            FileError::whole(
+                crate::scenario::DiagnosticKind::Unreadable,
+                &name,
+                e.to_string(),
+                None,
+            )
+        })
     }
 
     /// Writes the file whole (the browser's storage writes one key at a time).

@@ -8,6 +8,7 @@
 
 pub mod class;
 pub mod html;
+pub mod run;
 pub mod student;
 pub mod svg;
 pub mod words;

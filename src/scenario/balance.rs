@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::diag::DiagnosticKind;
 use super::model::Scenario;
 use super::suggest;
 
@@ -102,6 +103,7 @@ impl DefectKind {
 
 /// A problem with one declaration, to be reported at one of its fields.
 pub(crate) struct Problem {
+    pub kind: DiagnosticKind,
     /// `target` or `reason`.
     pub field: &'static str,
     pub message: String,
@@ -124,6 +126,7 @@ pub(crate) fn check(scenario: &Scenario, intended: &Intended) -> Option<Problem>
     match defect.target_kind() {
         None if !target.is_empty() => {
             return Some(Problem {
+                kind: DiagnosticKind::Defect,
                 field: "target",
                 message: format!("a {} has no target", defect.words()),
                 hint: Some("leave `target` out: a trivial win is about the whole scenario".into()),
@@ -141,6 +144,11 @@ pub(crate) fn check(scenario: &Scenario, intended: &Intended) -> Option<Problem>
                 format!("no {kind} has the id `{target}`")
             };
             return Some(Problem {
+                kind: if target.is_empty() {
+                    DiagnosticKind::Missing
+                } else {
+                    DiagnosticKind::UnknownName
+                },
                 field: "target",
                 message,
                 hint: Some(hint),
@@ -150,6 +158,7 @@ pub(crate) fn check(scenario: &Scenario, intended: &Intended) -> Option<Problem>
     }
     if reason.trim().is_empty() {
         return Some(Problem {
+            kind: DiagnosticKind::Missing,
             field: "reason",
             message: "a defect declared intended needs a reason".into(),
             hint: Some("say in plain words why the scenario is meant to be so".into()),

@@ -10,9 +10,45 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
 
+/// What went wrong at one place of a file, for code and tests to act on without reading
+/// the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiagnosticKind {
+    /// The file cannot be read as text: missing, a folder, too slow to arrive, not UTF-8.
+    Unreadable,
+    /// The file is of a format version this one does not read.
+    Version,
+    /// The text is not RON, or not the format's shape (an unknown or missing field, a value
+    /// of the wrong type), or an expression does not parse.
+    Syntax,
+    /// A name or an id that names nothing: in an expression, a list of ids, a path.
+    UnknownName,
+    /// An id that is not valid, is used twice, or is already another thing's name.
+    BadId,
+    /// Something used where it cannot be: a target that cannot be written, a random draw
+    /// where none is allowed, a text where a number is needed.
+    TypeMismatch,
+    /// A value outside what it may be: a number that is not finite, a share outside 0..1,
+    /// an initial value outside its bounds, a delay past the end, a date after the clock
+    /// ends.
+    OutOfRange,
+    /// A required text or part left empty.
+    Missing,
+    /// Over one of the limits on size and work (see `scenario::limits`).
+    Limit,
+    /// Parts that contradict each other: two rules set one target, two choices of one
+    /// group in a turn, a choice or a turn written twice.
+    Conflict,
+    /// A balance defect declared intended that is not declared right.
+    Defect,
+    /// A session's decisions or parameters that no longer fit its scenario.
+    NoLongerFits,
+}
+
 /// One problem in a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    pub kind: DiagnosticKind,
     /// 1-based line, 0 when the problem is not at a place in the file.
     pub line: usize,
     /// 1-based column, in characters.
@@ -52,6 +88,7 @@ pub struct FileError {
 impl FileError {
     /// A problem with the file as a whole (missing, too large, unreadable).
     pub fn whole(
+        kind: DiagnosticKind,
         file: impl Into<String>,
         message: impl Into<String>,
         hint: Option<String>,
@@ -60,6 +97,7 @@ impl FileError {
             file: file.into(),
             kind: FileErrorKind::default(),
             diagnostics: vec![Diagnostic {
+                kind,
                 line: 0,
                 column: 0,
                 span: None,
@@ -84,6 +122,7 @@ impl FileError {
     /// Adds a problem at a byte range of the source.
     pub fn push(
         &mut self,
+        kind: DiagnosticKind,
         span: Option<Range<usize>>,
         field: impl Into<String>,
         message: impl Into<String>,
@@ -94,6 +133,7 @@ impl FileError {
             .map(|s| line_column(&self.source, s.start))
             .unwrap_or((0, 0));
         self.diagnostics.push(Diagnostic {
+            kind,
             line,
             column,
             span,
@@ -101,6 +141,11 @@ impl FileError {
             message: message.into(),
             hint,
         });
+    }
+
+    /// The kinds of its problems, in their order.
+    pub fn kinds(&self) -> Vec<DiagnosticKind> {
+        self.diagnostics.iter().map(|d| d.kind).collect()
     }
 
     /// The same problems, of another kind.
@@ -130,7 +175,13 @@ impl FileError {
                 Some(span) => {
                     let start = to_outer(span.start);
                     let end = to_outer(span.end).max(start);
-                    out.push(Some(start..end), inner, d.message.clone(), d.hint.clone());
+                    out.push(
+                        d.kind,
+                        Some(start..end),
+                        inner,
+                        d.message.clone(),
+                        d.hint.clone(),
+                    );
                 }
                 None => out.diagnostics.push(Diagnostic {
                     field: inner,
@@ -262,6 +313,7 @@ mod tests {
     fn renders_the_source_line_with_the_hint() {
         let mut e = FileError::new("s.ron", "a: 1,\nb: frnce,\n");
         e.push(
+            DiagnosticKind::UnknownName,
             Some(9..14),
             "b",
             "unknown name `frnce`",

@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use super::diag::DiagnosticKind;
+
 /// Longest expression accepted, in bytes.
 pub const MAX_LEN: usize = super::limits::MAX_EXPRESSION_BYTES;
 /// Deepest nesting of parentheses, calls and operators accepted.
@@ -20,14 +22,21 @@ const STACK: usize = 32;
 /// A problem in an expression, located by byte range within the expression's text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExprError {
+    pub kind: DiagnosticKind,
     pub span: Range<usize>,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl ExprError {
+    /// A syntax error.
     fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self::of(DiagnosticKind::Syntax, span, message)
+    }
+
+    fn of(kind: DiagnosticKind, span: Range<usize>, message: impl Into<String>) -> Self {
         Self {
+            kind,
             span,
             message: message.into(),
             hint: None,
@@ -49,6 +58,7 @@ pub enum Query {
 /// Why a name could not be resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameError {
+    pub kind: DiagnosticKind,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -693,9 +703,11 @@ pub fn compile(
     };
     compiler.node(&node);
     if compiler.max_depth > STACK {
-        compiler
-            .errors
-            .push(ExprError::new(0..text.len(), "expression is too complex"));
+        compiler.errors.push(ExprError::of(
+            DiagnosticKind::Limit,
+            0..text.len(),
+            "expression is too complex",
+        ));
     }
     if compiler.errors.is_empty() {
         Ok(Program {
@@ -754,7 +766,8 @@ enum Tok {
 
 fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
     if text.len() > MAX_LEN {
-        return Err(ExprError::new(
+        return Err(ExprError::of(
+            DiagnosticKind::Limit,
             0..0,
             format!("expression is longer than {MAX_LEN} characters"),
         ));
@@ -792,7 +805,8 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, ExprError> {
                 ExprError::new(start..i, format!("`{}` is not a number", &text[start..i]))
             })?;
             if !value.is_finite() {
-                return Err(ExprError::new(
+                return Err(ExprError::of(
+                    DiagnosticKind::OutOfRange,
                     start..i,
                     format!("`{}` is too large for a number", &text[start..i]),
                 ));
@@ -862,6 +876,7 @@ fn parse(text: &str) -> Result<Node, ExprError> {
     };
     if matches!(parser.peek(), Tok::End) {
         return Err(ExprError {
+            kind: DiagnosticKind::Syntax,
             span: 0..text.len(),
             message: "empty expression".into(),
             hint: Some("write a number such as `0` or a formula".into()),
@@ -873,6 +888,7 @@ fn parse(text: &str) -> Result<Node, ExprError> {
         _ => {
             let span = parser.span();
             Err(ExprError {
+                kind: DiagnosticKind::Syntax,
                 span,
                 message: "expected an operator or the end of the expression".into(),
                 hint: Some("operators are + - * / ^ < <= > >= == != and or not".into()),
@@ -915,7 +931,8 @@ impl Parser {
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ExprError::new(
+            return Err(ExprError::of(
+                DiagnosticKind::Limit,
                 self.span(),
                 "expression is nested too deeply",
             ));
@@ -987,6 +1004,7 @@ impl Parser {
         let rhs = self.sum()?;
         if matches!(self.peek(), Tok::Sym("<" | "<=" | ">" | ">=" | "==" | "!=")) {
             return Err(ExprError {
+                kind: DiagnosticKind::Syntax,
                 span: self.span(),
                 message: "comparisons cannot be chained".into(),
                 hint: Some("write `a < b and b < c`".into()),
@@ -1070,6 +1088,7 @@ impl Parser {
                 Ok(inner)
             }
             Tok::Ident(name) if matches!(name.as_str(), "and" | "or" | "not") => Err(ExprError {
+                kind: DiagnosticKind::Syntax,
                 span,
                 message: format!("expected a value, found `{name}`"),
                 hint: None,
@@ -1101,6 +1120,7 @@ impl Parser {
                 }
             }
             Tok::End => Err(ExprError {
+                kind: DiagnosticKind::Syntax,
                 span,
                 message: "expression ends too early".into(),
                 hint: Some("something is missing after the last operator".into()),
@@ -1117,6 +1137,7 @@ impl Parser {
             return Ok(self.bump().1);
         }
         Err(ExprError {
+            kind: DiagnosticKind::Syntax,
             span: self.span(),
             message: "expected `)`".into(),
             hint: Some(format!(
@@ -1182,6 +1203,7 @@ impl<R: Resolve> Compiler<'_, R> {
             Kind::Num(v) => self.emit(Op::Const(*v), 0),
             Kind::Str(s) => {
                 self.errors.push(ExprError {
+                    kind: DiagnosticKind::TypeMismatch,
                     span: node.span.clone(),
                     message: format!("the text \"{s}\" is not a value"),
                     hint: Some(
@@ -1194,6 +1216,7 @@ impl<R: Resolve> Compiler<'_, R> {
                 Ok(slot) => self.emit(Op::Load(slot), 0),
                 Err(e) => {
                     self.errors.push(ExprError {
+                        kind: e.kind,
                         span: node.span.clone(),
                         message: e.message,
                         hint: e.hint,
@@ -1260,6 +1283,7 @@ impl<R: Resolve> Compiler<'_, R> {
                     Ok(slot) => Some(slot),
                     Err(e) => {
                         self.errors.push(ExprError {
+                            kind: e.kind,
                             span: span.clone(),
                             message: e.message,
                             hint: e.hint,
@@ -1269,6 +1293,7 @@ impl<R: Resolve> Compiler<'_, R> {
                 },
                 _ => {
                     self.errors.push(ExprError {
+                        kind: DiagnosticKind::Syntax,
                         span: node.span.clone(),
                         message: format!("{name}(..) takes one quoted id"),
                         hint: Some(format!("e.g. {name}(\"some_id\")")),
@@ -1281,6 +1306,7 @@ impl<R: Resolve> Compiler<'_, R> {
         }
         let Some(&(_, arity, op, draws)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
             self.errors.push(ExprError {
+                kind: DiagnosticKind::UnknownName,
                 span: node.span.start..node.span.start + name.len(),
                 message: format!("unknown function `{name}`"),
                 hint: super::suggest(name, function_names())
@@ -1310,6 +1336,7 @@ impl<R: Resolve> Compiler<'_, R> {
         if draws {
             if !self.allow_draws {
                 self.errors.push(ExprError {
+                    kind: DiagnosticKind::TypeMismatch,
                     span: node.span.clone(),
                     message: format!("{name}(..) draws a random number, which is not allowed here"),
                     hint: Some(
@@ -1340,6 +1367,7 @@ mod tests {
                 "france.troops" => Ok(1),
                 "turn" => Ok(2),
                 _ => Err(NameError {
+                    kind: DiagnosticKind::UnknownName,
                     message: format!("unknown name `{name}`"),
                     hint: None,
                 }),
@@ -1349,6 +1377,7 @@ mod tests {
             match (query, id) {
                 (Query::Chosen, "extend_c17") => Ok(3),
                 _ => Err(NameError {
+                    kind: DiagnosticKind::UnknownName,
                     message: format!("unknown id `{id}`"),
                     hint: None,
                 }),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::diag::DiagnosticKind;
 use super::model::{Lesson, PromptAt, Scenario};
 use super::spans::Path;
 use super::suggest;
@@ -10,6 +11,7 @@ use super::suggest;
 /// A problem in the lesson, located by its path in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonProblem {
+    pub kind: DiagnosticKind,
     pub path: Path,
     pub message: String,
     pub hint: Option<String>,
@@ -29,6 +31,7 @@ pub fn check(scenario: &Scenario) -> Vec<LessonProblem> {
     let mut problems = Vec::new();
     let mut blank = |path: Path, what: &str| {
         problems.push(LessonProblem {
+            kind: DiagnosticKind::Missing,
             path,
             message: format!("{what} is empty"),
             hint: Some("write the text, or remove the entry".into()),
@@ -71,6 +74,7 @@ pub fn check(scenario: &Scenario) -> Vec<LessonProblem> {
     for (i, step) in timing.iter().enumerate() {
         if step.minutes == 0 || step.minutes > 600 {
             problems.push(LessonProblem {
+                kind: DiagnosticKind::OutOfRange,
                 path: root.field("timing").index(i).field("minutes"),
                 message: format!("{} minutes is not a length for a step", step.minutes),
                 hint: Some("give each step 1 to 600 minutes".into()),
@@ -82,6 +86,7 @@ pub fn check(scenario: &Scenario) -> Vec<LessonProblem> {
         let path = root.field("prompts").index(i).field("at");
         match &prompt.at {
             PromptAt::Turn(turn) if *turn >= turns => problems.push(LessonProblem {
+                kind: DiagnosticKind::OutOfRange,
                 path,
                 message: format!(
                     "turn {turn} is past the last turn ({})",
@@ -91,6 +96,7 @@ pub fn check(scenario: &Scenario) -> Vec<LessonProblem> {
             }),
             PromptAt::Event(id) if !scenario.events.iter().any(|e| &e.id == id) => {
                 problems.push(LessonProblem {
+                    kind: DiagnosticKind::UnknownName,
                     path,
                     message: format!("no event has the id `{id}`"),
                     hint: suggest(id, scenario.events.iter().map(|e| e.id.as_str()))
@@ -108,6 +114,7 @@ pub fn check(scenario: &Scenario) -> Vec<LessonProblem> {
         }
         if let Some(first) = seen.insert(key, i) {
             problems.push(LessonProblem {
+                kind: DiagnosticKind::Conflict,
                 path: root.field("glossary").index(i).field("term"),
                 message: format!("the term \"{}\" is defined twice", term.term.trim()),
                 hint: Some(format!(

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path as FsPath;
 
-use super::diag::{FileError, FileErrorKind, offset_of};
+use super::diag::{DiagnosticKind, DiagnosticKind as K, FileError, FileErrorKind, offset_of};
 use super::expr::{self, ExprError, NameError, Program, Query, Resolve};
 use super::model::*;
 use super::spans::{Node, Path, offset_in_literal};
@@ -32,9 +32,12 @@ pub fn read_text(path: &FsPath) -> Result<String, FileError> {
     let name = path.display().to_string();
     let bytes = read_bounded(path, limits::MAX_SESSION_BYTES, READ_WAIT).map_err(|e| match e {
         ReadError::Io(e) => io_error(&name, &e),
-        ReadError::Folder => FileError::whole(&name, "this is a folder, not a file", None),
+        ReadError::Folder => {
+            FileError::whole(K::Unreadable, &name, "this is a folder, not a file", None)
+        }
         ReadError::TooLarge { len, .. } => too_large(&name, len),
         e @ ReadError::Slow(_) => FileError::whole(
+            K::Unreadable,
             &name,
             e.to_string(),
             Some("open a file saved on disk, not a pipe or a device".into()),
@@ -65,6 +68,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, FileError> {
                 .and_then(|rest| rest.chars().next())
                 .map_or(offset, |c| offset + c.len_utf8());
             err.push(
+                K::Unreadable,
                 Some(offset..end),
                 "",
                 format!("the file is not UTF-8 text: byte 0x{bad:02X} here is not part of a character"),
@@ -86,7 +90,12 @@ fn io_error(name: &str, e: &std::io::Error) -> FileError {
         std::io::ErrorKind::PermissionDenied => Some("you may not read this file".into()),
         _ => None,
     };
-    FileError::whole(name, format!("cannot read the file: {e}"), hint)
+    FileError::whole(
+        K::Unreadable,
+        name,
+        format!("cannot read the file: {e}"),
+        hint,
+    )
 }
 
 fn too_large(name: &str, len: Option<u64>) -> FileError {
@@ -95,6 +104,7 @@ fn too_large(name: &str, len: Option<u64>) -> FileError {
         None => "the file does not end".to_string(),
     };
     FileError::whole(
+        K::Limit,
         name,
         format!(
             "{size}; scenario files over {} KiB and session files over {} KiB are refused",
@@ -147,7 +157,7 @@ fn parse(file: &str, text: &str) -> Result<Scenario, FileError> {
                 ),
             )
         };
-        err.push(Some(span), "format", message, Some(hint));
+        err.push(K::Version, Some(span), "format", message, Some(hint));
         return Err(err);
     }
     // Optional fields may be written bare or as `Some(..)` (see `model::bare_or_some`).
@@ -206,7 +216,11 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
         || (text.get(end..).is_none_or(|t| t.trim().is_empty()) && brackets_left_open(text));
     let hint = hint.or_else(|| cut_off.then(|| CUT_OFF.into()));
     let mut err = FileError::new(file, text);
-    err.push(Some(start..end), "", format!("{}", e.code), hint);
+    let kind = match e.code {
+        E::ExceededRecursionLimit => K::Limit,
+        _ => K::Syntax,
+    };
+    err.push(kind, Some(start..end), "", format!("{}", e.code), hint);
     if cut_off {
         err.kind = FileErrorKind::CutOff;
     }
@@ -240,14 +254,26 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn at(&mut self, path: &Path, message: impl Into<String>, hint: Option<String>) {
+    fn at(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &Path,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let span = self.tree.as_ref().map(|t| t.locate(path));
-        self.err.push(span, path.to_string(), message, hint);
+        self.err.push(kind, span, path.to_string(), message, hint);
     }
 
-    fn at_key(&mut self, path: &Path, message: impl Into<String>, hint: Option<String>) {
+    fn at_key(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &Path,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
         let span = self.tree.as_ref().map(|t| t.locate_key(path));
-        self.err.push(span, path.to_string(), message, hint);
+        self.err.push(kind, span, path.to_string(), message, hint);
     }
 
     fn in_expr(&mut self, path: &Path, errors: Vec<ExprError>) {
@@ -262,7 +288,8 @@ impl Problems<'_> {
                     start..end.max(start + 1)
                 }
             });
-            self.err.push(span, path.to_string(), e.message, e.hint);
+            self.err
+                .push(e.kind, span, path.to_string(), e.message, e.hint);
         }
     }
 }
@@ -306,6 +333,7 @@ impl Symbols {
             ));
         }
         NameError {
+            kind: DiagnosticKind::UnknownName,
             message: format!("unknown name `{name}`"),
             hint,
         }
@@ -328,6 +356,7 @@ impl Symbols {
             _ => "it is derived from the state every turn and cannot be changed directly",
         };
         Err(NameError {
+            kind: DiagnosticKind::TypeMismatch,
             message: format!("`{name}` cannot be a target: {why}"),
             hint: Some("targets are indicators, `actor.resource`, `actor.issue` and `actor.issue.salience`".into()),
         })
@@ -351,6 +380,7 @@ impl Resolve for Symbols {
         match map.get(id) {
             Some(&i) => Ok((slot + i) as u32),
             None => Err(NameError {
+                kind: DiagnosticKind::UnknownName,
                 message: format!("no {what} has the id `{id}`"),
                 hint: suggest(id, map.keys().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?")),
@@ -396,10 +426,11 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         .into_iter()
         .chain(limits::check_lengths(&scenario))
     {
-        p.at(&excess.path, excess.message, Some(excess.hint));
+        p.at(K::Limit, &excess.path, excess.message, Some(excess.hint));
     }
     for (path, value) in limits::non_finite(&scenario) {
         p.at(
+            K::OutOfRange,
             &path,
             format!("{value} is not a finite number"),
             Some("write an ordinary number such as 1000, 0.25 or 2.5e3".into()),
@@ -408,6 +439,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     let clock = &scenario.clock;
     if clock.turns == 0 || clock.turns > MAX_TURNS {
         p.at(
+            K::Limit,
             &root.field("clock").field("turns"),
             format!("a scenario has 1 to {MAX_TURNS} turns, not {}", clock.turns),
             None,
@@ -425,6 +457,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     // Clock and role.
     if clock.step_days == 0 || clock.step_days > 366 {
         p.at(
+            K::OutOfRange,
             &root.field("clock").field("step_days"),
             "a turn lasts 1 to 366 days",
             Some("7 is a week".into()),
@@ -433,6 +466,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     let turns = clock.turns;
     if !scenario.actors.iter().any(|a| a.id == scenario.role) {
         p.at(
+            K::UnknownName,
             &root.field("role"),
             format!("the role `{}` is not an actor", scenario.role),
             suggest(
@@ -472,6 +506,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             let sp = path.field("stances").key(issue.clone());
             if !issue_ids.contains(&issue.as_str()) {
                 p.at_key(
+                    K::UnknownName,
                     &sp,
                     format!("`{issue}` is not an issue"),
                     suggest(issue, issue_ids.iter().copied())
@@ -481,6 +516,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             for (field, value) in [("position", stance.position), ("salience", stance.salience)] {
                 if !(0.0..=1.0).contains(&value) {
                     p.at(
+                        K::OutOfRange,
                         &sp.field(field),
                         format!("{field} must be between 0 and 1, found {value}"),
                         Some(
@@ -496,12 +532,14 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             let max = res.max.unwrap_or(f64::INFINITY);
             if !res.initial.is_finite() || !res.min.is_finite() || res.min > max {
                 p.at(
+                    K::OutOfRange,
                     &rp,
                     format!("resource `{}` has impossible bounds or value", res.id),
                     None,
                 );
             } else if res.initial < res.min || res.initial > max {
                 p.at(
+                    K::OutOfRange,
                     &rp.field("initial"),
                     format!(
                         "initial value {} is outside the bounds {}..{}",
@@ -539,12 +577,14 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         );
         if lo > hi || lo.is_nan() || hi.is_nan() {
             p.at(
+                K::OutOfRange,
                 &path.field("min"),
                 format!("min {lo} is above max {hi}"),
                 None,
             );
         } else if !ind.initial.is_finite() || ind.initial < lo || ind.initial > hi {
             p.at(
+                K::OutOfRange,
                 &path.field("initial"),
                 format!(
                     "initial value {} is outside the bounds {lo}..{hi}",
@@ -555,6 +595,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         }
         if ind.precision > 6 {
             p.at(
+                K::OutOfRange,
                 &path.field("precision"),
                 "precision is 0 to 6 decimal places",
                 None,
@@ -563,7 +604,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     }
     for (i, param) in scenario.parameters.iter().enumerate() {
         if let Err(why) = check_distribution(&param.dist) {
-            p.at(
+            p.at(K::OutOfRange,
                 &root.field("parameters").index(i).field("dist"),
                 format!("impossible distribution: {why}"),
                 Some("Uniform(low, high) needs low <= high; Normal(mean, sd) sd >= 0; Triangular low <= mode <= high".into()),
@@ -589,6 +630,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             let path = rule_path(&root, rule.origin).field("op");
             let other = rule_name(&scenario, first);
             p.at(
+                K::Conflict,
                 &path,
                 format!(
                     "two rules set `{}`; the result would depend on their order",
@@ -617,6 +659,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             && to < choice.from_turn
         {
             p.at(
+                K::OutOfRange,
                 &path.field("to_turn"),
                 format!("to_turn {to} is before from_turn {}", choice.from_turn),
                 None,
@@ -624,6 +667,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         }
         if choice.from_turn >= turns {
             p.at(
+                K::OutOfRange,
                 &path.field("from_turn"),
                 format!(
                     "from_turn {} is past the last turn ({})",
@@ -646,6 +690,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                 Some(ri) => {
                     if !amount.is_finite() || amount < 0.0 {
                         p.at(
+                            K::OutOfRange,
                             &cp,
                             format!("a cost must be a number of at least 0, found {amount}"),
                             None,
@@ -654,6 +699,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                     cost.push((layout.resources[role.unwrap_or(0)].start + ri, amount));
                 }
                 None => p.at_key(
+                    K::UnknownName,
                     &cp,
                     format!(
                         "`{res}` is not a resource of the player (`{}`)",
@@ -693,6 +739,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             match symbols.choices.get(id) {
                 Some(&c) => choices[c].opened_by.push(e),
                 None => p.at(
+                    K::UnknownName,
                     &path.field("opens").index(o),
                     format!("no choice has the id `{id}`"),
                     suggest(id, symbols.choices.keys().map(String::as_str))
@@ -742,6 +789,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         let path = root.field("observations").index(i);
         if !scenario.indicators.iter().any(|x| x.id == obs.indicator) {
             p.at(
+                K::UnknownName,
                 &path.field("indicator"),
                 format!("`{}` is not an indicator", obs.indicator),
                 suggest(
@@ -753,6 +801,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         }
         if !source_ids.contains(&obs.source.as_str()) {
             p.at(
+                K::UnknownName,
                 &path.field("source"),
                 format!("`{}` is not in the scenario's sources", obs.source),
                 suggest(&obs.source, source_ids.iter().copied())
@@ -762,6 +811,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         }
         if !obs.value.is_finite() {
             p.at(
+                K::OutOfRange,
                 &path.field("value"),
                 "the value must be a finite number",
                 None,
@@ -773,6 +823,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             .plus_days(i64::from(turns) * i64::from(scenario.clock.step_days));
         if obs.date > last {
             p.at(
+                K::OutOfRange,
                 &path.field("date"),
                 format!("{} is after the scenario's clock ends, on {last}", obs.date),
                 Some(
@@ -791,6 +842,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             let tp = path.key(turn.to_string());
             if turn >= turns {
                 p.at_key(
+                    K::OutOfRange,
                     &tp,
                     format!(
                         "turn {turn} is past the last turn ({})",
@@ -803,6 +855,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
             for (k, id) in ids.iter().enumerate() {
                 match symbols.choices.get(id) {
                     Some(&c) if decisions[turn as usize].contains(&c) => p.at(
+                        K::Conflict,
                         &tp.index(k),
                         format!("`{id}` is taken twice in turn {turn}"),
                         Some("a choice can be taken once a turn".into()),
@@ -813,7 +866,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                             group.is_some() && scenario.choices[o].group.as_ref() == group
                         });
                         match (rival, group) {
-                            (Some(&o), Some(g)) => p.at(
+                            (Some(&o), Some(g)) => p.at(K::Conflict,
                                 &tp.index(k),
                                 format!(
                                     "`{id}` and `{}` are both in the group `{g}` in turn {turn}",
@@ -825,6 +878,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
                         }
                     }
                     None => p.at(
+                        K::UnknownName,
                         &tp.index(k),
                         format!("no choice has the id `{id}`"),
                         suggest(id, symbols.choices.keys().map(String::as_str))
@@ -837,18 +891,24 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     }
 
     for problem in super::lesson::check(&scenario) {
-        p.at(&problem.path, problem.message, problem.hint);
+        p.at(problem.kind, &problem.path, problem.message, problem.hint);
     }
     // Defects declared intended.
     for (i, intended) in scenario.balance.intended.iter().enumerate() {
         let path = root.field("balance").field("intended").index(i);
         if let Some(problem) = super::balance::check(&scenario, intended) {
-            p.at(&path.field(problem.field), problem.message, problem.hint);
+            p.at(
+                problem.kind,
+                &path.field(problem.field),
+                problem.message,
+                problem.hint,
+            );
         } else if scenario.balance.intended[..i]
             .iter()
             .any(|e| e.defect == intended.defect && e.target == intended.target)
         {
             p.at(
+                K::Defect,
                 &path,
                 "this defect is declared twice",
                 Some("keep one declaration and give it one reason".into()),
@@ -944,7 +1004,7 @@ fn compile_rule(
     let target = match symbols.target(&rule.target) {
         Ok(t) => Some(t),
         Err(e) => {
-            p.at(&path.field("target"), e.message, e.hint);
+            p.at(e.kind, &path.field("target"), e.message, e.hint);
             None
         }
     };
@@ -978,16 +1038,22 @@ fn compile_effects(
         let target = match symbols.target(&effect.target) {
             Ok(t) => Some(t),
             Err(e) => {
-                p.at(&ep.field("target"), e.message, e.hint);
+                p.at(e.kind, &ep.field("target"), e.message, e.hint);
                 None
             }
         };
         let value = expr(p, &ep.field("value"), &effect.value, true);
         if effect.duration == 0 {
-            p.at(&ep.field("duration"), "duration is at least 1 turn", None);
+            p.at(
+                K::OutOfRange,
+                &ep.field("duration"),
+                "duration is at least 1 turn",
+                None,
+            );
         }
         if effect.delay >= turns.max(1) {
             p.at(
+                K::OutOfRange,
                 &ep.field("delay"),
                 format!(
                     "a delay of {} turns is past the scenario's end",
@@ -1058,6 +1124,7 @@ fn compile_text(
                 p.in_expr(
                     path,
                     vec![ExprError {
+                        kind: e.kind,
                         span: start..start + name.len(),
                         message: e.message,
                         hint: e.hint,
@@ -1097,11 +1164,12 @@ fn check_ids(s: &Scenario, p: &mut Problems) {
         for (i, id) in ids.iter().enumerate() {
             let path = root.field(list).index(i).field("id");
             if !valid_id(id) {
-                p.at(&path, format!("`{id}` is not a valid id"), Some("ids are letters, digits and _, starting with a letter, e.g. `french_troops`".into()));
+                p.at(K::BadId, &path, format!("`{id}` is not a valid id"), Some("ids are letters, digits and _, starting with a letter, e.g. `french_troops`".into()));
                 continue;
             }
             if let Some(first) = seen.insert(id, i) {
                 p.at(
+                    K::BadId,
                     &path,
                     format!("duplicate {kind} id `{id}`"),
                     Some(format!("{list}[{first}] has the same id")),
@@ -1110,6 +1178,7 @@ fn check_ids(s: &Scenario, p: &mut Problems) {
             }
             if shared && let Some(other) = top.insert(id, kind) {
                 p.at(
+                    K::BadId,
                     &path,
                     format!("`{id}` is already used as {other}"),
                     Some("indicators, parameters, actors and issues share one set of names".into()),
@@ -1208,15 +1277,22 @@ fn check_ids(s: &Scenario, p: &mut Problems) {
                 .index(r)
                 .field("id");
             if !valid_id(&res.id) {
-                p.at(&path, format!("`{}` is not a valid id", res.id), None);
+                p.at(
+                    K::BadId,
+                    &path,
+                    format!("`{}` is not a valid id", res.id),
+                    None,
+                );
             } else if seen.insert(res.id.as_str(), r).is_some() {
                 p.at(
+                    K::BadId,
                     &path,
                     format!("duplicate resource id `{}` in `{}`", res.id, actor.id),
                     None,
                 );
             } else if issue_ids.contains(&res.id.as_str()) || RESERVED.contains(&res.id.as_str()) {
                 p.at(
+                    K::BadId,
                     &path,
                     format!(
                         "`{}.{}` would be ambiguous: `{}` is an issue or a built-in name",

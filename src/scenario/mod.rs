@@ -17,7 +17,7 @@ pub mod spans;
 use std::ops::Range;
 
 pub use date::Date;
-pub use diag::{Diagnostic, FileError, FileErrorKind};
+pub use diag::{Diagnostic, DiagnosticKind, FileError, FileErrorKind};
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, load_file, load_str};
 pub use model::*;
 

@@ -5,16 +5,17 @@
 #![deny(clippy::indexing_slicing)]
 
 use super::{SESSION_FORMAT, SessionFile};
-use crate::scenario::FileError;
 use crate::scenario::limits::{
     MAX_BRANCHES, MAX_CHOICES, MAX_NAME_CHARS, MAX_NESTING, MAX_NOTES_CHARS, MAX_SESSION_BYTES,
 };
 use crate::scenario::spans::{LiteralMap, Node, Path};
+use crate::scenario::{DiagnosticKind, FileError};
 
 /// Parses a session file and checks it against the limits of a session.
 pub(super) fn parse(file: &str, text: &str) -> Result<SessionFile, FileError> {
     if text.len() > MAX_SESSION_BYTES {
         return Err(FileError::whole(
+            DiagnosticKind::Limit,
             file,
             format!(
                 "the session file is {} KiB; session files over {} KiB are refused",
@@ -30,6 +31,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<SessionFile, FileError> {
         .map_err(|e| super::session_syntax_error(file, text, &e))?;
     if parsed.format != SESSION_FORMAT {
         return Err(FileError::whole(
+            DiagnosticKind::Version,
             file,
             format!(
                 "session format {} is not supported; this version reads format {SESSION_FORMAT}",
@@ -42,7 +44,13 @@ pub(super) fn parse(file: &str, text: &str) -> Result<SessionFile, FileError> {
     let mut err = FileError::new(file, text);
     let mut at = |path: Path, message: String, hint: &str| {
         let span = tree.as_ref().map(|t| t.locate(&path));
-        err.push(span, path.to_string(), message, Some(hint.to_string()));
+        err.push(
+            DiagnosticKind::Limit,
+            span,
+            path.to_string(),
+            message,
+            Some(hint.to_string()),
+        );
     };
     let root = Path::root();
     if parsed.branches.len() > MAX_BRANCHES {

@@ -355,6 +355,7 @@ impl Resolve for OneSlot<'_> {
             Ok(self.slot as u32)
         } else {
             Err(NameError {
+                kind: crate::scenario::DiagnosticKind::UnknownName,
                 message: format!("unknown name `{name}`"),
                 hint: None,
             })
@@ -363,6 +364,7 @@ impl Resolve for OneSlot<'_> {
 
     fn query(&self, _: Query, id: &str) -> Result<u32, NameError> {
         Err(NameError {
+            kind: crate::scenario::DiagnosticKind::UnknownName,
             message: format!("unknown id `{id}`"),
             hint: None,
         })

@@ -41,7 +41,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::scenario::{Model, RuleOrigin, SlotKind};
+use crate::scenario::{Model, SlotKind};
 
 use crate::scenario::expr::LANES;
 
@@ -115,6 +115,21 @@ impl<'m> Start<'m> {
             sim.step(choices).map_err(|r| (t, r))?;
         }
         Ok(Self::from_sim(sim, seed, overrides))
+    }
+
+    /// The beginning when nothing was played, else the week after `played`
+    /// ([`Start::played`]).
+    pub fn after(
+        model: &'m Model,
+        seed: u64,
+        overrides: &Overrides,
+        played: &[Vec<usize>],
+    ) -> Result<Self, (usize, Refusal)> {
+        if played.is_empty() {
+            Ok(Self::beginning(model, seed, overrides))
+        } else {
+            Self::played(model, seed, overrides, played)
+        }
     }
 
     /// The current week of a run the caller already has, played with `RunKey::new(seed, 0)`.
@@ -1205,43 +1220,6 @@ pub fn run_ensemble(
         slices::finish(call, &ensemble);
     }
     Ok(ensemble)
-}
-
-/// A cause in plain words, for "why did this change".
-pub fn describe_cause(model: &Model, cause: Cause) -> String {
-    let s = &model.scenario;
-    match cause {
-        Cause::Cost { choice } => s.choices.get(choice).map_or_else(String::new, |c| {
-            format!("cost of \u{201c}{}\u{201d}", c.label)
-        }),
-        Cause::Choice { choice, .. } => s
-            .choices
-            .get(choice)
-            .map_or_else(String::new, |c| c.label.clone()),
-        Cause::Event { event, .. } => s
-            .events
-            .get(event)
-            .map_or_else(String::new, |e| e.title.clone()),
-        Cause::Rule(RuleOrigin::Dynamics(i)) => s.dynamics.get(i).map_or_else(String::new, |r| {
-            if r.description.is_empty() {
-                r.id.clone()
-            } else {
-                r.description.clone()
-            }
-        }),
-        Cause::Rule(RuleOrigin::Actor { actor, rule }) => s
-            .actors
-            .get(actor)
-            .and_then(|a| a.rules.get(rule).map(|r| (a, r)))
-            .map_or_else(String::new, |(a, r)| {
-                if r.description.is_empty() {
-                    format!("{}: {}", a.name, r.id)
-                } else {
-                    format!("{}: {}", a.name, r.description)
-                }
-            }),
-        Cause::Bounds => "held within its limits".to_string(),
-    }
 }
 
 #[cfg(test)]

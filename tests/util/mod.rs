@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests.
+//! Helpers and fixtures shared by the integration tests; the GUI harness is in `gui`.
 
 #![allow(dead_code)]
 
@@ -7,8 +7,10 @@ use std::process::{Command, Output};
 
 use sandtable::scenario::{self, FileError, Model};
 
+pub mod gui;
+
 /// The small hand-checkable scenario.
-pub const TINY: &str = include_str!("data/tiny.ron");
+pub const TINY: &str = include_str!("../data/tiny.ron");
 
 pub fn tiny() -> Model {
     scenario::load_str("tiny.ron", TINY).expect("tiny.ron loads")
