@@ -943,7 +943,7 @@ impl Session {
             file.scenario_name = base.to_string_lossy().into_owned();
         }
         let session = ron::ser::to_string_pretty(&file, session_ron())
-            .map_err(|e| FileError::whole(name, e.to_string(), None))?;
+            .map_err(|e| FileError::whole(DiagnosticKind::Syntax, name, e.to_string(), None))?;
         Self::from_ron_lenient(name, &session)
     }
 

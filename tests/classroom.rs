@@ -249,7 +249,7 @@ fn the_reason_shows_in_the_timeline_and_the_debrief() {
 #[test]
 fn handing_in_over_other_work_asks_first() {
     let dir = temp_dir("hand-in-again");
-    let mut h = sized(SandtableApp::new_for_test(mali()), 1600.0);
+    let mut h = sized(SandtableApp::new_for_test(mali_session()), 1600.0);
     click(&mut h, "Begin");
     let student = Student {
         name: "Ada Lovelace".into(),

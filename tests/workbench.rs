@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use sandtable::session::Command;
 use sandtable::ui::{Action, SandtableApp};
 
-use crate::gui::{app_from, click, mali, shows};
+use crate::util::gui::{app_from, click, mali_session as mali, shows};
 use crate::util::temp_dir;
 
 const TINY: &str = include_str!("data/tiny.ron");

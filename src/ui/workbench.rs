@@ -652,6 +652,7 @@ mod tests {
 
     fn problem(line: usize, column: usize, message: &str, hint: &str) -> Diagnostic {
         Diagnostic {
+            kind: crate::scenario::DiagnosticKind::UnknownName,
             line,
             column,
             span: None,
