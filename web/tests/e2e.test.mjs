@@ -315,6 +315,22 @@ test("the futures take the desktop's numbers to the last digit in the browser", 
   await page.close();
 });
 
+test("File > Open picks files with the browser's chooser", async () => {
+  const { page, errors } = await openApp();
+  // The briefing's "Open another scenario or session…", bottom right.
+  const chooser = page.waitForEvent("filechooser");
+  await page.mouse.click(1150, 771);
+  const picker = await chooser;
+  assert.ok(picker.isMultiple(), "several files can be picked at once");
+  await picker.setFiles(join(root, "tests/data/sessions/ana.session.ron"));
+  // The session opens where it was left (its scenario, embedded, is the 18-week version).
+  const text = await waitForStatus(page, /of 18|End of the scenario/);
+  assert.doesNotMatch(text, /Could not open/);
+  await shot(page, "picked.png");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a broken scenario dropped on the page shows where it is broken", async () => {
   const { page } = await openApp();
   const broken = 'Scenario(\n  format: 1,\n  id: "broken",\n  title: 12,\n)\n';
