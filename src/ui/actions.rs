@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use eframe::egui::Key;
+
 use super::classroom::ClassAction;
 use super::confirm::UnsavedAnswer;
 use super::reports::ReportAction;
@@ -32,6 +34,16 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Every tab in the order the tab bar shows them; the n-th is Ctrl+n. The tab bar, the
+    /// keyboard shortcuts and the help all read this list.
+    pub const ALL: [Tab; 5] = [
+        Tab::News,
+        Tab::Indicators,
+        Tab::Why,
+        Tab::WhatIf,
+        Tab::Debrief,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Tab::News => "News",
@@ -40,6 +52,35 @@ impl Tab {
             Tab::WhatIf => "What if",
             Tab::Debrief => "Debrief",
         }
+    }
+
+    /// The tab's place in the tab bar, from 1: Ctrl and this digit show it.
+    pub fn number(self) -> usize {
+        Tab::ALL
+            .iter()
+            .position(|&t| t == self)
+            .map_or(0, |k| k + 1)
+    }
+
+    /// The key that shows the tab with Ctrl (Cmd on a Mac): its number.
+    pub fn key(self) -> Key {
+        const DIGITS: [Key; 9] = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+            Key::Num9,
+        ];
+        DIGITS[self.number() - 1]
+    }
+
+    /// The shortcut in words: `Ctrl+4`.
+    pub fn shortcut(self) -> String {
+        format!("Ctrl+{}", self.number())
     }
 }
 

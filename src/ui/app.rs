@@ -711,13 +711,7 @@ impl SandtableApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let finished = session.is_finished();
             ui.horizontal(|ui| {
-                for tab in [
-                    Tab::News,
-                    Tab::Indicators,
-                    Tab::Why,
-                    Tab::WhatIf,
-                    Tab::Debrief,
-                ] {
+                for tab in Tab::ALL {
                     if (tab == Tab::Debrief && !finished) || !classroom::tab_shown(session, tab) {
                         continue;
                     }
@@ -794,14 +788,8 @@ impl SandtableApp {
             if i.consume_shortcut(&command(Key::Z)) {
                 actions.push(Action::Session(Command::Undo));
             }
-            for (key, tab) in [
-                (Key::Num1, Tab::News),
-                (Key::Num2, Tab::Indicators),
-                (Key::Num3, Tab::Why),
-                (Key::Num4, Tab::Debrief),
-                (Key::Num5, Tab::WhatIf),
-            ] {
-                if i.consume_shortcut(&command(key)) {
+            for tab in Tab::ALL {
+                if i.consume_shortcut(&command(tab.key())) {
                     actions.push(Action::SetTab(tab));
                 }
             }
