@@ -10,17 +10,20 @@ use eframe::egui::{self, RichText};
 use super::a11y::label;
 use super::actions::Action;
 use super::charts::{IndicatorChart, indicator_chart_ui};
-use super::fan::{FanSeries, FanStyle, bands_note, bands_within_budget, palette};
+use super::fan::{FanSeries, FanStyle, bands_note, palette};
 use super::whatif::act;
 use super::whatif::{
     self, Analysis, PlanKind, Settings, StartAt, WhatIf, WhatIfAction, percent, plan_kinds,
     settings_ui, stale_note_ui, start_label, status_ui,
 };
 use super::worker::JobError;
+use crate::plan::shared_past;
 use crate::scenario::{Better, Model, format_number};
 use crate::session::Session;
 use crate::sim::analysis::{Comparison, compare};
-use crate::sim::ensemble::{Bands, Control, Options, Plan, Summary, default_threads};
+use crate::sim::ensemble::{
+    Bands, Control, Options, Plan, Summary, bands_within_budget, default_threads,
+};
 use crate::sim::{Decisions, Overrides};
 
 /// Something to compare.
@@ -111,18 +114,15 @@ pub fn request(session: &Session, settings: &Settings) -> Option<CompareRequest>
             Compared::Branch(b) => session.branches()[*b].decisions.clone(),
         })
         .collect();
-    let week = |w: &Decisions, t: usize| w.get(t).cloned().unwrap_or_default();
     let over = session.cursor() >= session.model().turns();
-    let shared = match settings.start {
-        StartAt::Beginning => 0,
-        StartAt::ThisWeek if over => 0,
-        StartAt::ThisWeek => (0..session.cursor())
-            .take_while(|&t| weeks.iter().all(|w| week(w, t) == week(&weeks[0], t)))
-            .count(),
+    let past = match settings.start {
+        StartAt::Beginning => Vec::new(),
+        StartAt::ThisWeek if over => Vec::new(),
+        StartAt::ThisWeek => shared_past(&weeks, session.cursor()),
     };
     let bands = bands_within_budget(
         session.model(),
-        shared,
+        past.len(),
         settings.runs,
         &[settings.compare_indicator],
     );
@@ -130,7 +130,7 @@ pub fn request(session: &Session, settings: &Settings) -> Option<CompareRequest>
         model: session.model().clone(),
         seed: session.seed(),
         overrides: session.overrides().clone(),
-        past: (0..shared).map(|t| week(&weeks[0], t)).collect(),
+        past,
         plans: items
             .iter()
             .zip(weeks)

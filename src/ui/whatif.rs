@@ -7,7 +7,7 @@
 //! Every analysis runs on a worker thread ([`super::worker`]) and recomputes by itself,
 //! debounced, when what it depends on changes: the choices selected, the week, the branch,
 //! a parameter, the plan or the number of runs, and with very many runs the charts shown
-//! (only their bands are kept then, [`super::fan::bands_within_budget`]). Results arrive
+//! (only their bands are kept then, [`crate::sim::ensemble::bands_within_budget`]). Results arrive
 //! ready to draw (plot points, sentences), so a frame only borrows them.
 
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use super::actions::{Action, Tab};
 use super::charts::IndicatorChart;
 use super::compare::{self, CompareRequest, CompareResult, Compared};
 use super::explain::{self, Breakdown, ChoiceExplained, ExplainRequest};
-use super::fan::{FanSeries, bands_note, bands_within_budget};
+use super::fan::{FanSeries, bands_note};
 use super::sensitivity::{self, SensitivityRequest, SensitivityResult};
 use super::text::{choice_labels, with_unit};
 use super::worker::{JobError, Recomputed, Status};
@@ -29,7 +29,7 @@ use crate::session::{Command, Session};
 use crate::sim::analysis::Statistic;
 use crate::sim::ensemble::{
     Bands, Control, DEFAULT_RUNS, Ensemble, Histogram, Options, Plan, Start, Summary,
-    default_threads, run_ensemble,
+    bands_within_budget, default_threads, run_ensemble,
 };
 use crate::sim::{Decisions, Overrides};
 
