@@ -12,8 +12,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 #[cfg(feature = "snapshot")]
 use sandtable::session::Command;
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
-use sandtable::ui::compare::Compared;
-use sandtable::ui::whatif::{Basis, PlanKind, Section, WhatIf, WhatIfAction, plan_kinds};
+use sandtable::ui::whatif::jobs::Basis;
+use sandtable::ui::whatif::{Analysis, Compared, PlanKind, WhatIf, WhatIfAction, plan_kinds};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
@@ -216,7 +216,7 @@ fn the_futures_recompute_by_themselves_when_the_selection_changes() {
         .clone();
     assert!(shows(&harness, goal));
 
-    // Ticking a choice changes this week's plan: a new ensemble, after the debounce.
+    // Ticking a choice changes this week's plan: a new ensemble, from the next frame.
     let session = harness.state().session().clone();
     let aid = label_of(&session, "humanitarian_aid");
     click(&mut harness, &aid);
@@ -243,7 +243,7 @@ fn cancel_stops_a_long_simulation_and_says_so() {
     // futures, 700,000 runs, far more than any build simulates in the frame or two
     // between seeing it progress and clicking Cancel.
     whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
-    whatif(&mut harness, WhatIfAction::Section(Section::Compare));
+    whatif(&mut harness, WhatIfAction::Section(Analysis::Compare));
     let session = harness.state().session().clone();
     let mut items: Vec<Compared> = plan_kinds(&session)
         .into_iter()
@@ -312,7 +312,7 @@ fn the_comparison_table_shows_each_plan_and_their_paired_difference() {
     click(&mut harness, "Compare plans");
     assert_eq!(
         harness.state().view().whatif.settings.section,
-        Section::Compare
+        Analysis::Compare
     );
     wait_for(&mut harness, "the comparison", |w| w.compare.is_current());
     let result = harness
@@ -375,7 +375,7 @@ fn what_difference_a_choice_makes_is_explained_from_the_choices_panel() {
     );
     let view = harness.state().view();
     assert_eq!(view.tab, Tab::WhatIf);
-    assert_eq!(view.whatif.settings.section, Section::Explain);
+    assert_eq!(view.whatif.settings.section, Analysis::Explain);
     wait_for(&mut harness, "the explanation", |w| w.explain.is_current());
     let explained = harness
         .state()

@@ -6,9 +6,6 @@ use std::path::PathBuf;
 
 use eframe::egui::Key;
 
-use super::classroom::ClassAction;
-use super::confirm::UnsavedAnswer;
-use super::reports::ReportAction;
 use super::whatif::WhatIfAction;
 use crate::session::Command;
 
@@ -157,4 +154,70 @@ pub enum Action {
     OpenGivenRest(String, String),
     /// In a browser, forget the autosaves and preferences kept there (a shared machine).
     ForgetBrowserStorage,
+}
+
+/// Something for the classroom windows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassAction {
+    /// Show the window asking for the student's name, or close it.
+    AskStudent(bool),
+    /// Show the hand-in window, or close it.
+    HandInWindow(bool),
+    /// Ask the system for the hand-in folder.
+    ChooseFolder,
+    /// Hand in to this folder (typed, chosen in the system dialog, or by a test).
+    SetFolder(PathBuf),
+    /// Save the session for the teacher into this folder, named after the student.
+    HandIn(PathBuf),
+    /// Show the teacher's window (notes, timing, prompts), or close it.
+    TeacherWindow(bool),
+    /// Switch the presenter view on or off.
+    TogglePresenter,
+    Timer(TimerAction),
+}
+
+/// The facilitator's hold on the week's countdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerAction {
+    Pause,
+    Resume,
+    Restart,
+}
+
+/// What the report windows ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportAction {
+    /// Ask where to write the session's report.
+    AskExport,
+    /// Write the session's report here (`.html`, `.md` or `.csv`; `.html` if none).
+    ExportTo(PathBuf),
+    /// Ask for a folder or session files for the class debrief.
+    AskClass,
+    /// Read these session files, or the session files of these folders.
+    OpenClass(Vec<PathBuf>),
+    /// Read these sessions, given by (name, text) in a browser.
+    OpenClassGiven(Vec<(String, String)>),
+    /// Ask where to write the class debrief.
+    AskClassExport,
+    /// Write the class debrief here (`.html`, `.csv` or `.md`).
+    ExportClassTo(PathBuf),
+    /// Open the system dialog for the path window's purpose (`folder` for a class folder).
+    Browse {
+        folder: bool,
+    },
+    ClosePathWindow,
+    CloseClass,
+    /// Sort the class table by a column (a second time reverses the order).
+    SortClass(usize),
+}
+
+/// The answer to the unsaved-work question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsavedAnswer {
+    /// Save the session (asking where if it has no file yet), then go on.
+    Save,
+    /// Go on without saving (the session stays in the autosave history).
+    DontSave,
+    /// Keep the session; do nothing.
+    Cancel,
 }

@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
-use super::charts::{ChartView, indicators_ui};
+use super::charts::ChartView;
 use super::classroom::{self, ClassView};
 use super::confirm::{self, Replacement};
 use super::derived::Derived;
 use super::files::{self, FileWindow, NativeDialog, RestoreOffer};
+use super::indicators::indicators_ui;
 use super::notice::Notice;
 use super::recover::{self, RecoverItem};
 use super::reports::Reports;
 use super::timeline::Rename;
-use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
+use super::whatif::tab::whatif_ui;
+use super::whatif::{Shown, WhatIf, WhatIfAction};
+use super::worker::Wake;
 use super::{
     actors, briefing, choices, debrief, help, lesson, menu, news, notice, student, timeline, why,
 };
@@ -868,7 +871,9 @@ impl SandtableApp {
             indicators_tab: play && view.tab == Tab::Indicators,
             charts: &view.charts.selected,
         };
-        if let Some(seconds) = view.whatif.update(now, &self.session, shown, Some(ctx)) {
+        let repaint = ctx.clone();
+        let wake: Wake = std::sync::Arc::new(move || repaint.request_repaint());
+        if let Some(seconds) = view.whatif.update(now, &self.session, shown, Some(&wake)) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds));
         }
     }
