@@ -31,6 +31,10 @@ pub type Wake = Arc<dyn Fn() + Send + Sync>;
 /// Seconds between frames while a job runs, to move its progress bar.
 const PROGRESS_REPAINT_SECONDS: f64 = 0.1;
 
+/// Seconds to the next frame when a job is due: soon, but not zero, which would ask for
+/// frames at once again and again (and end no test harness's run).
+const NEXT_FRAME_SECONDS: f64 = 0.001;
+
 /// Seconds of work a slice aims at, so that a frame with one stays within a frame or two.
 const SLICE_SECONDS: f64 = 0.012;
 
@@ -349,10 +353,9 @@ impl<T: Send + 'static> Worker<T> {
                 Runner::Sliced { .. } => 0.0,
             })
         } else {
-            // Never zero: a zero delay is a request to repaint at once, again and again.
             self.pending
                 .as_ref()
-                .map(|p| (p.due - now).max(PROGRESS_REPAINT_SECONDS / 10.0))
+                .map(|p| (p.due - now).max(NEXT_FRAME_SECONDS))
         }
     }
 }
@@ -622,7 +625,7 @@ mod tests {
         // for the next poll only.
         analysis.want(0.0, 2, 1, |r, _| Ok(*r * 10));
         assert_eq!(analysis.status(), Status::Waiting);
-        assert_eq!(analysis.repaint_after(0.0), Some(0.01));
+        assert_eq!(analysis.repaint_after(0.0), Some(NEXT_FRAME_SECONDS));
         analysis.poll(0.0, None);
         let deadline = Instant::now() + Duration::from_secs(10);
         while analysis.is_busy() {

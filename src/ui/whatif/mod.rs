@@ -3,9 +3,8 @@
 //! chance of meeting each goal and each outcome's distribution; plans compared, a choice or
 //! an indicator explained, the uncertain parameters weighed. No drawing here.
 //!
-//! The model of rerun's viewer context and command sender: the state and the commands in
-//! one place ([`WhatIf`], [`WhatIfAction`], applied by [`WhatIf::apply`]), the views read
-//! the state and queue commands. The layout:
+//! The state and the commands are in one place ([`WhatIf`], [`WhatIfAction`], applied by
+//! [`WhatIf::apply`]); the views read the state and queue commands. The layout:
 //!
 //! - [`settings`]: what the user chose and asks for ([`Settings`], [`WhatIfAction`]), over
 //!   one [`Analysis`] enum for the four analyses;
