@@ -52,9 +52,7 @@ impl WeeklyPlan {
         if let Some(k) = planned.iter().position(|&c| c == choice) {
             planned.remove(k);
         } else {
-            if let Some(group) = model.choices[choice].group {
-                planned.retain(|&c| model.choices[c].group != Some(group));
-            }
+            planned.retain(|&c| !same_group(model, c, choice));
             planned.push(choice);
             planned.sort_unstable();
         }
@@ -82,6 +80,30 @@ impl WeeklyPlan {
     pub fn clear(&mut self) {
         self.weeks.clear();
     }
+}
+
+/// Whether two choices belong to one group of the scenario, so that a week takes at most
+/// one of them: taking one, in the session's selection as in a planned week, takes the
+/// other out. A choice of no group shares it with none.
+pub fn same_group(model: &Model, a: usize, b: usize) -> bool {
+    let group = |c: usize| model.choices.get(c).and_then(|choice| choice.group);
+    group(a).is_some() && group(a) == group(b)
+}
+
+/// The weeks that every plan of `plans` (each every week's choices from the first) has in
+/// common, from the first week up to `before` at most: the past they can share when they
+/// are simulated in the same futures. A week a plan does not cover counts as no choices.
+pub fn shared_past(plans: &[Decisions], before: usize) -> Decisions {
+    let week = |w: &Decisions, t: usize| w.get(t).cloned().unwrap_or_default();
+    let Some(first) = plans.first() else {
+        return Vec::new();
+    };
+    (0..before)
+        .map(|t| week(first, t))
+        .enumerate()
+        .take_while(|(t, choices)| plans.iter().all(|w| week(w, *t) == *choices))
+        .map(|(_, choices)| choices)
+        .collect()
 }
 
 /// What the player does in the weeks after the one being decided, for the analyses.
@@ -293,5 +315,36 @@ mod tests {
             None,
             "past the end"
         );
+    }
+
+    #[test]
+    fn plans_share_the_weeks_until_the_first_that_differs() {
+        let a = vec![vec![1], vec![], vec![2], vec![3]];
+        let b = vec![vec![1], vec![], vec![4], vec![3]];
+        let short = vec![vec![1]];
+        assert_eq!(
+            shared_past(&[a.clone(), b.clone()], 4),
+            vec![vec![1], vec![]]
+        );
+        assert_eq!(shared_past(&[a.clone(), b], 1), vec![vec![1]]);
+        assert_eq!(shared_past(std::slice::from_ref(&a), 3), a[..3].to_vec());
+        // A week a plan does not cover has no choices.
+        assert_eq!(shared_past(&[a.clone(), short], 4), vec![vec![1], vec![]]);
+        assert_eq!(shared_past(&[a, vec![]], 4), Vec::<Vec<usize>>::new());
+        assert!(shared_past(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn choices_of_one_group_exclude_each_other() {
+        let model = tiny();
+        let dikes = model.choice_index("raise_dikes").unwrap();
+        let bags = model.choice_index("sandbags").unwrap();
+        let help = model.choice_index("ask_help").unwrap();
+        assert!(same_group(&model, dikes, bags));
+        assert!(same_group(&model, bags, bags));
+        assert_eq!(model.choices[help].group, None);
+        assert!(!same_group(&model, help, help), "no group, no rival");
+        assert!(!same_group(&model, help, bags));
+        assert!(!same_group(&model, bags, model.choices.len()));
     }
 }

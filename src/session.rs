@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exercise::{Exercise, Settings};
 use crate::files::atomic_write;
-use crate::plan::{Outlook, PlanKind, PlanStart, WeeklyPlan, plan_weeks};
+use crate::plan::{Outlook, PlanKind, PlanStart, WeeklyPlan, plan_weeks, same_group};
 use crate::scenario::expr::NoDraws;
 use crate::scenario::limits::{MAX_BRANCHES, MAX_NAME_CHARS, MAX_NOTES_CHARS};
 use crate::scenario::{self, DiagnosticKind, FileError, FileErrorKind, Model, load};
@@ -466,10 +466,8 @@ impl Session {
                         return Err(CommandError::Refused(refusal.clone()));
                     }
                     // Selecting a choice replaces any other of its group.
-                    if let Some(group) = self.model.choices[c].group {
-                        self.selection
-                            .retain(|&o| self.model.choices[o].group != Some(group));
-                    }
+                    let model = &self.model;
+                    self.selection.retain(|&o| !same_group(model, o, c));
                     self.selection.insert(c);
                 }
                 self.refresh_choices();

@@ -478,6 +478,26 @@ fn help_lists_the_shortcuts_and_the_theme_switches() {
 }
 
 #[test]
+fn ctrl_and_a_digit_show_the_tab_at_that_place_in_the_tab_bar() {
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    assert_eq!(Tab::ALL[3], Tab::WhatIf);
+    for (k, tab) in Tab::ALL.into_iter().enumerate().take(4) {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, tab.key());
+        harness.run();
+        assert_eq!(harness.state().view().tab, tab, "Ctrl+{}", k + 1);
+    }
+    // The debrief only once the scenario is over.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Tab::Debrief.key());
+    harness.run();
+    assert_eq!(harness.state().view().tab, Tab::WhatIf);
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    assert!(shows(&harness, "Ctrl+1 … Ctrl+5"));
+    assert!(shows(&harness, "News, Indicators, Why, What if, Debrief"));
+}
+
+#[test]
 fn the_actors_panel_reads_as_text() {
     let mut harness = app(mali_session());
     click(&mut harness, "Begin");

@@ -12,8 +12,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 #[cfg(feature = "snapshot")]
 use sandtable::session::Command;
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
-use sandtable::ui::compare::Compared;
-use sandtable::ui::whatif::{Basis, PlanKind, Section, WhatIf, WhatIfAction, plan_kinds};
+use sandtable::ui::whatif::jobs::Basis;
+use sandtable::ui::whatif::{Analysis, Compared, PlanKind, WhatIf, WhatIfAction, plan_kinds};
 use sandtable::ui::worker::Status;
 use sandtable::ui::{Action, SandtableApp, Tab};
 
@@ -216,7 +216,7 @@ fn the_futures_recompute_by_themselves_when_the_selection_changes() {
         .clone();
     assert!(shows(&harness, goal));
 
-    // Ticking a choice changes this week's plan: a new ensemble, after the debounce.
+    // Ticking a choice changes this week's plan: a new ensemble, from the next frame.
     let session = harness.state().session().clone();
     let aid = label_of(&session, "humanitarian_aid");
     click(&mut harness, &aid);
@@ -243,7 +243,7 @@ fn cancel_stops_a_long_simulation_and_says_so() {
     // futures, 700,000 runs, far more than any build simulates in the frame or two
     // between seeing it progress and clicking Cancel.
     whatif(&mut harness, WhatIfAction::Runs(MAX_RUNS));
-    whatif(&mut harness, WhatIfAction::Section(Section::Compare));
+    whatif(&mut harness, WhatIfAction::Section(Analysis::Compare));
     let session = harness.state().session().clone();
     let mut items: Vec<Compared> = plan_kinds(&session)
         .into_iter()
@@ -312,7 +312,7 @@ fn the_comparison_table_shows_each_plan_and_their_paired_difference() {
     click(&mut harness, "Compare plans");
     assert_eq!(
         harness.state().view().whatif.settings.section,
-        Section::Compare
+        Analysis::Compare
     );
     wait_for(&mut harness, "the comparison", |w| w.compare.is_current());
     let result = harness
@@ -375,7 +375,7 @@ fn what_difference_a_choice_makes_is_explained_from_the_choices_panel() {
     );
     let view = harness.state().view();
     assert_eq!(view.tab, Tab::WhatIf);
-    assert_eq!(view.whatif.settings.section, Section::Explain);
+    assert_eq!(view.whatif.settings.section, Analysis::Explain);
     wait_for(&mut harness, "the explanation", |w| w.explain.is_current());
     let explained = harness
         .state()
@@ -710,4 +710,148 @@ fn frame_time_with_bands() {
             measured[measured.len() / 2]
         );
     }
+}
+
+/// Measures how soon the What-if tab shows the fan of 1,000 futures after a change: from
+/// the moment a choice is ticked or a parameter is set (the end of the frame that took the
+/// click) to the end of the frame that draws the new fan. Frames come as eframe would run
+/// them, when the app asks for one (at once, after a delay, or woken by a job's thread).
+/// Run by hand: `cargo test --release --test tests gui_whatif::whatif_latency --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand in release mode"]
+fn whatif_latency_at_a_thousand_futures() {
+    use eframe::App as _;
+    use sandtable::session::Command;
+    use sandtable::sim::ensemble::{Control, DEFAULT_RUNS};
+    use sandtable::ui::whatif::jobs::run_futures;
+    use sandtable::ui::whatif::sensitivity::slider_range;
+    use std::sync::mpsc;
+
+    let mut harness = app(mali());
+    click(&mut harness, "Begin");
+    play_empty_weeks(&mut harness, 2);
+    click(&mut harness, "What if");
+    wait_for(&mut harness, "the futures", |w| w.futures.is_current());
+    let mut app = harness.into_state();
+    assert_eq!(app.view().whatif.settings.runs, DEFAULT_RUNS);
+    assert_eq!(DEFAULT_RUNS, 1_000);
+    let model = app.session().model().clone();
+    let aid = model.choice_index("humanitarian_aid").expect("aid");
+    let p = model
+        .scenario
+        .parameters
+        .iter()
+        .position(|p| p.id == "rebel_resilience")
+        .expect("parameter");
+    let (lo, hi) = slider_range(&model.parameters[p]).expect("a range");
+
+    let ctx = egui::Context::default();
+    let (woken, wakes) = mpsc::channel();
+    ctx.set_request_repaint_callback(move |info| {
+        let _ = woken.send(info.delay);
+    });
+    let mut frame = eframe::Frame::_new_kittest();
+    let clock = Instant::now();
+    // One frame as eframe draws it; returns when the app wants the next.
+    let draw = |app: &mut SandtableApp, frame: &mut eframe::Frame| -> Duration {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            time: Some(clock.elapsed().as_secs_f64()),
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| app.ui(ui, frame));
+        let delay = output.viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+        let shapes = ctx.tessellate(output.shapes, output.pixels_per_point);
+        assert!(!shapes.is_empty());
+        delay
+    };
+    // Waits as eframe would: until the delay asked for, or a job's thread wakes the app.
+    let wait = |delay: Duration| {
+        let mut delay = delay;
+        while let Ok(sooner) = wakes.try_recv() {
+            delay = delay.min(sooner);
+        }
+        if !delay.is_zero() {
+            let _ = wakes.recv_timeout(delay.min(Duration::from_secs(1)));
+        }
+    };
+    let settle = |app: &mut SandtableApp, frame: &mut eframe::Frame| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let delay = draw(app, frame);
+            let w = &app.view().whatif;
+            if w.futures.is_current() && !w.futures.is_busy() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the futures never came");
+            wait(delay);
+        }
+    };
+    settle(&mut app, &mut frame);
+
+    let changes = 60;
+    let (mut choices, mut parameters) = (Vec::new(), Vec::new());
+    for i in 0..changes {
+        // The user idles a little between changes.
+        std::thread::sleep(Duration::from_millis(30));
+        let before = app.view().whatif.futures.generation();
+        let command = if i % 2 == 0 {
+            Command::Toggle(aid)
+        } else {
+            let value = lo + (hi - lo) * ((i * 7) % 10) as f64 / 10.0;
+            Command::SetParameter(p, Some(value))
+        };
+        let started = Instant::now();
+        // The app applies the click's actions after the frame, then asks for one at once.
+        app.apply(Action::Session(command));
+        loop {
+            let delay = draw(&mut app, &mut frame);
+            let w = &app.view().whatif;
+            if w.futures.is_current() && w.futures.generation() > before {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "no new fan for change {i}"
+            );
+            wait(delay);
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if i % 2 == 0 {
+            choices.push(ms);
+        } else {
+            parameters.push(ms);
+        }
+        settle(&mut app, &mut frame);
+    }
+    let (request, _) = app.view().whatif.futures.latest().expect("a result");
+    assert_eq!(request.basis.runs, 1_000);
+    // The job alone, on this thread, for the same request.
+    let mut jobs: Vec<f64> = (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            run_futures(request, "Hold course", Control::default()).expect("futures");
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let stats = |name: &str, times: &mut Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        let p95 = times[(times.len() * 95).div_ceil(100) - 1];
+        println!(
+            "{name}: {} measured, median {:.1} ms, p95 {p95:.1} ms, max {:.1} ms",
+            times.len(),
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    };
+    let mut all: Vec<f64> = choices.iter().chain(&parameters).copied().collect();
+    println!("change to new fan shown, 1,000 futures from week 3 to the end:");
+    stats("choice ticked", &mut choices);
+    stats("parameter set", &mut parameters);
+    stats("all", &mut all);
+    stats("of which the job alone", &mut jobs);
 }

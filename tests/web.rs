@@ -8,7 +8,8 @@ use sandtable::sim::ensemble::{
     Bands, Control, Ensemble, EnsembleError, Options, Plan, Start, run_ensemble,
 };
 use sandtable::sim::slices::Slices;
-use sandtable::ui::whatif::{Basis, FuturesRequest, Settings, run_futures};
+use sandtable::ui::whatif::Settings;
+use sandtable::ui::whatif::jobs::{Basis, FuturesRequest, run_futures};
 use sandtable::ui::worker::{Status, Worker};
 
 use crate::util::mali;

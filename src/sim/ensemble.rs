@@ -286,6 +286,51 @@ pub enum Bands {
     Indicators(Vec<usize>),
 }
 
+/// The most values one ensemble may keep for its bands. Every run's value of every banded
+/// indicator at every state is kept (4 bytes each) until the quantiles are taken, so bands
+/// of every indicator grow with the runs: 213 MB for 100,000 runs of the Mali scenario,
+/// when the app itself takes about 115 MB of a 200 MB budget. 8 million values are 32 MB:
+/// every Mali indicator up to 10,000 runs (5.3 million values), and the four charts shown
+/// by default up to 100,000 (7.6 million). A comparison keeps one ensemble's values at a
+/// time, so the budget holds for each of its plans.
+pub const BAND_VALUES_BUDGET: usize = 8_000_000;
+
+/// The bands of an ensemble of `runs` runs from `start_turn`, within
+/// [`BAND_VALUES_BUDGET`]: every indicator when they all fit (so that showing another needs
+/// no new run), else the indicators in `shown` (the most visible first), as many as fit,
+/// in order. Indicators out of range are left out.
+pub fn bands_within_budget(
+    model: &Model,
+    start_turn: usize,
+    runs: usize,
+    shown: &[usize],
+) -> Bands {
+    let indicators = model.scenario.indicators.len();
+    let fit = bands_that_fit(model, start_turn, runs);
+    if indicators <= fit {
+        return Bands::All;
+    }
+    let mut banded: Vec<usize> = Vec::with_capacity(fit);
+    for &i in shown {
+        if banded.len() >= fit {
+            break;
+        }
+        if i < indicators && !banded.contains(&i) {
+            banded.push(i);
+        }
+    }
+    // In order, so that the same indicators make the same request.
+    banded.sort_unstable();
+    Bands::Indicators(banded)
+}
+
+/// How many indicators an ensemble of `runs` runs from `start_turn` may band within
+/// [`BAND_VALUES_BUDGET`].
+pub fn bands_that_fit(model: &Model, start_turn: usize, runs: usize) -> usize {
+    let states = model.turns().max(start_turn) - start_turn + 1;
+    BAND_VALUES_BUDGET / runs.saturating_mul(states).max(1)
+}
+
 /// How to run an ensemble.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -1406,5 +1451,53 @@ mod tests {
         assert_eq!(plan.without_choice(0, 2).weeks[0], vec![1]);
         assert_eq!(plan.with_choice(4, 5).choices(4), &[5]);
         assert_eq!(plan.choices(9), &[] as &[usize]);
+    }
+
+    /// Values an ensemble of `runs` runs from `start_turn` keeps for `bands`.
+    fn stored(model: &Model, start_turn: usize, runs: usize, bands: &Bands) -> usize {
+        let banded = match bands {
+            Bands::None => 0,
+            Bands::All => model.scenario.indicators.len(),
+            Bands::Indicators(list) => list.len(),
+        };
+        runs * (model.turns() - start_turn + 1) * banded
+    }
+
+    #[test]
+    fn bands_stay_within_the_budget_and_cover_the_charts_shown_first() {
+        let model = crate::scenario::default_model().unwrap();
+        assert_eq!(model.scenario.indicators.len(), 39);
+        let shown = [9, 2, 9, 27, 5];
+        // Every indicator while they all fit, whatever is shown: no new run for a new chart.
+        for runs in [200, 1_000, 5_000] {
+            assert_eq!(bands_within_budget(&model, 0, runs, &shown), Bands::All);
+            assert_eq!(bands_within_budget(&model, 0, runs, &[]), Bands::All);
+        }
+        // 20,000 runs would keep 27.3 million values with every indicator: the shown ones.
+        assert_eq!(
+            bands_within_budget(&model, 0, 20_000, &shown),
+            Bands::Indicators(vec![2, 5, 9, 27])
+        );
+        // 100,000 runs: two indicators fit (7 million values), the first two shown.
+        let most = bands_within_budget(&model, 0, MAX_RUNS, &shown);
+        assert_eq!(most, Bands::Indicators(vec![2, 9]));
+        assert_eq!(bands_that_fit(&model, 0, MAX_RUNS), 2);
+        let crowded = [1, 3, 5, 7, 11, 13];
+        let bands = bands_within_budget(&model, 0, MAX_RUNS, &crowded);
+        assert_eq!(bands, Bands::Indicators(vec![1, 3]));
+        for start_turn in [0, 2, 17] {
+            for runs in [10_000, 20_000, 50_000, MAX_RUNS] {
+                let bands = bands_within_budget(&model, start_turn, runs, &crowded);
+                let values = stored(&model, start_turn, runs, &bands);
+                assert!(values <= BAND_VALUES_BUDGET, "{runs} runs: {values} values");
+            }
+        }
+        // Fewer weeks left, fewer values: 100,000 runs of the last week band everything.
+        assert_eq!(bands_within_budget(&model, 33, MAX_RUNS, &[]), Bands::All);
+        // Out-of-range indicators are left out, not passed to the engine.
+        assert_eq!(
+            bands_within_budget(&model, 0, MAX_RUNS, &[39, 3]),
+            Bands::Indicators(vec![3])
+        );
     }
 }

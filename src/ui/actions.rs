@@ -4,9 +4,8 @@
 
 use std::path::PathBuf;
 
-use super::classroom::ClassAction;
-use super::confirm::UnsavedAnswer;
-use super::reports::ReportAction;
+use eframe::egui::Key;
+
 use super::whatif::WhatIfAction;
 use crate::session::Command;
 
@@ -32,6 +31,16 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Every tab in the order the tab bar shows them; the n-th is Ctrl+n. The tab bar, the
+    /// keyboard shortcuts and the help all read this list.
+    pub const ALL: [Tab; 5] = [
+        Tab::News,
+        Tab::Indicators,
+        Tab::Why,
+        Tab::WhatIf,
+        Tab::Debrief,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Tab::News => "News",
@@ -40,6 +49,35 @@ impl Tab {
             Tab::WhatIf => "What if",
             Tab::Debrief => "Debrief",
         }
+    }
+
+    /// The tab's place in the tab bar, from 1: Ctrl and this digit show it.
+    pub fn number(self) -> usize {
+        Tab::ALL
+            .iter()
+            .position(|&t| t == self)
+            .map_or(0, |k| k + 1)
+    }
+
+    /// The key that shows the tab with Ctrl (Cmd on a Mac): its number.
+    pub fn key(self) -> Key {
+        const DIGITS: [Key; 9] = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+            Key::Num9,
+        ];
+        DIGITS[self.number() - 1]
+    }
+
+    /// The shortcut in words: `Ctrl+4`.
+    pub fn shortcut(self) -> String {
+        format!("Ctrl+{}", self.number())
     }
 }
 
@@ -118,4 +156,73 @@ pub enum Action {
     ForgetBrowserStorage,
     /// Something for the author's workbench (open, save, play, fix…).
     Workbench(super::workbench::WorkbenchAction),
+}
+
+/// Something for the classroom windows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassAction {
+    /// Show the window asking for the student's name, or close it.
+    AskStudent(bool),
+    /// Show the hand-in window, or close it.
+    HandInWindow(bool),
+    /// Ask the system for the hand-in folder.
+    ChooseFolder,
+    /// Hand in to this folder (typed, chosen in the system dialog, or by a test).
+    SetFolder(PathBuf),
+    /// Save the session for the teacher into this folder, named after the student; a file
+    /// of that name already there with other work in it is not replaced.
+    HandIn(PathBuf),
+    /// The same, replacing such a file: the student was asked and agreed.
+    HandInReplacing(PathBuf),
+    /// Show the teacher's window (notes, timing, prompts), or close it.
+    TeacherWindow(bool),
+    /// Switch the presenter view on or off.
+    TogglePresenter,
+    Timer(TimerAction),
+}
+
+/// The facilitator's hold on the week's countdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerAction {
+    Pause,
+    Resume,
+    Restart,
+}
+
+/// What the report windows ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportAction {
+    /// Ask where to write the session's report.
+    AskExport,
+    /// Write the session's report here (`.html`, `.md` or `.csv`; `.html` if none).
+    ExportTo(PathBuf),
+    /// Ask for a folder or session files for the class debrief.
+    AskClass,
+    /// Read these session files, or the session files of these folders.
+    OpenClass(Vec<PathBuf>),
+    /// Read these sessions, given by (name, text) in a browser.
+    OpenClassGiven(Vec<(String, String)>),
+    /// Ask where to write the class debrief.
+    AskClassExport,
+    /// Write the class debrief here (`.html`, `.csv` or `.md`).
+    ExportClassTo(PathBuf),
+    /// Open the system dialog for the path window's purpose (`folder` for a class folder).
+    Browse {
+        folder: bool,
+    },
+    ClosePathWindow,
+    CloseClass,
+    /// Sort the class table by a column (a second time reverses the order).
+    SortClass(usize),
+}
+
+/// The answer to the unsaved-work question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsavedAnswer {
+    /// Save the session (asking where if it has no file yet), then go on.
+    Save,
+    /// Go on without saving (the session stays in the autosave history).
+    DontSave,
+    /// Keep the session; do nothing.
+    Cancel,
 }

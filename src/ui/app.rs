@@ -11,16 +11,19 @@ use serde::{Deserialize, Serialize};
 
 use super::a11y::label;
 use super::actions::{Action, FilePurpose, Screen, Tab};
-use super::charts::{ChartView, indicators_ui};
+use super::charts::ChartView;
 use super::classroom::{self, ClassView};
 use super::confirm::{self, Replacement};
 use super::derived::Derived;
 use super::files::{self, FileWindow, NativeDialog, RestoreOffer};
+use super::indicators::indicators_ui;
 use super::notice::Notice;
 use super::recover::{self, RecoverItem};
 use super::reports::Reports;
 use super::timeline::Rename;
-use super::whatif::{Shown, WhatIf, WhatIfAction, whatif_ui};
+use super::whatif::tab::whatif_ui;
+use super::whatif::{Shown, WhatIf, WhatIfAction};
+use super::worker::Wake;
 use super::{
     actors, briefing, choices, debrief, help, lesson, menu, news, notice, student, timeline, why,
 };
@@ -731,13 +734,7 @@ impl SandtableApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let finished = session.is_finished();
             ui.horizontal(|ui| {
-                for tab in [
-                    Tab::News,
-                    Tab::Indicators,
-                    Tab::Why,
-                    Tab::WhatIf,
-                    Tab::Debrief,
-                ] {
+                for tab in Tab::ALL {
                     if (tab == Tab::Debrief && !finished) || !classroom::tab_shown(session, tab) {
                         continue;
                     }
@@ -814,14 +811,8 @@ impl SandtableApp {
             if i.consume_shortcut(&command(Key::Z)) {
                 actions.push(Action::Session(Command::Undo));
             }
-            for (key, tab) in [
-                (Key::Num1, Tab::News),
-                (Key::Num2, Tab::Indicators),
-                (Key::Num3, Tab::Why),
-                (Key::Num4, Tab::Debrief),
-                (Key::Num5, Tab::WhatIf),
-            ] {
-                if i.consume_shortcut(&command(key)) {
+            for tab in Tab::ALL {
+                if i.consume_shortcut(&command(tab.key())) {
                     actions.push(Action::SetTab(tab));
                 }
             }
@@ -900,7 +891,9 @@ impl SandtableApp {
             indicators_tab: play && view.tab == Tab::Indicators,
             charts: &view.charts.selected,
         };
-        if let Some(seconds) = view.whatif.update(now, &self.session, shown, Some(ctx)) {
+        let repaint = ctx.clone();
+        let wake: Wake = std::sync::Arc::new(move || repaint.request_repaint());
+        if let Some(seconds) = view.whatif.update(now, &self.session, shown, Some(&wake)) {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds));
         }
     }

@@ -1,7 +1,8 @@
-//! The Indicators tab: one chart per selected indicator, dates on the x axis and the
-//! indicator's unit on the y axis; the active branch, the reference path (what was actually
-//! decided), another branch overlaid, and the real-world observations as points with their
-//! source on hover.
+//! The indicators' charts, shown on the Indicators tab ([`super::indicators`]) and by the
+//! What-if sections: one chart per indicator, dates on the x axis and the indicator's unit
+//! on the y axis; the active branch, the reference path (what was actually decided),
+//! another branch overlaid, and the real-world observations as points with their source on
+//! hover.
 //!
 //! The series are built once when the session changes ([`build_charts`]); drawing a frame
 //! only borrows them. [`indicator_chart_ui`] draws one indicator and takes fans (the spread
@@ -16,12 +17,9 @@ use egui_plot::{
 };
 
 use super::a11y::label;
-use super::actions::{Action, Tab};
 use super::fan::{FanSeries, FanStyle, INNER, MEDIAN, OUTER, fan_ui, item_name};
 use super::text::{short_date, with_unit};
-use super::whatif::{WhatIf, WhatIfAction, status_ui};
 use crate::scenario::{Date, Model, format_number};
-use crate::session::Session;
 use crate::sim::Run;
 
 /// What the charts show besides the active branch. Transient view state.
@@ -220,141 +218,6 @@ pub fn build_charts(model: &Model, runs: &ChartRuns<'_>, cursor: usize) -> Vec<I
         .collect()
 }
 
-/// The Indicators tab.
-pub fn indicators_ui(
-    ui: &mut egui::Ui,
-    session: &Session,
-    view: &ChartView,
-    charts: &[IndicatorChart],
-    reference_name: Option<&str>,
-    whatif: &WhatIf,
-    actions: &mut Vec<Action>,
-) {
-    let model = session.model();
-    let cursor = session.cursor();
-    let s = &model.scenario;
-    let futures = whatif.bands();
-    egui::Panel::left("indicator_list")
-        .default_size(175.0)
-        .size_range(130.0..=320.0)
-        .show(ui, |ui| {
-            label(ui, RichText::new("Show indicators").strong());
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                for (i, ind) in s.indicators.iter().enumerate() {
-                    let mut on = view.selected.get(i).copied().unwrap_or(false);
-                    let response = ui.checkbox(&mut on, &ind.name);
-                    let response = if ind.description.is_empty() {
-                        response.on_hover_text(format!("Unit: {}", ind.unit))
-                    } else {
-                        response.on_hover_text(format!("{} Unit: {}.", ind.description, ind.unit))
-                    };
-                    if response.changed() {
-                        actions.push(Action::ToggleChart(i));
-                    }
-                }
-            });
-        });
-    egui::CentralPanel::default()
-        .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(6, 0)))
-        .show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                if let Some(name) = reference_name {
-                    let mut on = view.show_reference;
-                    if ui
-                        .checkbox(&mut on, format!("Show “{name}”"))
-                        .on_hover_text("Draw the reference path as a grey dashed line.")
-                        .changed()
-                    {
-                        actions.push(Action::ToggleReference);
-                    }
-                    ui.separator();
-                }
-                let mut on = whatif.settings.show_bands;
-                if ui
-                    .checkbox(&mut on, "Show simulated futures")
-                    .on_hover_text(
-                        "Draw the spread of many simulated futures under the lines: the \
-                         middle half of them, 8 in 10 of them, and their median. Set the \
-                         plan and the number of futures on the What if tab.",
-                    )
-                    .changed()
-                {
-                    actions.push(Action::WhatIf(WhatIfAction::ShowBands(on)));
-                }
-                if whatif.settings.show_bands && ui.button("Futures settings").clicked() {
-                    actions.push(Action::SetTab(Tab::WhatIf));
-                }
-                ui.separator();
-                if let Some(first) = charts.first() {
-                    legend_ui(ui, &first.series, futures.is_some());
-                }
-            });
-            if whatif.settings.show_bands {
-                status_ui(
-                    ui,
-                    &whatif.futures.status(),
-                    super::whatif::Analysis::Futures,
-                    "Simulating futures",
-                    actions,
-                );
-                if let Some(f) = futures {
-                    label(ui, RichText::new(&f.headline).small());
-                    if let Some(note) = &f.bands_note {
-                        label(ui, RichText::new(note).small().weak());
-                    }
-                }
-            }
-            let shown: Vec<&IndicatorChart> = charts
-                .iter()
-                .filter(|c| view.selected.get(c.indicator).copied().unwrap_or(false))
-                .collect();
-            if shown.is_empty() {
-                label(
-                    ui,
-                    "No indicator selected: tick one in the list on the left.",
-                );
-                return;
-            }
-            let step = s.clock.step_days as f64;
-            let x_range = (0.0, model.turns() as f64 * step);
-            let cursor_x = cursor as f64 * step;
-            let per_chart = ((ui.available_height() - 8.0) / shown.len() as f32 - 64.0).max(170.0);
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                for chart in shown {
-                    ui.push_id(chart.indicator, |ui| {
-                        label(
-                            ui,
-                            RichText::new(format!("{} ({})", chart.title, chart.unit)).strong(),
-                        );
-                        let fan = futures
-                            .and_then(|f| f.fans.get(chart.indicator))
-                            .and_then(Option::as_ref);
-                        let fans: Vec<(&FanSeries, FanStyle<'_>)> = fan
-                            .map(|fan| (fan, active_fan_style(ui)))
-                            .into_iter()
-                            .collect();
-                        indicator_chart_ui(
-                            ui,
-                            s.clock.start,
-                            step,
-                            chart,
-                            &fans,
-                            x_range,
-                            cursor_x,
-                            per_chart,
-                        );
-                        label(ui, RichText::new(&chart.summary).small());
-                        if let Some(fan) = fan {
-                            label(ui, RichText::new(&fan.summary).small());
-                        }
-                        values_table_ui(ui, chart);
-                        ui.add_space(6.0);
-                    });
-                }
-            });
-        });
-}
-
 /// How the fan of the futures followed by the active branch is drawn.
 pub fn active_fan_style(ui: &egui::Ui) -> FanStyle<'static> {
     FanStyle {
@@ -480,7 +343,7 @@ fn fan_hover(prefix: Option<&str>, text: &str) -> String {
 }
 
 /// The chart's numbers as a table, for reading rather than looking.
-fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
+pub fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
     egui::CollapsingHeader::new(format!("Values by week: {}", chart.title))
         .default_open(false)
         .show(ui, |ui| {
@@ -506,7 +369,7 @@ fn values_table_ui(ui: &mut egui::Ui, chart: &IndicatorChart) {
 
 /// What the lines and marks mean (one legend for all the charts), the fans' parts with
 /// them when `fans`.
-fn legend_ui(ui: &mut egui::Ui, series: &[Series], fans: bool) {
+pub fn legend_ui(ui: &mut egui::Ui, series: &[Series], fans: bool) {
     let dark = ui.visuals().dark_mode;
     let mut items: Vec<(Mark, &str)> = series
         .iter()

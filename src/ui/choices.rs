@@ -10,8 +10,7 @@ use super::text::{amount, cost_text, week_title, with_unit};
 use super::whatif::WhatIfAction;
 use crate::session::{Command, Session};
 
-/// The label of the button that plays the week (also what tests and screen readers press).
-pub const COMMIT: &str = "Commit week";
+pub use super::text::COMMIT;
 
 /// The label of the button that plays on to the next week with something new to decide.
 pub const PLAY_ON: &str = "Play on to the next decision";

@@ -8,41 +8,11 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use eframe::egui;
 
 use super::actions::{Action, Tab};
+pub use super::actions::{ClassAction, TimerAction};
 use super::notice::Notice;
 use crate::exercise::TabName;
 use crate::platform;
 use crate::session::{Session, Student};
-
-/// Something for the classroom windows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ClassAction {
-    /// Show the window asking for the student's name, or close it.
-    AskStudent(bool),
-    /// Show the hand-in window, or close it.
-    HandInWindow(bool),
-    /// Ask the system for the hand-in folder.
-    ChooseFolder,
-    /// Hand in to this folder (typed, chosen in the system dialog, or by a test).
-    SetFolder(PathBuf),
-    /// Save the session for the teacher into this folder, named after the student; a file
-    /// of that name already there with other work in it is not replaced.
-    HandIn(PathBuf),
-    /// The same, replacing such a file: the student was asked and agreed.
-    HandInReplacing(PathBuf),
-    /// Show the teacher's window (notes, timing, prompts), or close it.
-    TeacherWindow(bool),
-    /// Switch the presenter view on or off.
-    TogglePresenter,
-    Timer(TimerAction),
-}
-
-/// The facilitator's hold on the week's countdown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimerAction {
-    Pause,
-    Resume,
-    Restart,
-}
 
 /// The student's name and group as typed in a window, not yet set on the session.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -7,21 +7,11 @@ use std::path::PathBuf;
 use eframe::egui::{self, RichText};
 
 use super::a11y::label;
+pub use super::actions::UnsavedAnswer;
 use super::actions::{Action, Screen};
 use super::notice::Notice;
 use super::text::week_title;
 use crate::session::Session;
-
-/// The answer to the unsaved-work question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnsavedAnswer {
-    /// Save the session (asking where if it has no file yet), then go on.
-    Save,
-    /// Go on without saving (the session stays in the autosave history).
-    DontSave,
-    /// Keep the session; do nothing.
-    Cancel,
-}
 
 /// What replaces the session once the user has answered.
 #[derive(Debug)]

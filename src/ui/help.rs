@@ -3,9 +3,10 @@
 use eframe::egui::{self, RichText};
 
 use super::a11y::label;
-use super::actions::Action;
+use super::actions::{Action, Tab};
 
-/// The keyboard shortcuts, as (keys, what they do).
+/// The keyboard shortcuts, as (keys, what they do), with [`tab_shortcuts`] after
+/// Alt+Left / Alt+Right.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Enter", "Commit week (on the briefing: begin)"),
     (
@@ -16,7 +17,6 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Tab / Shift+Tab", "Move between controls"),
     ("Ctrl+Z", "Undo the last week"),
     ("Alt+Left / Alt+Right", "Look at the previous / next week"),
-    ("Ctrl+1 … Ctrl+5", "News, Indicators, Why, Debrief, What if"),
     ("Ctrl+O", "Open a scenario or a session"),
     ("Ctrl+S", "Save the session"),
     ("Ctrl+Shift+S", "Save the session as…"),
@@ -28,6 +28,29 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("F1", "Show or hide this help"),
 ];
+
+/// The shortcuts of the tabs in words, from [`Tab::ALL`]: (`Ctrl+1 … Ctrl+5`, `News,
+/// Indicators, Why, What if, Debrief`).
+pub fn tab_shortcuts() -> (String, String) {
+    let first = Tab::ALL[0].shortcut();
+    let last = Tab::ALL[Tab::ALL.len() - 1].shortcut();
+    let names: Vec<&str> = Tab::ALL.iter().map(|t| t.label()).collect();
+    (format!("{first} … {last}"), names.join(", "))
+}
+
+/// Every keyboard shortcut in the order the help lists them.
+pub fn shortcuts() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = SHORTCUTS
+        .iter()
+        .map(|(keys, what)| (keys.to_string(), what.to_string()))
+        .collect();
+    let after = all
+        .iter()
+        .position(|(keys, _)| keys.starts_with("Alt+Left"))
+        .map_or(all.len(), |k| k + 1);
+    all.insert(after, tab_shortcuts());
+    all
+}
 
 /// The Help window.
 pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
@@ -69,9 +92,9 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
                 .num_columns(2)
                 .striped(true)
                 .show(ui, |ui| {
-                    for (keys, what) in SHORTCUTS {
-                        label(ui, RichText::new(*keys).monospace());
-                        label(ui, *what);
+                    for (keys, what) in shortcuts() {
+                        label(ui, RichText::new(keys).monospace());
+                        label(ui, what);
                         ui.end_row();
                     }
                 });
@@ -82,5 +105,22 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
         });
     if !open {
         actions.push(Action::ToggleHelp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_lists_the_tabs_in_the_order_of_the_tab_bar() {
+        let all = shortcuts();
+        let k = all.iter().position(|(keys, _)| keys == "Ctrl+1 … Ctrl+5");
+        let k = k.expect("the tabs' shortcuts");
+        assert_eq!(all[k].1, "News, Indicators, Why, What if, Debrief");
+        assert!(all[k - 1].0.starts_with("Alt+Left"));
+        assert_eq!(Tab::WhatIf.shortcut(), "Ctrl+4");
+        assert_eq!(Tab::Debrief.key(), egui::Key::Num5);
+        assert_eq!(all.len(), SHORTCUTS.len() + 1);
     }
 }

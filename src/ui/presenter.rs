@@ -8,14 +8,12 @@ use eframe::egui::{self, RichText};
 use super::a11y::label;
 use super::actions::Action;
 use super::charts::ChartView;
-use super::choices::COMMIT;
 use super::classroom::{ClassAction, ClassView, TimerAction, act, clock_text};
 use super::lesson::week_prompts;
-use super::text::{signed, slot_value, week_title};
+use super::text::{COMMIT, signed, slot_value, week_title};
 use crate::session::{Command, Session};
 
-/// The name of the switch, in menus and for screen readers.
-pub const PRESENTER: &str = "Presenter mode";
+pub use super::text::PRESENTER;
 
 /// The presenter view, in place of the play screen.
 pub fn presenter_ui(

@@ -10,6 +10,7 @@ use eframe::egui::{self, RichText};
 
 use super::a11y::label;
 use super::actions::Action;
+pub use super::actions::ReportAction;
 use super::notice::Notice;
 use crate::files::atomic_write;
 use crate::platform::{self, Dialog};
@@ -17,33 +18,6 @@ use crate::report::class::{self, ClassDebrief, Student, compact_decisions};
 use crate::report::{Format, SessionReport, Settings, student};
 use crate::scenario::format_number;
 use crate::session::Session;
-
-/// What the report windows ask for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReportAction {
-    /// Ask where to write the session's report.
-    AskExport,
-    /// Write the session's report here (`.html`, `.md` or `.csv`; `.html` if none).
-    ExportTo(PathBuf),
-    /// Ask for a folder or session files for the class debrief.
-    AskClass,
-    /// Read these session files, or the session files of these folders.
-    OpenClass(Vec<PathBuf>),
-    /// Read these sessions, given by (name, text) in a browser.
-    OpenClassGiven(Vec<(String, String)>),
-    /// Ask where to write the class debrief.
-    AskClassExport,
-    /// Write the class debrief here (`.html`, `.csv` or `.md`).
-    ExportClassTo(PathBuf),
-    /// Open the system dialog for the path window's purpose (`folder` for a class folder).
-    Browse {
-        folder: bool,
-    },
-    ClosePathWindow,
-    CloseClass,
-    /// Sort the class table by a column (a second time reverses the order).
-    SortClass(usize),
-}
 
 /// What a path window is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -218,7 +218,7 @@ pub fn class_menu_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Act
             act(actions, ClassAction::TeacherWindow(true));
         }
         if ui
-            .button(format!("{} (F5)", super::presenter::PRESENTER))
+            .button(format!("{} (F5)", super::text::PRESENTER))
             .on_hover_text("Large type for the projector, with the teacher's controls.")
             .clicked()
         {

@@ -6,6 +6,12 @@ pub use crate::report::words::{amount, cost_text, with_unit};
 use crate::scenario::{Date, Model, SlotKind, format_number};
 use crate::sim::Cause;
 
+/// The label of the button that plays the week (also what tests and screen readers press).
+pub const COMMIT: &str = "Commit week";
+
+/// The name of the switch, in menus and for screen readers.
+pub const PRESENTER: &str = "Presenter mode";
+
 /// The labels of `choices` (indices into the scenario's choices), in order.
 pub fn choice_labels<'m>(model: &'m Model, choices: &[usize]) -> Vec<&'m str> {
     choices

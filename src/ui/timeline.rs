@@ -8,7 +8,7 @@ use super::a11y::label;
 use super::actions::Action;
 use super::charts::ChartView;
 use super::text::{choice_labels, short_date};
-use super::whatif::{accent, edit_plan, planned_choices_ui};
+use super::whatif::widgets::{accent, edit_plan, planned_choices_ui};
 use crate::session::{Command, Session};
 
 /// A branch name being edited.

@@ -1,12 +1,17 @@
 //! Background jobs for the what-if analyses: one job at a time on its own thread, with
-//! progress, cancel and a debounce, and a result slot the app polls once a frame.
+//! progress and cancel, and a result slot the app polls once a frame.
 //!
 //! The UI thread never waits for a job. [`Worker::schedule`] only records the job and when
-//! it is due (a short delay after the last change, so that dragging a slider or clicking
-//! through choices starts one job, not twenty); [`Worker::poll`], called every frame,
-//! starts it when due and takes its result when it has come. A newer job cancels the one
-//! running, whose result is then dropped. Time is the caller's (egui's input time in the
-//! app), so tests that step frames see the same debounce as a user.
+//! it is due; [`Worker::poll`], called every frame, starts it when due and takes its result
+//! when it has come. A newer job cancels the one running at once, whose result is then
+//! dropped. An analysis whose inputs change ([`Recomputed::want`]) starts its new job at
+//! the next frame, without waiting for the inputs to settle: a stale job stops within a
+//! block of runs, so clicking through choices costs little, and the new result follows a
+//! change within a frame or two and the job's own time. Time is the caller's (egui's input
+//! time in the app), so tests that step frames see what a user sees.
+//!
+//! The worker knows nothing of the UI toolkit: it is told how to wake the app when a job
+//! ends ([`Wake`]).
 //!
 //! Where there are no threads (the app in a browser, see [`crate::platform`]), a job runs
 //! in slices instead, one each frame ([`crate::sim::slices`]): the same code and the same
@@ -16,17 +21,19 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use eframe::egui;
-
 use crate::platform;
 use crate::sim::ensemble::{Control, EnsembleError};
 use crate::sim::slices::Slices;
 
-/// Seconds between the last change of an analysis' inputs and the start of its job.
-pub const DEBOUNCE_SECONDS: f64 = 0.3;
+/// Asks the app for a frame (from a job's thread, when the job ends).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// Seconds between frames while a job runs, to move its progress bar.
 const PROGRESS_REPAINT_SECONDS: f64 = 0.1;
+
+/// Seconds to the next frame when a job is due: soon, but not zero, which would ask for
+/// frames at once again and again (and end no test harness's run).
+const NEXT_FRAME_SECONDS: f64 = 0.001;
 
 /// Seconds of work a slice aims at, so that a frame with one stays within a frame or two.
 const SLICE_SECONDS: f64 = 0.012;
@@ -227,8 +234,8 @@ impl<T: Send + 'static> Worker<T> {
     }
 
     /// Starts the waiting job if it is due and takes the running job's answer if it has
-    /// come. Returns whether a new result arrived. `ctx` is woken when a job ends.
-    pub fn poll(&mut self, now: f64, ctx: Option<&egui::Context>) -> bool {
+    /// come. Returns whether a new result arrived. `wake` is called when a job ends.
+    pub fn poll(&mut self, now: f64, wake: Option<&Wake>) -> bool {
         let mut arrived = false;
         if let Some(running) = &mut self.running
             && let Some(answer) = running.answer()
@@ -251,12 +258,12 @@ impl<T: Send + 'static> Worker<T> {
         if self.pending.as_ref().is_some_and(|p| p.due <= now)
             && let Some(pending) = self.pending.take()
         {
-            self.start(pending, ctx);
+            self.start(pending, wake);
         }
         arrived
     }
 
-    fn start(&mut self, pending: Pending<T>, ctx: Option<&egui::Context>) {
+    fn start(&mut self, pending: Pending<T>, wake: Option<&Wake>) {
         let progress = Arc::new(AtomicUsize::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         if !self.threads {
@@ -274,7 +281,7 @@ impl<T: Send + 'static> Worker<T> {
         }
         let (send, answer) = mpsc::channel();
         let (p, c) = (progress.clone(), cancel.clone());
-        let ctx = ctx.cloned();
+        let wake = wake.cloned();
         let mut job = pending.job;
         let spawned = std::thread::Builder::new()
             .name("what-if".into())
@@ -291,8 +298,8 @@ impl<T: Send + 'static> Worker<T> {
                         ))
                     });
                 let _ = send.send(answer);
-                if let Some(ctx) = ctx {
-                    ctx.request_repaint();
+                if let Some(wake) = wake {
+                    wake();
                 }
             });
         match spawned {
@@ -346,10 +353,9 @@ impl<T: Send + 'static> Worker<T> {
                 Runner::Sliced { .. } => 0.0,
             })
         } else {
-            // Never zero: a zero delay is a request to repaint at once, again and again.
             self.pending
                 .as_ref()
-                .map(|p| (p.due - now).max(PROGRESS_REPAINT_SECONDS / 10.0))
+                .map(|p| (p.due - now).max(NEXT_FRAME_SECONDS))
         }
     }
 }
@@ -379,8 +385,10 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
         }
     }
 
-    /// Asks for `request`: when it differs from the last one asked, `run` is scheduled on
-    /// the worker, after the debounce (at once the first time, or after [`Self::rerun`]).
+    /// Asks for `request`: when it differs from the last one asked, the job running for
+    /// the last one is cancelled at once and `run` is scheduled to start at the next poll
+    /// (the next frame), so that a request made while drawing a frame is not raced by its
+    /// own result.
     pub fn want(
         &mut self,
         now: f64,
@@ -391,20 +399,15 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
         if self.requested.as_ref() == Some(&request) {
             return;
         }
-        let delay = if self.requested.is_none() {
-            0.0
-        } else {
-            DEBOUNCE_SECONDS
-        };
         self.requested = Some(request.clone());
-        self.worker.schedule(now, delay, total, move |control| {
+        self.worker.schedule(now, 0.0, total, move |control| {
             let out = run(&request, control)?;
             Ok((request.clone(), out))
         });
     }
 
-    /// Forgets the last request, so that the next [`Self::want`] starts at once even if
-    /// the request is the same (after a cancel).
+    /// Forgets the last request, so that the next [`Self::want`] starts again even if the
+    /// request is the same (after a cancel).
     pub fn rerun(&mut self) {
         self.requested = None;
     }
@@ -414,8 +417,8 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
     }
 
     /// See [`Worker::poll`].
-    pub fn poll(&mut self, now: f64, ctx: Option<&egui::Context>) -> bool {
-        self.worker.poll(now, ctx)
+    pub fn poll(&mut self, now: f64, wake: Option<&Wake>) -> bool {
+        self.worker.poll(now, wake)
     }
 
     pub fn status(&self) -> Status {
@@ -455,6 +458,50 @@ impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recomputed<R, T> 
     }
 }
 
+/// An analysis whatever its request and result: what the app does with every one of them
+/// (cancel, run again, poll, ask for a frame, show its state) is written once over this.
+pub trait Recompute {
+    fn cancel(&mut self);
+    fn rerun(&mut self);
+    fn poll(&mut self, now: f64, wake: Option<&Wake>) -> bool;
+    fn status(&self) -> Status;
+    fn is_busy(&self) -> bool;
+    fn has_result(&self) -> bool;
+    fn is_current(&self) -> bool;
+    fn generation(&self) -> u64;
+    fn repaint_after(&self, now: f64) -> Option<f64>;
+}
+
+impl<R: Clone + PartialEq + Send + 'static, T: Send + 'static> Recompute for Recomputed<R, T> {
+    fn cancel(&mut self) {
+        Recomputed::cancel(self);
+    }
+    fn rerun(&mut self) {
+        Recomputed::rerun(self);
+    }
+    fn poll(&mut self, now: f64, wake: Option<&Wake>) -> bool {
+        Recomputed::poll(self, now, wake)
+    }
+    fn status(&self) -> Status {
+        Recomputed::status(self)
+    }
+    fn is_busy(&self) -> bool {
+        Recomputed::is_busy(self)
+    }
+    fn has_result(&self) -> bool {
+        self.latest().is_some()
+    }
+    fn is_current(&self) -> bool {
+        Recomputed::is_current(self)
+    }
+    fn generation(&self) -> u64 {
+        Recomputed::generation(self)
+    }
+    fn repaint_after(&self, now: f64) -> Option<f64> {
+        Recomputed::repaint_after(self, now)
+    }
+}
+
 impl<R, T> std::fmt::Debug for Recomputed<R, T>
 where
     T: Send + 'static,
@@ -485,14 +532,9 @@ mod tests {
     }
 
     #[test]
-    fn a_job_waits_for_the_debounce_then_runs_off_the_calling_thread() {
+    fn a_job_waits_for_its_delay_then_runs_off_the_calling_thread() {
         let mut worker: Worker<std::thread::ThreadId> = Worker::default();
-        worker.schedule(
-            0.0,
-            DEBOUNCE_SECONDS,
-            1,
-            |_| Ok(std::thread::current().id()),
-        );
+        worker.schedule(0.0, 0.3, 1, |_| Ok(std::thread::current().id()));
         worker.poll(0.1, None);
         assert_eq!(worker.status(), Status::Waiting);
         let mut now = 0.1;
@@ -508,7 +550,7 @@ mod tests {
         worker.schedule(0.0, 0.3, 1, |_| Ok(1));
         worker.schedule(0.2, 0.3, 1, |_| Ok(2));
         worker.poll(0.4, None);
-        assert_eq!(worker.status(), Status::Waiting, "the debounce restarted");
+        assert_eq!(worker.status(), Status::Waiting, "the delay restarted");
         let mut now = 0.4;
         settle(&mut worker, &mut now);
         assert_eq!(worker.result(), Some(&2));
@@ -558,5 +600,41 @@ mod tests {
         worker.schedule(now, 0.0, 1, |_| panic!("boom"));
         settle(&mut worker, &mut now);
         assert!(matches!(worker.status(), Status::Failed(_)));
+    }
+    #[test]
+    fn a_changed_request_cancels_the_stale_job_and_starts_at_the_next_poll() {
+        let mut analysis: Recomputed<u32, u32> = Recomputed::default();
+        let slow = |r: &u32, control: Control<'_>| {
+            for _ in 0..5_000 {
+                if control.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                    return Err(JobError::Cancelled);
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(*r)
+        };
+        analysis.want(0.0, 1, 1, slow);
+        assert_eq!(
+            analysis.status(),
+            Status::Waiting,
+            "not in the frame that asked"
+        );
+        analysis.poll(0.0, None);
+        assert!(matches!(analysis.status(), Status::Running { .. }));
+        // The next request, in the same instant: the stale job stops, the new one waits
+        // for the next poll only.
+        analysis.want(0.0, 2, 1, |r, _| Ok(*r * 10));
+        assert_eq!(analysis.status(), Status::Waiting);
+        assert_eq!(analysis.repaint_after(0.0), Some(NEXT_FRAME_SECONDS));
+        analysis.poll(0.0, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while analysis.is_busy() {
+            assert!(Instant::now() < deadline, "the job did not end");
+            analysis.poll(0.0, None);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(analysis.latest(), Some(&(2, 20)));
+        assert!(analysis.is_current());
+        assert_eq!(analysis.generation(), 1, "the stale job gave nothing");
     }
 }

@@ -201,7 +201,7 @@ test("a week is played by keyboard and pointer, the fan chart appears, and the s
 
   // The What-if tab: the fan chart of the first charted indicator, once its futures are in.
   const before = await colours(page, await shot(page, "before-whatif.png"), FAN, 12);
-  await page.keyboard.press("Control+5");
+  await page.keyboard.press("Control+4");
   let fan = { matching: 0 };
   const started = Date.now();
   while (fan.matching < 2000 && Date.now() - started < 60_000) {
@@ -210,7 +210,7 @@ test("a week is played by keyboard and pointer, the fan chart appears, and the s
   }
   const whatif = await shot(page, "whatif.png");
   assert.ok(fan.matching >= 2000, `fan pixels: ${fan.matching} (before: ${before.matching})`);
-  console.log(`What-if fan drawn ${((Date.now() - started) / 1000).toFixed(1)} s after Ctrl+5`);
+  console.log(`What-if fan drawn ${((Date.now() - started) / 1000).toFixed(1)} s after Ctrl+4`);
   assert.ok((await colours(page, whatif)).distinct > 100);
 
   // Save: a download, which the desktop CLI replays to the numbers the page shows.

@@ -1,131 +1,22 @@
-//! Sensitivity: which uncertain numbers of the model matter most for an outcome (a
-//! tornado chart, largest swing first), and what-if sliders that fix a number's value in
-//! the session (every analysis then runs again with it).
+//! The Sensitivity section: which uncertain numbers of the model matter most for an
+//! outcome (a tornado chart, largest swing first), and what-if sliders that fix a number's
+//! value in the session (every analysis then runs again with it).
 
 use eframe::egui::{self, Color32, RichText};
 
-use super::a11y::label;
-use super::actions::Action;
-use super::text::{amount, with_unit};
-use super::whatif::act;
-use super::whatif::{
-    self, Analysis, Basis, WhatIf, WhatIfAction, outcome_value, settings_ui, stale_note_ui,
-    status_ui,
-};
-use super::worker::JobError;
-use crate::scenario::{Distribution, Model, format_number};
+use super::jobs::{STATISTICS, Tornado, statistic_index};
+use super::widgets::{act, pick_ui, settings_ui, stale_note_ui, status_ui};
+use super::words::outcome_value;
+use super::{Analysis, WhatIf, WhatIfAction};
+use crate::scenario::{Distribution, Model};
 use crate::session::{Command, Session};
-use crate::sim::analysis::{HIGH, LOW, Sensitivity, Statistic, sensitivity};
-use crate::sim::ensemble::{Bands, Control};
+use crate::sim::analysis::{HIGH, LOW};
 use crate::sim::params::quantile;
-
-/// The inputs of a sensitivity analysis.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SensitivityRequest {
-    pub basis: Basis,
-}
-
-/// One bar of a tornado chart, with its words.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TornadoRow {
-    pub parameter: String,
-    pub at_low: f64,
-    pub at_high: f64,
-    pub text: String,
-}
-
-/// A tornado chart of one outcome for one statistic.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tornado {
-    /// The outcome's statistic with every parameter drawn as usual.
-    pub baseline: f64,
-    /// Largest swing first.
-    pub rows: Vec<TornadoRow>,
-}
-
-/// A sensitivity analysis with its charts ready to draw.
-#[derive(Debug, Clone)]
-pub struct SensitivityResult {
-    pub sensitivity: Sensitivity,
-    /// `tornados[outcome][statistic]`, the statistic as in [`statistic_index`].
-    pub tornados: Vec<[Tornado; 2]>,
-    pub headline: String,
-}
-
-/// The statistics a tornado can show, in the order of [`SensitivityResult::tornados`].
-pub const STATISTICS: [(Statistic, &str); 2] =
-    [(Statistic::Mean, "average"), (Statistic::Median, "median")];
-
-pub fn statistic_index(statistic: Statistic) -> usize {
-    STATISTICS
-        .iter()
-        .position(|(s, _)| *s == statistic)
-        .unwrap_or(0)
-}
-
-/// Runs every parameter at its low and high value and prepares the tornado charts.
-pub fn run_sensitivity(
-    request: &SensitivityRequest,
-    control: Control<'_>,
-) -> Result<SensitivityResult, JobError> {
-    let basis = &request.basis;
-    let model = &*basis.model;
-    let start = basis.start()?;
-    let result = sensitivity(
-        &start,
-        &basis.plan,
-        &basis.options(Bands::None, false),
-        &control,
-    )?;
-    let tornados = (0..model.scenario.outcomes.len())
-        .map(|o| STATISTICS.map(|(statistic, _)| tornado(model, &result, o, statistic)))
-        .collect();
-    let headline = format!(
-        "Each uncertain number set to its low value (10th percentile) and then to its high \
-         value (90th percentile), the others drawn as usual: {} simulated futures each.",
-        format_number(result.runs as f64, 0)
-    );
-    Ok(SensitivityResult {
-        sensitivity: result,
-        tornados,
-        headline,
-    })
-}
-
-fn tornado(model: &Model, s: &Sensitivity, outcome: usize, statistic: Statistic) -> Tornado {
-    let baseline = s.baseline.get(outcome).map_or(0.0, |b| statistic.of(b));
-    let rows = s
-        .tornado(outcome, statistic)
-        .into_iter()
-        .map(|bar| {
-            let p = &model.scenario.parameters[bar.parameter];
-            let value = |v: f64| with_unit(amount(v), &p.unit);
-            let o = &model.scenario.outcomes[outcome];
-            let swing = bar.swing();
-            let moved = format_number(swing.abs(), o.precision as usize);
-            let moved = if moved.chars().all(|c| !c.is_ascii_digit() || c == '0') {
-                "no change".to_string()
-            } else if swing > 0.0 {
-                format!("up by {moved}")
-            } else {
-                format!("down by {moved}")
-            };
-            TornadoRow {
-                parameter: p.name.clone(),
-                at_low: bar.at_low,
-                at_high: bar.at_high,
-                text: format!(
-                    "at {}: {}; at {}: {} ({moved})",
-                    value(bar.low_value),
-                    outcome_value(model, outcome, bar.at_low),
-                    value(bar.high_value),
-                    outcome_value(model, outcome, bar.at_high),
-                ),
-            }
-        })
-        .collect();
-    Tornado { baseline, rows }
-}
+use crate::ui::a11y::label;
+use crate::ui::actions::Action;
+use crate::ui::charts::swatch_ui;
+use crate::ui::fan::palette;
+use crate::ui::text::{amount, with_unit};
 
 /// The range a parameter's slider covers, or `None` for a fixed number.
 pub fn slider_range(dist: &Distribution) -> Option<(f64, f64)> {
@@ -166,7 +57,7 @@ pub fn sensitivity_ui(
             .iter()
             .map(|o| o.name.clone())
             .collect();
-        if let Some(o) = whatif::pick_ui(ui, "Outcome", 260.0, &names, s.tornado_outcome) {
+        if let Some(o) = pick_ui(ui, "Outcome", 260.0, &names, s.tornado_outcome) {
             act(actions, WhatIfAction::TornadoOutcome(o));
         }
         ui.add_space(12.0);
@@ -184,15 +75,9 @@ pub fn sensitivity_ui(
                 }
             });
     });
-    status_ui(
-        ui,
-        &whatif.sensitivity.status(),
-        Analysis::Sensitivity,
-        "Weighing the uncertain numbers",
-        actions,
-    );
+    status_ui(ui, whatif, Analysis::Sensitivity, actions);
     if let Some(result) = whatif.sensitivity.result() {
-        stale_note_ui(ui, whatif.sensitivity.is_current(), true);
+        stale_note_ui(ui, whatif, Analysis::Sensitivity);
         label(ui, RichText::new(&result.headline).small());
         if let Some(tornado) = result
             .tornados
@@ -219,10 +104,10 @@ fn tornado_ui(ui: &mut egui::Ui, model: &Model, outcome: usize, tornado: &Tornad
         ),
     );
     ui.horizontal(|ui| {
-        super::charts::swatch_ui(ui, low_color);
+        swatch_ui(ui, low_color);
         label(ui, "at the number's low value");
         ui.add_space(8.0);
-        super::charts::swatch_ui(ui, high_color);
+        swatch_ui(ui, high_color);
         label(ui, "at its high value");
     });
     if tornado.rows.is_empty() {
@@ -282,7 +167,7 @@ fn tornado_ui(ui: &mut egui::Ui, model: &Model, outcome: usize, tornado: &Tornad
 }
 
 fn colors(dark: bool) -> (Color32, Color32) {
-    (super::fan::palette(0, dark), super::fan::palette(1, dark))
+    (palette(0, dark), palette(1, dark))
 }
 
 /// A slider per uncertain number; moving one fixes it in the session.
@@ -379,35 +264,6 @@ fn sliders_ui(ui: &mut egui::Ui, whatif: &WhatIf, session: &Session, actions: &m
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::whatif::Settings;
-
-    #[test]
-    fn tornados_are_ready_for_every_outcome_largest_swing_first() {
-        let s = Session::new(crate::scenario::default_model().unwrap());
-        let mut settings = Settings::new(s.model());
-        settings.runs = 32;
-        let request = SensitivityRequest {
-            basis: Basis::new(&s, &settings),
-        };
-        let r = run_sensitivity(&request, Control::default()).unwrap();
-        assert_eq!(r.tornados.len(), s.model().outcomes.len());
-        for pair in &r.tornados {
-            for t in pair {
-                for w in t.rows.windows(2) {
-                    assert!(
-                        (w[0].at_high - w[0].at_low).abs() >= (w[1].at_high - w[1].at_low).abs()
-                    );
-                }
-            }
-        }
-        let row = &r.tornados[0][0].rows[0];
-        assert!(row.text.starts_with("at "), "{}", row.text);
-        assert!(
-            row.text.contains(" by ") || row.text.ends_with("(no change)"),
-            "{}",
-            row.text
-        );
-    }
 
     #[test]
     fn sliders_cover_the_distribution() {
