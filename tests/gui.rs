@@ -479,7 +479,7 @@ fn help_lists_the_shortcuts_and_the_theme_switches() {
 
 #[test]
 fn ctrl_and_a_digit_show_the_tab_at_that_place_in_the_tab_bar() {
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     assert_eq!(Tab::ALL[3], Tab::WhatIf);
     for (k, tab) in Tab::ALL.into_iter().enumerate().take(4) {

@@ -728,7 +728,7 @@ fn whatif_latency_at_a_thousand_futures() {
     use sandtable::ui::whatif::sensitivity::slider_range;
     use std::sync::mpsc;
 
-    let mut harness = app(mali());
+    let mut harness = app(mali_session());
     click(&mut harness, "Begin");
     play_empty_weeks(&mut harness, 2);
     click(&mut harness, "What if");
