@@ -74,7 +74,7 @@ fn memory_child(args: &[String]) {
     };
     let model = scenario::default_model().expect("Mali loads");
     let before = peak_mb().unwrap_or(0.0);
-    let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
+    let start = Start::beginning(&model, 2013, &sandtable::sim::Overrides::none(&model));
     let plan = Plan::path(&model, "history").expect("history path");
     let e = run_ensemble(
         &start,
@@ -180,7 +180,7 @@ fn breakdown(model: &Model, states: &[Vec<f64>]) {
 fn profile_runs(n: u64) {
     let model = scenario::default_model().expect("Mali loads");
     let history = model.path_decisions("history").expect("history path");
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = sandtable::sim::Overrides::none(&model);
     for i in 0..n {
         let mut s = Sim::new(&model, RunKey::new(2013, i), &overrides);
         for choices in &history {
@@ -194,7 +194,7 @@ fn profile_runs(n: u64) {
 /// every indicator banded if asked.
 fn profile_ensemble(n: usize, bands: bool) {
     let model = scenario::default_model().expect("Mali loads");
-    let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
+    let start = Start::beginning(&model, 2013, &sandtable::sim::Overrides::none(&model));
     let plan = Plan::path(&model, "history").expect("history path");
     let threads = std::env::var("THREADS")
         .ok()
@@ -254,7 +254,7 @@ fn main() {
 
     let model = scenario::default_model().expect("Mali loads");
     let history = model.path_decisions("history").expect("history path");
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = sandtable::sim::Overrides::none(&model);
     let batch = 1000;
     let recorded = median(7, || {
         for i in 0..batch {

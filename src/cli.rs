@@ -383,7 +383,7 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
         ),
         (None, None) => ("no choices".to_string(), vec![Vec::new(); model.turns()]),
     };
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let run =
         sim::run(&model, args.seed.seed, &overrides, &decisions).map_err(|(turn, refusal)| {
             let date = model.date(turn);
@@ -798,7 +798,7 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
         ),
         (None, None) => (Plan::hold_course(), "no choices".to_string(), None),
     };
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let start = Start::beginning(&model, args.common.seed.seed, &overrides);
     let bands = if args.csv.is_some() {
         Bands::All
@@ -1001,7 +1001,7 @@ fn compare_cmd(args: &CompareArgs) -> Result<()> {
         ));
     }
     let past = shared_past(&plans, &names, from)?;
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let start = Start::after(&model, args.common.seed.seed, &overrides, &past).map_err(
         |(turn, refusal)| {
             anyhow!(
@@ -1148,7 +1148,7 @@ fn sensitivity_cmd(args: &SensitivityArgs) -> Result<()> {
         Some(name) => path_plan(&model, name)?,
         None => Plan::hold_course(),
     };
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let start = Start::beginning(&model, args.common.seed.seed, &overrides);
     let options = args.common.options(Bands::None);
     let total = analysis::sensitivity_runs(&model, options.runs);

@@ -294,7 +294,7 @@ mod tests {
         let model = tiny();
         let evacuate = model.choice_index("evacuate").unwrap();
         let help = model.choice_index("ask_help").unwrap();
-        let none = vec![None; model.parameters.len()];
+        let none = Overrides::none(&model);
         let outlook = Outlook::new(&model, 1, &none, &vec![], 0);
         // Asking for help is opened by the flood alarm, which fires at the end of week 1.
         let planned = [help, evacuate];

@@ -209,7 +209,7 @@ impl Session {
 
     /// A new session with a given seed.
     pub fn with_seed(model: Arc<Model>, seed: u64) -> Self {
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let run =
             sim::run(&model, seed, &overrides, &[]).unwrap_or_else(|_| empty_run(&model, seed));
         let mut session = Self {
@@ -994,7 +994,7 @@ impl Session {
         };
         let model = Arc::new(model);
         let mut dropped = Vec::new();
-        let mut overrides = vec![None; model.parameters.len()];
+        let mut overrides = Overrides::none(&model);
         for (id, value) in &parsed.parameters {
             match model.scenario.parameters.iter().position(|p| &p.id == id) {
                 Some(i) => overrides[i] = Some(*value).filter(|v| v.is_finite()),
@@ -1238,11 +1238,7 @@ pub struct SaveError {
 }
 
 fn empty_run(model: &Model, seed: u64) -> Run {
-    let sim = Sim::new(
-        model,
-        RunKey::new(seed, 0),
-        &vec![None; model.parameters.len()],
-    );
+    let sim = Sim::new(model, RunKey::new(seed, 0), &Overrides::none(model));
     Run {
         seed,
         parameters: sim.parameters().to_vec(),

@@ -13,7 +13,7 @@ use sandtable::sim::{self, Overrides};
 use crate::util::{TINY, mali, tiny};
 
 fn no_overrides(model: &Model) -> Overrides {
-    vec![None; model.parameters.len()]
+    sandtable::sim::Overrides::none(model)
 }
 
 fn options(runs: usize, threads: usize) -> Options {

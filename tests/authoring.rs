@@ -392,7 +392,7 @@ fn ensemble_gives_the_chance_of_meeting_every_goal_together() {
         bands: Bands::None,
         ledger: false,
     };
-    let start = Start::beginning(&model, 2013, &vec![None; model.parameters.len()]);
+    let start = Start::beginning(&model, 2013, &sandtable::sim::Overrides::none(&model));
     let e = run_ensemble(&start, &plan, &options, &Control::default()).unwrap();
     let together = (0..e.runs)
         .filter(|&r| e.goal_met(0, r) && e.goal_met(1, r))

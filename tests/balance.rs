@@ -66,7 +66,7 @@ fn the_search_finds_the_known_dominant_plan() {
     );
     // Its chances are those of the same plan run as an ensemble with the same seed, and
     // near the exact ones: soil >= 0.95 (62.5 %), aptitude >= 0.9 (75 %).
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = sandtable::sim::Overrides::none(&model);
     let start = Start::beginning(&model, 5, &overrides);
     let ensemble_options = Options {
         runs: 400,

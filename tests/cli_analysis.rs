@@ -47,7 +47,7 @@ fn compare_from_a_later_week_shares_the_weeks_before_it() {
     let out = compare_from(Some("2"));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let model = tiny();
-    let none = vec![None; model.parameters.len()];
+    let none = sandtable::sim::Overrides::none(&model);
     let sandbags = model.choice_index("sandbags").unwrap();
     let raise = model.choice_index("raise_dikes").unwrap();
     let start = Start::played(&model, 2013, &none, &[vec![sandbags]]).unwrap();

@@ -48,7 +48,7 @@ fn run_lines(out: &mut String, model: &Model, run: &Run) {
 /// Every reference path of a scenario, replayed with [`PATH_SEED`].
 fn scenario_numbers(model: &Model) -> String {
     let mut out = format!("# {} replayed with seed {PATH_SEED}\n", model.file_name);
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = sandtable::sim::Overrides::none(model);
     for path in &model.scenario.paths {
         let decisions = model.path_decisions(&path.id).expect("the path exists");
         let run = sim::run(model, PATH_SEED, &overrides, &decisions)

@@ -10,8 +10,8 @@ use sandtable::sim::{self, Cause, Refusal, Sim};
 
 use crate::util::{TINY, mali, tiny};
 
-fn no_overrides(model: &scenario::Model) -> Vec<Option<f64>> {
-    vec![None; model.parameters.len()]
+fn no_overrides(model: &scenario::Model) -> sandtable::sim::Overrides {
+    sandtable::sim::Overrides::none(model)
 }
 
 fn choices(model: &scenario::Model, ids: &[&str]) -> Vec<usize> {

@@ -26,7 +26,13 @@ fn play(model: &Model, path: &str, seed: u64) -> Run {
     let decisions = model
         .path_decisions(path)
         .unwrap_or_else(|| panic!("no reference path `{path}`"));
-    sim::run(model, seed, &Vec::new(), &decisions).unwrap_or_else(|(turn, refusal)| {
+    sim::run(
+        model,
+        seed,
+        &sandtable::sim::Overrides::none(model),
+        &decisions,
+    )
+    .unwrap_or_else(|(turn, refusal)| {
         panic!("path `{path}`, seed {seed}: turn {turn} refused: {refusal}")
     })
 }
@@ -453,7 +459,7 @@ fn a_choice_opened_by_an_event_waits_for_it() {
     // Before the donors' conference in May the package cannot be taken.
     let mut early = vec![Vec::new(); model.turns()];
     early[2] = vec![brussels];
-    assert!(sim::run(&model, 1, &Vec::new(), &early).is_err());
+    assert!(sim::run(&model, 1, &sandtable::sim::Overrides::none(&model), &early).is_err());
     // The history path takes it the week of 14 May, after the conference.
     let history = model.path_decisions("history").expect("history");
     assert!(history[17].contains(&brussels));
@@ -492,7 +498,7 @@ fn flood_relief_plays_and_prudence_pays() {
 }
 
 fn no_overrides(model: &Model) -> Overrides {
-    vec![None; model.parameters.len()]
+    sandtable::sim::Overrides::none(model)
 }
 
 fn choice_id(model: &Model, id: &str) -> usize {

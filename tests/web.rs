@@ -46,7 +46,7 @@ fn in_slices<T>(
 }
 
 fn played_start(model: &Model) -> Start<'_> {
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = sandtable::sim::Overrides::none(model);
     let history = Plan::path(model, "history").unwrap();
     let past: Vec<Vec<usize>> = (0..4).map(|t| history.choices(t).to_vec()).collect();
     Start::played(model, 13, &overrides, &past).unwrap()
@@ -153,7 +153,7 @@ fn a_cancelled_job_in_slices_stops_and_keeps_its_progress() {
     let mut worker: Worker<Ensemble> = Worker::sliced();
     let m = model.clone();
     worker.schedule(0.0, 0.0, 5_000, move |control| {
-        let start = Start::beginning(&m, 3, &vec![None; m.parameters.len()]);
+        let start = Start::beginning(&m, 3, &sandtable::sim::Overrides::none(&m));
         Ok(run_ensemble(
             &start,
             &Plan::hold_course(),

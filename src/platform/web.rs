@@ -598,7 +598,7 @@ pub fn run_futures_check(runs: usize, seed: u32, path: Option<String>) -> Result
         }
         None => Plan::hold_course(),
     };
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let start = Start::beginning(&model, u64::from(seed), &overrides);
     let options = Options {
         runs,

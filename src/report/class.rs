@@ -242,7 +242,7 @@ pub fn build(
     };
     debrief.keys = key_indicators(&model);
     let seed = first.session.seed();
-    let overrides = vec![None; model.parameters.len()];
+    let overrides = crate::sim::Overrides::none(&model);
     let reference = reference_path(&model);
     debrief.reference = reference.and_then(|p| {
         let decisions = &model.paths[p];

@@ -755,7 +755,7 @@ pub fn check_balance(
     control: &BalanceControl,
 ) -> Result<BalanceReport, EnsembleError> {
     let (augmented, resource_slots) = with_resource_outcomes(model);
-    let overrides: Overrides = vec![None; model.parameters.len()];
+    let overrides: Overrides = Overrides::none(model);
     let start = Start::beginning(&augmented, options.seed, &overrides);
     let turns = model.turns();
     let moves = (0..turns)

@@ -736,7 +736,7 @@ mod tests {
     /// Every lane against its run played alone, state by state, bit for bit. Returns the
     /// choices dropped and whether the lanes' histories of events parted ways.
     fn lanes_match_runs(model: &Model, start: &Sim, plan: &Plan, first: u64) -> (u64, bool) {
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(model);
         let keys: Vec<RunKey> = (0..LANES as u64)
             .map(|i| RunKey::new(7, first + i))
             .collect();
@@ -787,7 +787,7 @@ mod tests {
     #[test]
     fn lanes_play_as_runs_alone_from_the_start() {
         let model = scenario::default_model().expect("Mali");
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let start = Sim::new(&model, RunKey::new(7, 0), &overrides);
         let (_, parted) = lanes_match_runs(
             &model,
@@ -809,7 +809,7 @@ mod tests {
     #[test]
     fn lanes_play_as_runs_alone_from_a_played_week() {
         let model = scenario::default_model().expect("Mali");
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let history = model.path_decisions("history").expect("history");
         let mut start = Sim::new(&model, RunKey::new(7, 0), &overrides);
         for choices in &history[..5] {
@@ -823,7 +823,7 @@ mod tests {
     fn pressure_points_are_the_weighted_median_of_each_lane() {
         let model = scenario::default_model().expect("Mali");
         let layout = &model.layout;
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let keys: Vec<RunKey> = (0..LANES as u64).map(|i| RunKey::new(3, i)).collect();
         let mut batch = Batch::complete(&model);
         batch.reset(&Sim::new(&model, keys[0], &overrides), &keys, &overrides);
@@ -870,7 +870,7 @@ mod tests {
     fn lanes_play_as_runs_alone_in_another_scenario() {
         let text = include_str!("../../scenarios/flood-relief.ron");
         let model = scenario::load_str("flood-relief.ron", text).expect("flood relief");
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let start = Sim::new(&model, RunKey::new(7, 0), &overrides);
         let (dropped, _) = lanes_match_runs(&model, &start, &greedy(&model), 0);
         assert!(dropped > 0);

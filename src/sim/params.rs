@@ -5,8 +5,49 @@ use crate::scenario::{Distribution, Model};
 
 use super::rng::{LaneStreams, Purpose, RunKey};
 
-/// A value per parameter that replaces its draw (what-if), in the scenario's order.
-pub type Overrides = Vec<Option<f64>>;
+/// A value per parameter that replaces its draw (what-if), in the scenario's order; `None`
+/// draws it. Reads and writes as the list it is (`overrides[i] = Some(x)`).
+#[derive(Clone, PartialEq, Default)]
+pub struct Overrides(Vec<Option<f64>>);
+
+/// Printed as the list it is (`[None, Some(2.0)]`), as the saved fixtures read it.
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Overrides {
+    /// No parameter overridden: every one is drawn.
+    pub fn none(model: &Model) -> Self {
+        Self(vec![None; model.parameters.len()])
+    }
+}
+
+impl std::ops::Deref for Overrides {
+    type Target = Vec<Option<f64>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Overrides {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<Vec<Option<f64>>> for Overrides {
+    fn from(values: Vec<Option<f64>>) -> Self {
+        Self(values)
+    }
+}
+
+impl FromIterator<Option<f64>> for Overrides {
+    fn from_iter<I: IntoIterator<Item = Option<f64>>>(values: I) -> Self {
+        Self(values.into_iter().collect())
+    }
+}
 
 /// Draws every parameter of a run. Each parameter takes the same two uniforms whether it is
 /// overridden or not, so overriding one leaves the others' draws unchanged.

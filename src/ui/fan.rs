@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn a_note_says_when_only_some_indicators_have_a_spread() {
         let model = crate::scenario::default_model().unwrap();
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = crate::sim::Overrides::none(&model);
         let start = Start::beginning(&model, 7, &overrides);
         let run = |bands: Bands| {
             let options = Options {
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn a_fan_holds_the_ensemble_quantiles_and_says_them_in_words() {
         let model = crate::scenario::default_model().unwrap();
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = crate::sim::Overrides::none(&model);
         let start = Start::beginning(&model, 7, &overrides);
         let options = Options {
             runs: 200,

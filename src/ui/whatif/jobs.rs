@@ -900,7 +900,7 @@ mod tests {
     #[test]
     fn an_indicator_breakdown_adds_up_to_its_mean_change() {
         let model = crate::scenario::default_model().unwrap();
-        let overrides = vec![None; model.parameters.len()];
+        let overrides = Overrides::none(&model);
         let start = Start::beginning(&model, 3, &overrides);
         let options = Options {
             runs: 64,

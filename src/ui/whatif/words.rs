@@ -144,14 +144,7 @@ pub fn verdict(model: &Model, outcome: usize, d: &Summary) -> Option<bool> {
 pub fn difference_text(model: &Model, outcome: usize, d: &Summary) -> String {
     let o = &model.scenario.outcomes[outcome];
     let p = o.precision as usize;
-    let signed = |v: f64| {
-        let text = format_number(v, p);
-        if v > 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            format!("+{text}")
-        } else {
-            text
-        }
-    };
+    let signed = |v: f64| crate::report::words::signed(v, p);
     if d.min == 0.0 && d.max == 0.0 {
         return "no change in any future".into();
     }
