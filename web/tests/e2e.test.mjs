@@ -317,10 +317,16 @@ test("the futures take the desktop's numbers to the last digit in the browser", 
 
 test("File > Open picks files with the browser's chooser", async () => {
   const { page, errors } = await openApp();
-  // The briefing's "Open another scenario or session…", bottom right.
-  const chooser = page.waitForEvent("filechooser");
-  await page.mouse.click(1150, 771);
-  const picker = await chooser;
+  // The briefing's "Open another scenario or session…", bottom right. The browser opens its
+  // chooser only for a page in front, soon after a user's click: asked again if it did not.
+  await page.bringToFront();
+  let picker = null;
+  for (let attempt = 0; attempt < 3 && !picker; attempt++) {
+    const chooser = page.waitForEvent("filechooser", { timeout: 8_000 }).catch(() => null);
+    await page.mouse.click(1150, 771);
+    picker = await chooser;
+  }
+  assert.ok(picker, "the browser's file chooser opened");
   assert.ok(picker.isMultiple(), "several files can be picked at once");
   await picker.setFiles(join(root, "tests/data/sessions/ana.session.ron"));
   // The session opens where it was left (its scenario, embedded, is the 18-week version).
