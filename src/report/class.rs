@@ -60,6 +60,26 @@ impl Student {
         self.input.session.goals_met(self.run().last())
     }
 
+    /// Each week the student decided something: its 0-based turn, and "Week 3: Extend the
+    /// C-17 for four more weeks; … — why: …" with the reason they wrote, if any.
+    pub fn decided_weeks(&self) -> Vec<(usize, String)> {
+        let choices = &self.input.session.model().scenario.choices;
+        let branch = self.input.session.active();
+        self.decisions()
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.is_empty())
+            .map(|(t, w)| {
+                let labels: Vec<&str> = w.iter().map(|&c| choices[c].label.as_str()).collect();
+                let mut line = format!("Week {}: {}", t + 1, labels.join("; "));
+                if let Some(r) = self.input.reason(branch, t) {
+                    line.push_str(&format!(" — why: {r}"));
+                }
+                (t, line)
+            })
+            .collect()
+    }
+
     /// Whether the student's path takes `choice` in any week.
     pub fn took(&self, choice: usize) -> bool {
         self.decisions().iter().any(|w| w.contains(&choice))
@@ -859,17 +879,10 @@ impl ClassDebrief {
             let goals = st.goals();
             let met = goals.iter().filter(|&&g| g).count();
             let decisions: Vec<String> = st
-                .decisions()
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| !w.is_empty())
-                .map(|(t, w)| {
-                    let labels: Vec<&str> =
-                        w.iter().map(|&c| s.choices[c].label.as_str()).collect();
-                    let mut hover = format!("Week {}: {}", t + 1, labels.join("; "));
-                    if let Some(r) = st.input.reason(branch, t) {
-                        hover.push_str(&format!(" — why: {r}"));
-                    }
+                .decided_weeks()
+                .into_iter()
+                .map(|(t, hover)| {
+                    let w = &st.decisions()[t];
                     format!(
                         "<span title=\"{}\"{}>{} {}</span>",
                         escape_html(&hover),

@@ -516,24 +516,10 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
                             let cells = debrief.row_cells(st);
                             label(ui, cells[0].as_str()).on_hover_text(st.input.source.as_str());
                             label(ui, cells[1].as_str());
-                            let branch = st.input.session.active();
                             let hover: Vec<String> = st
-                                .decisions()
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, w)| !w.is_empty())
-                                .map(|(t, w)| {
-                                    let labels: Vec<&str> =
-                                        w.iter().map(|&c| s.choices[c].label.as_str()).collect();
-                                    match st.input.reason(branch, t) {
-                                        Some(r) => format!(
-                                            "Week {}: {} — why: {r}",
-                                            t + 1,
-                                            labels.join("; ")
-                                        ),
-                                        None => format!("Week {}: {}", t + 1, labels.join("; ")),
-                                    }
-                                })
+                                .decided_weeks()
+                                .into_iter()
+                                .map(|(_, line)| line)
                                 .collect();
                             label(ui, cells[2].as_str()).on_hover_text(if hover.is_empty() {
                                 "No decision".to_string()

@@ -5,7 +5,7 @@
 
 use eframe::egui::{self, RichText};
 
-use super::widgets::{act, indicator_names, pick_ui, settings_ui, stale_note_ui, status_ui};
+use super::widgets::{act, indicator_names, pick_ui, result_head_ui, settings_ui, status_ui};
 use super::words::{VERDICT_RULE, compared_name};
 use super::{Analysis, Compared, WhatIf, WhatIfAction, plan_kinds};
 use crate::session::Session;
@@ -65,11 +65,13 @@ pub fn compare_ui(
     let Some(result) = whatif.compare.result() else {
         return;
     };
-    stale_note_ui(ui, whatif, Analysis::Compare);
-    label(ui, RichText::new(&result.headline).strong());
-    if let Some(note) = &result.bands_note {
-        label(ui, RichText::new(note).small().weak());
-    }
+    result_head_ui(
+        ui,
+        whatif,
+        Analysis::Compare,
+        &result.headline,
+        result.bands_note.as_deref(),
+    );
 
     ui.add_space(6.0);
     ui.horizontal(|ui| {

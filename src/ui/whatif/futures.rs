@@ -5,8 +5,8 @@
 use eframe::egui::{self, RichText};
 
 use super::widgets::{
-    act, edit_plan, histogram_ui, indicator_names, pick_ui, planned_choices_ui, settings_ui,
-    share_bar_ui, stale_note_ui, status_ui,
+    act, edit_plan, histogram_ui, indicator_names, pick_ui, planned_choices_ui, result_head_ui,
+    settings_ui, share_bar_ui, status_ui,
 };
 use super::{Analysis, PlanKind, Settings, WhatIf, WhatIfAction};
 use crate::session::{Command, Session};
@@ -55,11 +55,13 @@ pub fn futures_ui(
     let Some(futures) = whatif.futures.result() else {
         return;
     };
-    stale_note_ui(ui, whatif, Analysis::Futures);
-    label(ui, RichText::new(&futures.headline).strong());
-    if let Some(note) = &futures.bands_note {
-        label(ui, RichText::new(note).small().weak());
-    }
+    result_head_ui(
+        ui,
+        whatif,
+        Analysis::Futures,
+        &futures.headline,
+        futures.bands_note.as_deref(),
+    );
     ui.add_space(6.0);
 
     // One indicator's fan, with the played path on top.

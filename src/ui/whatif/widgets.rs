@@ -220,6 +220,22 @@ pub fn stale_note_ui(ui: &mut egui::Ui, whatif: &WhatIf, analysis: Analysis) {
     }
 }
 
+/// The head of a result with fan charts: the note when it is out of date, its headline,
+/// and which charts have a spread when not all can.
+pub fn result_head_ui(
+    ui: &mut egui::Ui,
+    whatif: &WhatIf,
+    analysis: Analysis,
+    headline: &str,
+    bands_note: Option<&str>,
+) {
+    stale_note_ui(ui, whatif, analysis);
+    label(ui, RichText::new(headline).strong());
+    if let Some(note) = bands_note {
+        label(ui, RichText::new(note).small().weak());
+    }
+}
+
 /// A checkbox per choice of the scenario, ticked if the user's plan has it in `week`;
 /// ticking one adds it to the plan or takes it out. A choice that cannot be taken that
 /// week if the plan is followed says why, in its text and its accessible name. `name`
