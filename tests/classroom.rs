@@ -241,7 +241,7 @@ fn the_reason_shows_in_the_timeline_and_the_debrief() {
     }
     h.run();
     assert_eq!(h.state().view().tab, Tab::Debrief);
-    assert!(shows(&h, "Why you chose what you chose"));
+    assert!(shows(&h, "Your choices, and why"));
     assert!(shows(&h, "“Wait and see”"));
     assert!(shows(&h, "Questions to discuss"));
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::{NodeT, Queryable, by};
 
 use sandtable::autosave::AutosaveStore;
 use sandtable::scenario;
@@ -220,7 +220,13 @@ fn comparing_branches_overlays_them_on_the_charts_and_in_the_debrief() {
     play_empty_weeks(&mut harness, 34);
     click(&mut harness, "Week 1");
     let end = label_of(harness.state().session(), "end_c17");
-    click(&mut harness, &end);
+    // The debrief's week-by-week table names the choice too: tick the box.
+    harness
+        .get_all_by_label(&end)
+        .find(|n| n.accesskit_node().role() != Role::Label)
+        .expect("the choice's box")
+        .click();
+    harness.run();
     click(&mut harness, "Commit week");
     assert_eq!(harness.state().session().active(), 1);
 
@@ -499,7 +505,8 @@ fn ctrl_and_a_digit_show_the_tab_at_that_place_in_the_tab_bar() {
 
 #[test]
 fn the_actors_panel_reads_as_text() {
-    let mut harness = app(mali_session());
+    // Tall enough for France's resources: text out of view is not in the tree.
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 1100.0);
     click(&mut harness, "Begin");
     let s = harness.state().session();
     let france = s
@@ -515,7 +522,7 @@ fn the_actors_panel_reads_as_text() {
         scenario::format_number(approval, 0)
     );
     assert!(shows(&harness, &text), "{text}");
-    assert!(shows(&harness, "position 0.70 · your policy"));
+    assert!(shows(&harness, "wants 70 · your policy"));
     assert!(shows(&harness, "Political resolve: 70 index 0-100"));
 }
 
@@ -686,5 +693,215 @@ fn frame_time_mid_game_with_charts() {
             if accesskit { "on" } else { "off" },
             measured[measured.len() / 2]
         );
+    }
+}
+
+#[test]
+fn what_was_actually_decided_waits_for_the_debrief_unless_asked() {
+    let mut harness = app(mali_session());
+    click(&mut harness, "Begin");
+    click(&mut harness, "Commit week");
+    click(&mut harness, "Indicators");
+    // Mid-game, no line of what Canada did and no box to show it.
+    assert!(harness.state().derived().reference.is_none());
+    assert!(!shows(&harness, "Show “What Canada did”"));
+    harness.state_mut().apply(Action::ShowHistoryEarly(true));
+    harness.run();
+    assert!(harness.state().prefs().history_early);
+    assert!(harness.state().derived().reference.is_some());
+    assert!(shows(&harness, "Show “What Canada did”"));
+    // Switched off again, then the scenario played out: the debrief has it anyway.
+    harness.state_mut().apply(Action::ShowHistoryEarly(false));
+    harness.run();
+    assert!(harness.state().derived().reference.is_none());
+    let turns = harness.state().session().model().turns();
+    play_empty_weeks(&mut harness, turns - 1);
+    assert!(harness.state().session().is_finished());
+    assert!(harness.state().derived().reference.is_some());
+    assert!(shows(&harness, "Against “What Canada did”"));
+}
+
+#[test]
+fn the_debrief_sets_the_real_decisions_beside_the_students_week_by_week() {
+    let mut session = mali_session();
+    let aid = choice(session.model(), "humanitarian_aid");
+    session
+        .apply(sandtable::session::Command::SetReason(
+            "People first".into(),
+        ))
+        .unwrap();
+    session
+        .apply(sandtable::session::Command::Toggle(aid))
+        .unwrap();
+    session.apply(sandtable::session::Command::Commit).unwrap();
+    while !session.is_finished() {
+        session.apply(sandtable::session::Command::Commit).unwrap();
+    }
+    let model = session.model().clone();
+    // Tall enough to show the table below the outcomes and goals.
+    let mut harness = sized(SandtableApp::new_for_test(session), 3000.0);
+    harness.state_mut().apply(Action::Begin);
+    harness.state_mut().apply(Action::SetTab(Tab::Debrief));
+    harness.run();
+    let weeks = &harness.state().derived().debrief.weeks;
+    let first = weeks.first().expect("week 1 is listed");
+    assert_eq!(first.turn, 0);
+    assert_eq!(
+        first.mine,
+        label_of(harness.state().session(), "humanitarian_aid")
+    );
+    assert_eq!(first.reason.as_deref(), Some("People first"));
+    // Week 1 of the history path urges elections; its later C-17 extension is listed in
+    // its own week, where the student took nothing.
+    let history = model.path_decisions("history").expect("a history path");
+    for (t, taken) in history.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+        let row = weeks
+            .iter()
+            .find(|w| w.turn == t)
+            .unwrap_or_else(|| panic!("week {} is listed", t + 1));
+        for &c in taken {
+            assert!(
+                row.reference.contains(&model.scenario.choices[c].label),
+                "week {}: {row:?}",
+                t + 1
+            );
+        }
+    }
+    assert!(shows(&harness, "Week by week"));
+    assert!(shows(&harness, "Your choices, and why"));
+}
+
+#[test]
+fn the_debrief_calls_the_same_path_about_the_same_in_every_outcome() {
+    // Playing exactly what Canada did: the paired futures differ by nothing, so nothing is
+    // called better or worse, whatever the one played run shows.
+    let mut session = mali_session();
+    let history = session
+        .model()
+        .path_decisions("history")
+        .expect("a history path");
+    for week in &history {
+        session
+            .apply(sandtable::session::Command::Select(week.clone()))
+            .unwrap();
+        session.apply(sandtable::session::Command::Commit).unwrap();
+    }
+    assert!(session.is_finished());
+    let mut harness = sized(SandtableApp::new_for_test(session), 800.0);
+    harness.state_mut().apply(Action::Begin);
+    harness.run();
+    let debrief = &harness.state().derived().debrief;
+    let outcomes = harness.state().session().model().scenario.outcomes.len();
+    assert_eq!(debrief.paired.len(), outcomes);
+    for d in &debrief.paired {
+        assert_eq!((d.min, d.max), (0.0, 0.0));
+    }
+    let against = debrief
+        .summary
+        .iter()
+        .find(|p| p.starts_with("Against"))
+        .expect("a comparison with what Canada did");
+    assert!(!against.contains("better on"), "{against}");
+    assert!(!against.contains("worse on"), "{against}");
+    assert!(against.contains("about the same on"), "{against}");
+    assert!(shows(&harness, "no change in any future"));
+}
+
+#[test]
+fn a_debrief_difference_within_luck_is_about_the_same() {
+    // One paid choice more than Canada made changes the played run's numbers a little; the
+    // debrief calls an outcome better or worse only when 9 futures in 10 agree.
+    let mut session = mali_session();
+    let model = session.model().clone();
+    let history = model.path_decisions("history").expect("a history path");
+    let never_taken = |c: &usize| !history.iter().any(|w| w.contains(c));
+    let mut extra = None;
+    for (t, week) in history.iter().enumerate() {
+        let mut week = week.clone();
+        if t == 5 {
+            // A second aircraft, which Canada never sent: it costs money.
+            let c = choice(&model, "add_c130j");
+            assert!(never_taken(&c) && session.availability(c).is_ok());
+            extra = Some(c);
+            week.push(c);
+            week.sort_unstable();
+        }
+        session
+            .apply(sandtable::session::Command::Select(week))
+            .unwrap();
+        session.apply(sandtable::session::Command::Commit).unwrap();
+    }
+    let mut harness = sized(SandtableApp::new_for_test(session), 800.0);
+    harness.state_mut().apply(Action::Begin);
+    harness.run();
+    let debrief = &harness.state().derived().debrief;
+    let mine = &debrief.columns[0].outcomes;
+    let theirs = &debrief.columns[1].outcomes;
+    let summary = debrief.summary.join(" ");
+    for (o, outcome) in model.scenario.outcomes.iter().enumerate() {
+        let d = &debrief.paired[o];
+        let clear = d.p5 > 0.0 || d.p95 < 0.0;
+        if !clear {
+            // Within luck: never in the better or worse lists, whatever the played run says.
+            assert!(
+                !summary.contains(&format!("better on {}", outcome.name))
+                    && !summary.contains(&format!("worse on {}", outcome.name)),
+                "{}: {} vs {} with {d:?} in “{summary}”",
+                outcome.name,
+                mine[o],
+                theirs[o]
+            );
+        }
+    }
+    assert!(extra.is_some(), "a choice was added");
+    // The cost is higher in every future: that one is clear.
+    let cost = model
+        .scenario
+        .outcomes
+        .iter()
+        .position(|o| o.id == "cost")
+        .expect("a cost outcome");
+    assert!(debrief.paired[cost].p5 > 0.0, "{:?}", debrief.paired[cost]);
+    assert!(summary.contains("worse on Cost to Canada"), "{summary}");
+}
+
+#[test]
+fn every_chart_has_a_name_and_its_values_for_a_screen_reader() {
+    let mut harness = app(mali_session());
+    click(&mut harness, "Begin");
+    click(&mut harness, "Commit week");
+    click(&mut harness, "Indicators");
+    let chart = harness.get(
+        by().role(Role::Image)
+            .label_contains("Chart of French troops in Mali"),
+    );
+    let name = chart.accesskit_node().label().unwrap_or_default();
+    let session = harness.state().session();
+    let slot = session.model().layout.indicator(
+        session
+            .model()
+            .indicator_index("french_troops")
+            .expect("French troops"),
+    );
+    let now = scenario::format_number(session.state()[slot], 0);
+    assert!(name.contains("(soldiers)"), "{name}");
+    assert!(name.contains("Week by week:"), "{name}");
+    assert!(name.contains(&format!("Main {now}")), "{name}");
+}
+
+#[test]
+fn the_help_explains_the_words_under_the_stance_bars() {
+    let mut harness = sized(SandtableApp::new_for_test(mali_session()), 2400.0);
+    click(&mut harness, "Begin");
+    // The numbers under a bar use the same words as the help.
+    assert!(shows(
+        &harness,
+        "wants 20 · your policy 20 · pressure point"
+    ));
+    harness.key_press(egui::Key::F1);
+    harness.run();
+    for (word, meaning) in sandtable::ui::help::APP_WORDS {
+        assert!(shows(&harness, word), "{word}");
+        assert!(shows(&harness, meaning), "{meaning}");
     }
 }

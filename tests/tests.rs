@@ -12,6 +12,7 @@ mod engine;
 mod gui;
 mod gui_whatif;
 mod hostile;
+mod layout;
 mod mali;
 mod no_lost_work;
 mod plans;

@@ -1,7 +1,8 @@
 //! Numbers, quantities, dates and costs as people read them, and escaping for HTML, CSV
 //! and Markdown.
 
-use crate::scenario::{Date, Model, format_number};
+use crate::scenario::{Better, Date, Model, format_number};
+use crate::sim::ensemble::Summary;
 
 /// A number with a precision that suits its size: `250`, `4.2`, `0.35`.
 pub fn amount(value: f64) -> String {
@@ -154,6 +155,55 @@ fn date_after_epoch(seconds: u64) -> Option<Date> {
 /// `1 file`, `2 files`: a count with its noun, singular or plural.
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// When a paired difference counts as better or worse, in words for the people reading it.
+pub const VERDICT_RULE: &str = "A plan is called better or worse only when 9 futures in 10 \
+    differ in the same direction (the range of the run-by-run differences between 5 % and \
+    95 % leaves out zero) and the median difference shows in the digits given; otherwise \
+    the two are about the same.";
+
+/// Whether a paired difference of an outcome is beyond noise, by [`VERDICT_RULE`]:
+/// `Some(true)` if better, `Some(false)` if worse, `None` if about the same.
+pub fn verdict(model: &Model, outcome: usize, d: &Summary) -> Option<bool> {
+    let o = &model.scenario.outcomes[outcome];
+    let smallest_shown = 0.5 * 10f64.powi(-i32::from(o.precision.min(12)));
+    let clear = (d.p5 > 0.0 || d.p95 < 0.0) && d.p50.abs() >= smallest_shown;
+    clear.then(|| {
+        let higher = d.p50 > 0.0;
+        matches!(
+            (o.better, higher),
+            (Better::Higher, true) | (Better::Lower, false)
+        )
+    })
+}
+
+/// `-5,000 (-8,000 to -2,000), better`: the median difference, its 90 % interval, and
+/// whether it is better or worse beyond noise ([`verdict`]), else `about the same`.
+pub fn difference_text(model: &Model, outcome: usize, d: &Summary) -> String {
+    let o = &model.scenario.outcomes[outcome];
+    let p = o.precision as usize;
+    let signed = |v: f64| crate::report::words::signed(v, p);
+    if d.min == 0.0 && d.max == 0.0 {
+        return "no change in any future".into();
+    }
+    let verdict = match verdict(model, outcome, d) {
+        Some(true) => "better",
+        Some(false) => "worse",
+        None => "about the same",
+    };
+    if signed(d.min) == signed(d.max) {
+        format!("{} in every future, {verdict}", signed(d.p50))
+    } else if signed(d.p5) == signed(d.p95) {
+        format!("{} in 9 futures in 10, {verdict}", signed(d.p50))
+    } else {
+        format!(
+            "{} ({} to {}), {verdict}",
+            signed(d.p50),
+            signed(d.p5),
+            signed(d.p95)
+        )
+    }
 }
 
 #[cfg(test)]

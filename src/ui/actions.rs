@@ -104,6 +104,9 @@ pub enum Action {
     ToggleChart(usize),
     /// Draw a reference path (e.g. `history`) on the charts, or stop drawing it.
     ToggleReference,
+    /// Whether what was actually decided may be drawn before the end of the scenario
+    /// (when no exercise rules it).
+    ShowHistoryEarly(bool),
     /// Overlay another branch on the charts, or none.
     SetOverlay(Option<usize>),
     /// Start renaming a branch (shows a name field), or stop.

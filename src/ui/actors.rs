@@ -37,7 +37,7 @@ pub fn actors_ui(ui: &mut egui::Ui, session: &Session, approvals: &[Vec<f64>]) {
                             let trend = approvals
                                 .get(a)
                                 .map_or(&[][..], |v| &v[..v.len().min(cursor + 1)]);
-                            ui.horizontal(|ui| {
+                            ui.horizontal_wrapped(|ui| {
                                 let start = trend.first().copied().unwrap_or(approval);
                                 label(
                                     ui,
@@ -70,23 +70,18 @@ pub fn actors_ui(ui: &mut egui::Ui, session: &Session, approvals: &[Vec<f64>]) {
                                 let policy = state[layout.policy(i)];
                                 let pressure = state[layout.pressure(i)];
                                 label(ui, RichText::new(&issue.name).small());
+                                let scale =
+                                    format!("From 0 ({}) to 100 ({}).", issue.low, issue.high);
                                 stance_bar_ui(ui, position, salience, policy, pressure)
-                                    .on_hover_text(format!(
-                                        "0 = {}, 1 = {}",
-                                        issue.low, issue.high
-                                    ));
+                                    .on_hover_text(format!("{scale}\n\n{STANCE_WORDS}"));
                                 label(
                                     ui,
-                                    RichText::new(format!(
-                                        "position {} · your policy {} · pressure point {} · \
-                                         salience {}",
-                                        format_number(position, 2),
-                                        format_number(policy, 2),
-                                        format_number(pressure, 2),
-                                        format_number(salience, 2)
+                                    RichText::new(stance_text(
+                                        position, policy, pressure, salience,
                                     ))
                                     .small(),
-                                );
+                                )
+                                .on_hover_text(format!("{scale}\n\n{STANCE_WORDS}"));
                             }
                             let resources = &actor.resources;
                             if !resources.is_empty() {
@@ -106,6 +101,26 @@ pub fn actors_ui(ui: &mut egui::Ui, session: &Session, approvals: &[Vec<f64>]) {
                 });
             }
         });
+}
+
+/// What the numbers under a stance bar mean, for the hover text.
+pub const STANCE_WORDS: &str = "Wants: where this actor would like your policy to be. \
+    Your policy: where Canada stands now. Pressure point: where all the actors together \
+    push, each counted by how much it cares and how strong it is; policies that stay far \
+    from it cost approval. Cares: how much this issue matters to the actor, from 0 (not at \
+    all) to 100 (above everything).";
+
+/// A stance in plain words, on the scale of 100 used for approval:
+/// `wants 20 · your policy 0 · pressure point 40 · cares 80 of 100`.
+pub fn stance_text(position: f64, policy: f64, pressure: f64, salience: f64) -> String {
+    let on_100 = |v: f64| format_number(100.0 * v, 0);
+    format!(
+        "wants {} · your policy {} · pressure point {} · cares {} of 100",
+        on_100(position),
+        on_100(policy),
+        on_100(pressure),
+        on_100(salience)
+    )
 }
 
 /// What the marks on the bars mean.

@@ -40,6 +40,10 @@ pub struct Prefs {
     pub dark: Option<bool>,
     /// Most recently opened or saved files, newest first.
     pub recent: Vec<PathBuf>,
+    /// Draw what was actually decided (the scenario's history) from the first week, not
+    /// only once the scenario is over. Off by default, so that a class does not see the
+    /// real outcome before it has decided; an exercise's own rule comes first.
+    pub history_early: bool,
 }
 
 /// Transient view state: what is shown, not what is played. Never saved.
@@ -249,6 +253,10 @@ impl SandtableApp {
                 if let Some(on) = self.view.charts.selected.get_mut(i) {
                     *on = !*on;
                 }
+            }
+            Action::ShowHistoryEarly(on) => {
+                self.prefs.history_early = on;
+                self.stale = true;
             }
             Action::ToggleReference => {
                 self.view.charts.show_reference = !self.view.charts.show_reference;
@@ -542,6 +550,18 @@ impl SandtableApp {
     }
 }
 
+/// The widths the actors' and the choices' panels may take in a window `width` wide:
+/// together at most 60 % of it, so that the news and the charts between them keep room on a
+/// small screen or at a projector's zoom, and no wider than reads well on a large one.
+fn side_panels(width: f32) -> (std::ops::RangeInclusive<f32>, std::ops::RangeInclusive<f32>) {
+    let actors = (0.27 * width).clamp(200.0, 520.0);
+    let choices = (0.33 * width).clamp(240.0, 600.0);
+    (
+        200.0_f32.min(actors)..=actors,
+        240.0_f32.min(choices)..=choices,
+    )
+}
+
 const NO_DIALOG: &str = "The system file dialog is not available here (it needs the xdg \
     desktop portal or zenity). Type the file's path instead, or drop the file on the window.";
 
@@ -564,6 +584,7 @@ fn fallback_model() -> scenario::Model {
 impl eframe::App for SandtableApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        super::layout::begin_frame(&ctx);
         if self.ctx.is_none() {
             setup_style(&ctx);
             // A zoom set for a projector last time is not carried into this start.
@@ -594,7 +615,8 @@ impl eframe::App for SandtableApp {
         self.shortcuts(&ctx, &mut actions);
         self.dropped_files(&ctx, &mut actions);
         if self.stale {
-            self.derived = Derived::build(&self.session, &self.view.charts);
+            self.derived =
+                Derived::build(&self.session, &self.view.charts, self.prefs.history_early);
             self.stale = false;
         }
         self.update_whatif(&ctx);
@@ -609,6 +631,7 @@ impl eframe::App for SandtableApp {
                 &self.session,
                 &self.prefs.recent,
                 self.view.screen,
+                self.prefs.history_early,
                 &mut actions,
             )
         });
@@ -721,15 +744,16 @@ impl SandtableApp {
             .show(ui, |ui| {
                 timeline::timeline_ui(ui, session, &view.charts, &mut view.rename, actions)
             });
+        let (actors, choices) = side_panels(ui.available_width());
         egui::Panel::left("actors")
             .resizable(true)
-            .default_size(270.0)
-            .size_range(200.0..=560.0)
+            .default_size(actors.start() + 0.4 * (actors.end() - actors.start()))
+            .size_range(actors)
             .show(ui, |ui| actors::actors_ui(ui, session, &derived.approvals));
         egui::Panel::right("choices")
             .resizable(true)
-            .default_size(320.0)
-            .size_range(240.0..=600.0)
+            .default_size(choices.start() + 0.4 * (choices.end() - choices.start()))
+            .size_range(choices)
             .show(ui, |ui| choices::choices_ui(ui, session, actions));
         egui::CentralPanel::default().show(ui, |ui| {
             let finished = session.is_finished();
@@ -766,10 +790,7 @@ impl SandtableApp {
                 ),
                 Tab::Why => why::why_ui(ui, session),
                 Tab::WhatIf => whatif_ui(ui, &view.whatif, session, &derived.charts, actions),
-                Tab::Debrief => {
-                    lesson::debrief_lesson_ui(ui, session);
-                    debrief::debrief_ui(ui, model, &derived.debrief, actions)
-                }
+                Tab::Debrief => debrief::debrief_ui(ui, model, &derived.debrief, actions),
             }
         });
     }

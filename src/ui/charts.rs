@@ -259,8 +259,14 @@ pub fn indicator_chart_ui(
         .y_axis_label(RichText::new(&chart.unit).small())
         .y_axis_min_width(58.0)
         .x_grid_spacer(move |input| step_marks(input, step_days))
-        .x_axis_formatter(move |mark: GridMark, _range: &RangeInclusive<f64>| {
-            short_date(date_at(mark.value))
+        .x_axis_formatter(move |mark: GridMark, range: &RangeInclusive<f64>| {
+            // A date centred on a mark by the chart's edge would be cut in half.
+            let margin = 0.05 * (range.end() - range.start());
+            if mark.value < range.start() + margin || mark.value > range.end() - margin {
+                String::new()
+            } else {
+                short_date(date_at(mark.value))
+            }
         })
         .y_grid_spacer(nice_marks)
         .y_axis_formatter(move |mark: GridMark, _range: &RangeInclusive<f64>| {
@@ -331,7 +337,37 @@ pub fn indicator_chart_ui(
                         .color(OBSERVED_COLOR),
                 );
             }
+        })
+        .response
+        .widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, text_alternative(chart))
         });
+}
+
+/// What a screen reader reads for a chart: its title, the values at the week shown, and
+/// every series' value week by week.
+pub fn text_alternative(chart: &IndicatorChart) -> String {
+    let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
+    let weeks: Vec<String> = chart
+        .table
+        .iter()
+        .filter(|(_, values)| values.iter().any(|v| v != "–"))
+        .map(|(date, values)| {
+            let values: Vec<String> = names
+                .iter()
+                .zip(values)
+                .map(|(name, value)| format!("{name} {value}"))
+                .collect();
+            format!("{date}: {}", values.join(", "))
+        })
+        .collect();
+    format!(
+        "Chart of {} ({}). {} Week by week: {}.",
+        chart.title,
+        chart.unit,
+        chart.summary,
+        weeks.join("; ")
+    )
 }
 
 /// A fan's hover sentence, with the plan's name when fans are overlaid.
@@ -425,6 +461,8 @@ fn legend_items_ui<'a>(ui: &mut egui::Ui, items: impl IntoIterator<Item = (Mark,
         }
         ui.horizontal(|ui| {
             mark.ui(ui);
+            // Wider than a whole row, on a narrow screen: the words wrap.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
             label(ui, text);
         });
     }

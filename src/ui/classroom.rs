@@ -267,13 +267,17 @@ pub fn tab_shown(session: &Session, tab: Tab) -> bool {
         .is_none_or(|e| e.tab_shown(name, session.cursor(), session.is_finished()))
 }
 
-/// Whether the exercise lets the history line be drawn now.
-pub fn history_shown(session: &Session) -> bool {
-    session.exercise().is_none_or(|e| {
-        e.settings
+/// Whether what was actually decided (the history line, the debrief's column) may be
+/// shown now: as the exercise rules, or without one, once the scenario is over unless the
+/// user asked to see it from the start (`early`).
+pub fn history_shown(session: &Session, early: bool) -> bool {
+    match session.exercise() {
+        Some(e) => e
+            .settings
             .history
-            .at(session.cursor(), session.is_finished())
-    })
+            .at(session.cursor(), session.is_finished()),
+        None => early || session.is_finished(),
+    }
 }
 
 /// The week's countdown: the week it counts for and when it started (in the UI's seconds).

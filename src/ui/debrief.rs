@@ -6,9 +6,16 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::a11y::label;
 use super::actions::Action;
+use crate::report::words::{VERDICT_RULE, difference_text, verdict};
 use crate::scenario::{Better, Model, format_number};
 use crate::session::Session;
 use crate::sim::Run;
+use crate::sim::analysis;
+use crate::sim::ensemble::{Bands, Control, Options, Plan, Start, Summary};
+
+/// How many futures of the player's path and of the reference path are compared, with
+/// the same luck, before the debrief calls one better than the other.
+pub const DEBRIEF_FUTURES: usize = 200;
 
 /// One path compared at the debrief.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +34,25 @@ pub struct DebriefData {
     pub columns: Vec<Column>,
     /// Plain-language paragraphs.
     pub summary: Vec<String>,
+    /// Per outcome, the player's path minus the reference path over [`DEBRIEF_FUTURES`]
+    /// futures with the same luck (empty when there is no reference path, or the game is
+    /// not over): whether a difference is more than luck.
+    pub paired: Vec<Summary>,
+    /// The weeks in which the player's path or the reference path took a choice.
+    pub weeks: Vec<WeekRow>,
+}
+
+/// One week of the debrief's week-by-week table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekRow {
+    /// 0-based.
+    pub turn: usize,
+    /// The choices the player's path took, in words ("nothing new" if none).
+    pub mine: String,
+    /// The "why I chose this" line, if one was written.
+    pub reason: Option<String>,
+    /// What the reference path took that week.
+    pub reference: String,
 }
 
 /// Builds the comparison. `runs` holds each branch's run, by branch index.
@@ -71,8 +97,68 @@ pub fn build_debrief(
             ));
         }
     }
-    let summary = summarize(model, &columns, reference.is_some());
-    DebriefData { columns, summary }
+    let paired = match reference {
+        Some((_, run)) if session.is_finished() => paired_futures(session, run),
+        _ => Vec::new(),
+    };
+    let summary = summarize(model, &columns, &paired, reference.is_some());
+    let weeks = week_rows(session, reference.map(|(_, run)| run));
+    DebriefData {
+        columns,
+        summary,
+        paired,
+        weeks,
+    }
+}
+
+/// The weeks in which something was decided, on the player's path or the reference path.
+fn week_rows(session: &Session, reference: Option<&Run>) -> Vec<WeekRow> {
+    let model = session.model();
+    let words = |choices: &[usize]| {
+        let labels = super::text::choice_labels(model, choices);
+        if labels.is_empty() {
+            "nothing new".to_string()
+        } else {
+            labels.join("; ")
+        }
+    };
+    let branch = session.active();
+    let mine = &session.run().turns;
+    (0..mine.len())
+        .filter_map(|t| {
+            let taken = &mine[t].choices;
+            let theirs = reference
+                .and_then(|r| r.turns.get(t))
+                .map_or(&[][..], |r| &r.choices[..]);
+            let reason = session.reason(branch, t).map(str::to_string);
+            (!taken.is_empty() || !theirs.is_empty() || reason.is_some()).then(|| WeekRow {
+                turn: t,
+                mine: words(taken),
+                reason,
+                reference: words(theirs),
+            })
+        })
+        .collect()
+}
+
+/// The player's path minus `reference`, outcome by outcome, over [`DEBRIEF_FUTURES`]
+/// futures from the first week with common random numbers (empty if they cannot be run).
+fn paired_futures(session: &Session, reference: &Run) -> Vec<Summary> {
+    let model = session.model();
+    let start = Start::beginning(model, session.seed(), session.overrides());
+    let plans = [
+        Plan::weekly(reference.decisions()),
+        Plan::weekly(session.run().decisions()),
+    ];
+    let options = Options {
+        runs: DEBRIEF_FUTURES,
+        bands: Bands::None,
+        ..Options::default()
+    };
+    analysis::compare(&start, &plans, &options, &Control::default())
+        .ok()
+        .and_then(|c| c.differences.into_iter().nth(1))
+        .unwrap_or_default()
 }
 
 fn outcome_text(model: &Model, o: usize, value: f64) -> String {
@@ -83,8 +169,17 @@ fn outcome_text(model: &Model, o: usize, value: f64) -> String {
     )
 }
 
-/// How an outcome of `a` compares with `b`: positive when `a` is better.
-fn compare(model: &Model, o: usize, a: f64, b: f64) -> i8 {
+/// How outcome `o` of the player's path (`a`) compares with the reference path (`b`):
+/// positive when it is better. With `paired` futures, only a difference beyond luck counts
+/// ([`VERDICT_RULE`]); without them, a difference that shows in the digits given.
+fn compare(model: &Model, paired: &[Summary], o: usize, a: f64, b: f64) -> i8 {
+    if let Some(d) = paired.get(o) {
+        return match verdict(model, o, d) {
+            Some(true) => 1,
+            Some(false) => -1,
+            None => 0,
+        };
+    }
     let outcome = &model.scenario.outcomes[o];
     let p = outcome.precision as usize;
     if format_number(a, p) == format_number(b, p) {
@@ -97,7 +192,12 @@ fn compare(model: &Model, o: usize, a: f64, b: f64) -> i8 {
     }
 }
 
-fn summarize(model: &Model, columns: &[Column], has_reference: bool) -> Vec<String> {
+fn summarize(
+    model: &Model,
+    columns: &[Column],
+    paired: &[Summary],
+    has_reference: bool,
+) -> Vec<String> {
     let s = &model.scenario;
     let Some(mine) = columns.first() else {
         return Vec::new();
@@ -139,7 +239,7 @@ fn summarize(model: &Model, columns: &[Column], has_reference: bool) -> Vec<Stri
         let mut biggest: Option<(f64, usize)> = None;
         for (o, outcome) in s.outcomes.iter().enumerate() {
             let (a, b) = (mine.outcomes[o], reference.outcomes[o]);
-            match compare(model, o, a, b) {
+            match compare(model, paired, o, a, b) {
                 1 => better.push(outcome.name.as_str()),
                 -1 => worse.push(outcome.name.as_str()),
                 _ => {
@@ -160,16 +260,21 @@ fn summarize(model: &Model, columns: &[Column], has_reference: bool) -> Vec<Stri
             parts.push(format!("worse on {}", worse.join(", ")));
         }
         if !same.is_empty() {
-            parts.push(format!("the same on {}", same.join(", ")));
+            parts.push(format!("about the same on {}", same.join(", ")));
         }
+        let luck = if paired.is_empty() {
+            String::new()
+        } else {
+            format!(" (over {DEBRIEF_FUTURES} futures with the same luck)")
+        };
         out.push(format!(
-            "Against “{}”, your path did {}.",
+            "Against “{}”, your path did {}{luck}.",
             reference.name,
             parts.join("; ")
         ));
         if let Some((_, o)) = biggest {
             let (a, b) = (mine.outcomes[o], reference.outcomes[o]);
-            let word = if compare(model, o, a, b) > 0 {
+            let word = if compare(model, paired, o, a, b) > 0 {
                 "better"
             } else {
                 "worse"
@@ -212,16 +317,31 @@ pub fn debrief_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData, actions:
             egui::ScrollArea::horizontal()
                 .id_salt("debrief_outcomes_scroll")
                 .show(ui, |ui| {
+                    super::layout::scrolls_sideways(ui);
                     egui::Grid::new("debrief_outcomes")
                         .striped(true)
                         .num_columns(n + 2)
                         .show(ui, |ui| outcomes_grid_ui(ui, model, data));
                 });
+            if let (false, Some(reference)) = (data.paired.is_empty(), data.columns.get(1)) {
+                label(
+                    ui,
+                    RichText::new(format!(
+                        "The last column plays your path and “{}” in the same \
+                         {DEBRIEF_FUTURES} futures (the same luck for both) and gives the \
+                         median difference with the range of 9 futures in 10. {VERDICT_RULE}",
+                        reference.name
+                    ))
+                    .small()
+                    .weak(),
+                );
+            }
             ui.add_space(10.0);
             label(ui, RichText::new("Goals").strong());
             egui::ScrollArea::horizontal()
                 .id_salt("debrief_goals_scroll")
                 .show(ui, |ui| {
+                    super::layout::scrolls_sideways(ui);
                     egui::Grid::new("debrief_goals")
                         .striped(true)
                         .num_columns(n + 1)
@@ -258,6 +378,9 @@ pub fn debrief_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData, actions:
                         });
                 });
             ui.add_space(10.0);
+            weeks_ui(ui, model, data);
+            super::lesson::debrief_questions_ui(ui, &s.lesson);
+            ui.add_space(10.0);
             label(
                 ui,
                 "To try another path, pick a past week in the timeline below and choose \
@@ -269,6 +392,53 @@ pub fn debrief_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData, actions:
         });
 }
 
+/// Week by week: what the player's path took, why, and what the reference path took.
+fn weeks_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData) {
+    if data.weeks.is_empty() {
+        return;
+    }
+    let reference = data.columns.get(1).filter(|_| data.columns.len() > 1);
+    label(ui, RichText::new("Week by week").strong());
+    egui::ScrollArea::horizontal()
+        .id_salt("debrief_weeks_scroll")
+        .show(ui, |ui| {
+            super::layout::scrolls_sideways(ui);
+            egui::Grid::new("debrief_weeks")
+                .striped(true)
+                .num_columns(if reference.is_some() { 3 } else { 2 })
+                .show(ui, |ui| {
+                    label(ui, RichText::new("Week").strong());
+                    label(ui, RichText::new("Your choices, and why").strong());
+                    if let Some(r) = reference {
+                        label(ui, RichText::new(&r.name).strong());
+                    }
+                    ui.end_row();
+                    for w in &data.weeks {
+                        label(
+                            ui,
+                            format!(
+                                "{} ({})",
+                                w.turn + 1,
+                                super::text::short_date(model.date(w.turn))
+                            ),
+                        );
+                        let mine = match &w.reason {
+                            Some(r) => format!("{}. Why: “{r}”", w.mine),
+                            None => w.mine.clone(),
+                        };
+                        ui.add(egui::Label::new(mine).wrap_mode(egui::TextWrapMode::Wrap));
+                        if reference.is_some() {
+                            ui.add(
+                                egui::Label::new(&w.reference).wrap_mode(egui::TextWrapMode::Wrap),
+                            );
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+    ui.add_space(10.0);
+}
+
 fn outcomes_grid_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData) {
     let s = &model.scenario;
     let n = data.columns.len();
@@ -276,7 +446,12 @@ fn outcomes_grid_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData) {
     for (k, c) in data.columns.iter().enumerate() {
         label(ui, RichText::new(&c.name).strong()).on_hover_text(&c.note);
         if k == 0 && n > 1 {
-            label(ui, RichText::new("Your path is").strong())
+            let head = if data.paired.is_empty() {
+                "Your path is".to_string()
+            } else {
+                format!("Your path against “{}”", data.columns[1].name)
+            };
+            label(ui, RichText::new(head).strong())
                 .on_hover_text(format!("compared with “{}”", data.columns[1].name));
         }
     }
@@ -296,10 +471,15 @@ fn outcomes_grid_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData) {
             label(ui, outcome_text(model, o, c.outcomes[o]));
             if k == 0 && n > 1 {
                 let (a, b) = (data.columns[0].outcomes[o], data.columns[1].outcomes[o]);
-                let (text, color) = match compare(model, o, a, b) {
+                let (word, color) = match compare(model, &data.paired, o, a, b) {
                     1 => ("better", Color32::from_rgb(40, 160, 70)),
                     -1 => ("worse", Color32::from_rgb(210, 60, 50)),
-                    _ => ("the same", ui.visuals().weak_text_color()),
+                    _ => ("about the same", ui.visuals().weak_text_color()),
+                };
+                // The margin: the paired difference over the futures, or none at all.
+                let text = match data.paired.get(o) {
+                    Some(d) => difference_text(model, o, d),
+                    None => word.to_string(),
                 };
                 label(ui, RichText::new(text).color(color));
             }

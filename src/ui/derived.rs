@@ -24,8 +24,9 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// Computes everything for `session` as shown with `view`.
-    pub fn build(session: &Session, view: &ChartView) -> Self {
+    /// Computes everything for `session` as shown with `view`; `history_early` is the
+    /// user's wish to see what was actually decided before the end.
+    pub fn build(session: &Session, view: &ChartView, history_early: bool) -> Self {
         let model = session.model();
         let branch_runs: Vec<Option<Run>> = (0..session.branches().len())
             .map(|b| {
@@ -39,7 +40,7 @@ impl Derived {
         let reference = model
             .path_index(REFERENCE_PATH)
             .or_else(|| (!model.scenario.paths.is_empty()).then_some(0))
-            .filter(|_| super::classroom::history_shown(session))
+            .filter(|_| super::classroom::history_shown(session, history_early))
             .and_then(|p| {
                 let path = &model.scenario.paths[p];
                 session

@@ -29,6 +29,52 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("F1", "Show or hide this help"),
 ];
 
+/// The app's own words, in plain language; the scenario's words are in its glossary.
+pub const APP_WORDS: &[(&str, &str)] = &[
+    (
+        "wants",
+        "Where an actor would like your policy to be on an issue, from 0 to 100 (the ends \
+         are named when you hover the bar).",
+    ),
+    (
+        "your policy",
+        "Where you stand on the issue now; your choices move it.",
+    ),
+    (
+        "pressure point",
+        "Where all the actors together push, each counted by how much it cares and how \
+         strong it is. A policy far from it costs you approval.",
+    ),
+    (
+        "cares",
+        "How much an issue matters to an actor, from 0 (not at all) to 100.",
+    ),
+    (
+        "approval",
+        "How close your policy is to what an actor wants on the issues it cares about, \
+         out of 100.",
+    ),
+    (
+        "futures",
+        "The same weeks simulated many times, with the uncertain numbers and the chance \
+         events drawn again each time: what could have happened.",
+    ),
+    (
+        "10–90 % of futures",
+        "The band that holds 8 futures in 10; half of them are inside the darker 25–75 % band.",
+    ),
+    (
+        "about the same",
+        "Two paths are called better or worse only when 9 futures in 10 differ the same \
+         way; otherwise the difference is luck.",
+    ),
+    (
+        "branch",
+        "Another path from a past week, where you chose differently. The debrief \
+         compares your branches.",
+    ),
+];
+
 /// The shortcuts of the tabs in words, from [`Tab::ALL`]: (`Ctrl+1 … Ctrl+5`, `News,
 /// Indicators, Why, What if, Debrief`).
 pub fn tab_shortcuts() -> (String, String) {
@@ -65,8 +111,9 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
                 ui,
                 "Each turn is a week. Tick the choices you want on the right (their cost is \
                  taken from what you hold), then press Commit week. The News tab tells what \
-                 happened, the Indicators tab charts it against what was actually decided and \
-                 real observations, and the Why tab shows what moved each number.",
+                 happened, the Indicators tab charts it against real observations (and, at \
+                 the end, against what was actually decided), and the Why tab shows what moved \
+                 each number.",
             );
             label(
                 ui,
@@ -86,6 +133,18 @@ pub fn help_ui(ctx: &egui::Context, actions: &mut Vec<Action>) {
                  branch, to hand in or open on another computer. The session is also saved \
                  automatically after every week.",
             );
+            ui.add_space(8.0);
+            label(ui, RichText::new("Words the app uses").strong());
+            egui::Grid::new("app_words")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (word, meaning) in APP_WORDS {
+                        label(ui, RichText::new(*word).strong());
+                        label(ui, *meaning);
+                        ui.end_row();
+                    }
+                });
             ui.add_space(8.0);
             label(ui, RichText::new("Keyboard shortcuts").strong());
             egui::Grid::new("shortcuts")

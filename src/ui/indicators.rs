@@ -14,6 +14,9 @@ use super::whatif::{Analysis, WhatIf, WhatIfAction};
 use crate::session::Session;
 
 /// The Indicators tab.
+/// Below this width the list of indicators moves into a menu.
+const NARROW: f32 = 560.0;
+
 pub fn indicators_ui(
     ui: &mut egui::Ui,
     session: &Session,
@@ -27,30 +30,45 @@ pub fn indicators_ui(
     let cursor = session.cursor();
     let s = &model.scenario;
     let futures = whatif.bands();
-    egui::Panel::left("indicator_list")
-        .default_size(175.0)
-        .size_range(130.0..=320.0)
-        .show(ui, |ui| {
-            label(ui, RichText::new("Show indicators").strong());
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                for (i, ind) in s.indicators.iter().enumerate() {
-                    let mut on = view.selected.get(i).copied().unwrap_or(false);
-                    let response = ui.checkbox(&mut on, &ind.name);
-                    let response = if ind.description.is_empty() {
-                        response.on_hover_text(format!("Unit: {}", ind.unit))
-                    } else {
-                        response.on_hover_text(format!("{} Unit: {}.", ind.description, ind.unit))
-                    };
-                    if response.changed() {
-                        actions.push(Action::ToggleChart(i));
-                    }
-                }
+    let list = |ui: &mut egui::Ui, actions: &mut Vec<Action>| {
+        for (i, ind) in s.indicators.iter().enumerate() {
+            let mut on = view.selected.get(i).copied().unwrap_or(false);
+            let response = ui.checkbox(&mut on, &ind.name);
+            let response = if ind.description.is_empty() {
+                response.on_hover_text(format!("Unit: {}", ind.unit))
+            } else {
+                response.on_hover_text(format!("{} Unit: {}.", ind.description, ind.unit))
+            };
+            if response.changed() {
+                actions.push(Action::ToggleChart(i));
+            }
+        }
+    };
+    // Beside the charts when there is room; on a narrow screen (a small window, a
+    // projector's zoom) in a menu above them, so that the charts keep the width.
+    let narrow = ui.available_width() < NARROW;
+    if !narrow {
+        egui::Panel::left("indicator_list")
+            .default_size(175.0)
+            .size_range(130.0..=320.0)
+            .show(ui, |ui| {
+                label(ui, RichText::new("Show indicators").strong());
+                egui::ScrollArea::vertical().show(ui, |ui| list(ui, actions));
             });
-        });
+    }
     egui::CentralPanel::default()
         .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(6, 0)))
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
+                if narrow {
+                    let count = view.selected.iter().filter(|&&on| on).count();
+                    ui.menu_button(format!("Show indicators ({count})"), |ui| {
+                        egui::ScrollArea::vertical()
+                            .max_height(ui.ctx().content_rect().height() * 0.7)
+                            .show(ui, |ui| list(ui, actions));
+                    });
+                    ui.separator();
+                }
                 if let Some(name) = reference_name {
                     let mut on = view.show_reference;
                     if ui
@@ -98,7 +116,11 @@ pub fn indicators_ui(
             if shown.is_empty() {
                 label(
                     ui,
-                    "No indicator selected: tick one in the list on the left.",
+                    if narrow {
+                        "No indicator selected: tick one under “Show indicators”."
+                    } else {
+                        "No indicator selected: tick one in the list on the left."
+                    },
                 );
                 return;
             }

@@ -5,7 +5,6 @@
 use eframe::egui::{self, RichText};
 
 use super::a11y::label;
-use super::text::choice_labels;
 use crate::scenario::{Lesson, Model};
 use crate::session::Session;
 
@@ -152,48 +151,15 @@ pub fn prompt_ui(ui: &mut egui::Ui, session: &Session) {
     });
 }
 
-/// Below the debrief: the reasons given on the active branch and the questions to discuss.
-pub fn debrief_lesson_ui(ui: &mut egui::Ui, session: &Session) {
-    let model = session.model();
-    let lesson = &model.scenario.lesson;
-    let branch = session.active();
-    let reasons: Vec<(usize, &str)> = (0..session.played())
-        .filter_map(|t| Some((t, session.reason(branch, t)?)))
-        .collect();
-    if lesson.debrief.is_empty() && reasons.is_empty() {
+/// In the debrief: the scenario's questions to discuss.
+pub fn debrief_questions_ui(ui: &mut egui::Ui, lesson: &Lesson) {
+    if lesson.debrief.is_empty() {
         return;
     }
-    egui::Panel::bottom("debrief_lesson")
-        .resizable(true)
-        .default_size(220.0)
-        .size_range(80.0..=600.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    ui.add_space(4.0);
-                    if !reasons.is_empty() {
-                        label(ui, RichText::new("Why you chose what you chose").strong());
-                        for (t, reason) in &reasons {
-                            let choices =
-                                choice_labels(model, &session.active_branch().decisions[*t]);
-                            let choices = if choices.is_empty() {
-                                "nothing new".to_string()
-                            } else {
-                                choices.join("; ")
-                            };
-                            label(ui, format!("Week {}: {choices}. “{reason}”", t + 1));
-                        }
-                        ui.add_space(8.0);
-                    }
-                    if !lesson.debrief.is_empty() {
-                        label(ui, RichText::new("Questions to discuss").strong());
-                        for (i, question) in lesson.debrief.iter().enumerate() {
-                            label(ui, format!("{}. {question}", i + 1));
-                        }
-                    }
-                });
-        });
+    label(ui, RichText::new("Questions to discuss").strong());
+    for (i, question) in lesson.debrief.iter().enumerate() {
+        label(ui, format!("{}. {question}", i + 1));
+    }
 }
 
 /// The glossary, beside the help window (F1).

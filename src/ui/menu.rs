@@ -18,6 +18,7 @@ pub fn menu_bar_ui(
     session: &Session,
     recent: &[PathBuf],
     screen: Screen,
+    history_early: bool,
     actions: &mut Vec<Action>,
 ) {
     egui::MenuBar::new().ui(ui, |ui| {
@@ -89,6 +90,25 @@ pub fn menu_bar_ui(
                     actions.push(Action::Begin);
                     actions.push(Action::SetTab(tab));
                 }
+            }
+            ui.separator();
+            let mut early = history_early;
+            let ruled = session.exercise().is_some();
+            let response = ui
+                .add_enabled(
+                    !ruled,
+                    egui::Checkbox::new(
+                        &mut early,
+                        "Show what was actually decided from the start",
+                    ),
+                )
+                .on_hover_text(
+                    "Off: the real decisions and their outcome appear only once the scenario \
+                     is over, in the debrief, so that they do not decide for you.",
+                )
+                .on_disabled_hover_text("The exercise decides when this is shown.");
+            if response.changed() {
+                actions.push(Action::ShowHistoryEarly(early));
             }
         });
         super::student::class_menu_ui(ui, session, actions);

@@ -23,6 +23,7 @@ pub mod fan;
 pub mod files;
 pub mod help;
 pub mod indicators;
+pub mod layout;
 pub mod lesson;
 pub mod menu;
 pub mod news;

@@ -120,6 +120,7 @@ fn details_ui(ui: &mut egui::Ui, details: &str) {
         .min_scrolled_height(height)
         .auto_shrink([false, true])
         .show(ui, |ui| {
+            super::layout::scrolls_sideways(ui);
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             ui.spacing_mut().item_spacing.y = 0.0;
             for line in details.lines() {

@@ -23,10 +23,12 @@ pub fn presenter_ui(
     class: &ClassView,
     actions: &mut Vec<Action>,
 ) {
+    // The class's stage keeps at least two thirds of the window.
+    let widest = (0.34 * ui.available_width()).clamp(260.0, 640.0);
     egui::Panel::right("facilitator")
         .resizable(true)
-        .default_size(380.0)
-        .size_range(300.0..=640.0)
+        .default_size(380.0_f32.min(widest))
+        .size_range(260.0_f32.min(widest)..=widest)
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -55,31 +57,49 @@ fn stage_ui(ui: &mut egui::Ui, session: &Session, charts: &ChartView) {
     ui.add_space(8.0);
     let state = session.state();
     let before = cursor.checked_sub(1).map(|t| session.run().state(t));
-    egui::Grid::new("presenter_indicators")
-        .num_columns(3)
-        .spacing([28.0, 10.0])
-        .show(ui, |ui| {
-            for (i, indicator) in model.scenario.indicators.iter().enumerate() {
-                if !charts.selected.get(i).copied().unwrap_or(false) {
-                    continue;
+    let rows: Vec<[RichText; 3]> = model
+        .scenario
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| charts.selected.get(i).copied().unwrap_or(false))
+        .map(|(i, indicator)| {
+            let slot = model.layout.indicator(i);
+            let change = before.map(|b| state[slot] - b[slot]).unwrap_or(0.0);
+            let precision = Some(indicator.precision as usize);
+            [
+                RichText::new(&indicator.name).size(24.0),
+                RichText::new(slot_value(model, slot, state[slot]))
+                    .size(30.0)
+                    .strong(),
+                RichText::new(format!("{} this week", signed(change, precision))).size(20.0),
+            ]
+        })
+        .collect();
+    // A table when the stage is wide; on a narrow one (a small screen, a large zoom) each
+    // name above its value, so that no number is cut off.
+    if ui.available_width() >= 760.0 {
+        egui::Grid::new("presenter_indicators")
+            .num_columns(3)
+            .spacing([28.0, 10.0])
+            .show(ui, |ui| {
+                for [name, value, change] in rows {
+                    label(ui, name);
+                    label(ui, value);
+                    label(ui, change);
+                    ui.end_row();
                 }
-                let slot = model.layout.indicator(i);
-                label(ui, RichText::new(&indicator.name).size(24.0));
-                label(
-                    ui,
-                    RichText::new(slot_value(model, slot, state[slot]))
-                        .size(30.0)
-                        .strong(),
-                );
-                let change = before.map(|b| state[slot] - b[slot]).unwrap_or(0.0);
-                let precision = Some(indicator.precision as usize);
-                label(
-                    ui,
-                    RichText::new(format!("{} this week", signed(change, precision))).size(20.0),
-                );
-                ui.end_row();
-            }
-        });
+            });
+    } else {
+        for [name, value, change] in rows {
+            label(ui, name);
+            ui.horizontal_wrapped(|ui| {
+                label(ui, value);
+                label(ui, change);
+            });
+            ui.add_space(6.0);
+        }
+    }
     ui.add_space(16.0);
     let Some(record) = cursor
         .checked_sub(1)

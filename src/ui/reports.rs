@@ -488,6 +488,7 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
             egui::ScrollArea::both()
                 .max_height(ui.available_height() - 8.0)
                 .show(ui, |ui| {
+                    super::layout::scrolls_sideways(ui);
                     let mut head: Vec<String> = vec![
                         "Student".into(),
                         "Class".into(),

@@ -72,6 +72,7 @@ fn weeks_ui(ui: &mut egui::Ui, session: &Session, actions: &mut Vec<Action>) {
     egui::ScrollArea::horizontal()
         .id_salt("weeks")
         .show(ui, |ui| {
+            super::layout::scrolls_sideways(ui);
             ui.spacing_mut().item_spacing.x = 3.0;
             for t in 0..=turns {
                 week_button_ui(ui, session, t, actions);

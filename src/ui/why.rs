@@ -124,6 +124,15 @@ pub fn why_ui(ui: &mut egui::Ui, session: &Session) {
                     number(g.after)
                 );
                 ui.push_id(g.slot, |ui| {
+                    // Laid out here, so that a long name wraps instead of running off the
+                    // panel (the header itself never wraps its text).
+                    let width = ui.available_width() - ui.spacing().indent - 8.0;
+                    let header = egui::WidgetText::from(header).into_galley(
+                        ui,
+                        Some(egui::TextWrapMode::Wrap),
+                        width.max(80.0),
+                        egui::TextStyle::Button,
+                    );
                     egui::CollapsingHeader::new(header)
                         .default_open(true)
                         .show(ui, |ui| {

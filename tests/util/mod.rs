@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 use sandtable::scenario::{self, FileError, Model};
 
 pub mod gui;
+pub mod layout;
 
 /// The small hand-checkable scenario.
 pub const TINY: &str = include_str!("../data/tiny.ron");

@@ -5,7 +5,9 @@
 
 use eframe::egui::{self, RichText};
 
-use super::widgets::{act, indicator_names, pick_ui, result_head_ui, settings_ui, status_ui};
+use super::widgets::{
+    act, indicator_names, pick_ui, result_head_ui, settings_ui, status_ui, table_ui,
+};
 use super::words::{VERDICT_RULE, compared_name};
 use super::{Analysis, Compared, WhatIf, WhatIfAction, plan_kinds};
 use crate::session::Session;
@@ -143,34 +145,32 @@ pub fn compare_ui(
         .weak(),
     );
     label(ui, RichText::new(VERDICT_RULE).small().weak());
-    egui::Grid::new("compare_outcomes")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for row in &result.outcome_rows {
-                label(ui, RichText::new(&row.name).strong());
+    table_ui(ui, "compare_outcomes", 2, |ui| {
+        for row in &result.outcome_rows {
+            label(ui, RichText::new(&row.name).strong());
+            ui.end_row();
+            for (name, cell) in result.names.iter().zip(&row.cells) {
+                label(ui, name);
+                label(ui, cell);
                 ui.end_row();
-                for (name, cell) in result.names.iter().zip(&row.cells) {
-                    label(ui, name);
-                    label(ui, cell);
-                    ui.end_row();
-                }
-                for (name, d) in result.names.iter().skip(1).zip(&row.differences) {
-                    label(ui, format!("Difference, {name}"));
-                    label(ui, d);
-                    ui.end_row();
-                }
             }
-        });
+            for (name, d) in result.names.iter().skip(1).zip(&row.differences) {
+                label(ui, format!("Difference, {name}"));
+                label(ui, d);
+                ui.end_row();
+            }
+        }
+    });
     ui.add_space(8.0);
     label(ui, RichText::new("Chance of meeting each goal").strong());
     // A column per plan, then one per plan's change from the baseline, each headed by
     // the plan's name.
     let plans = result.names.len();
-    egui::Grid::new("compare_goals")
-        .num_columns(1 + plans + plans.saturating_sub(1))
-        .striped(true)
-        .show(ui, |ui| {
+    table_ui(
+        ui,
+        "compare_goals",
+        1 + plans + plans.saturating_sub(1),
+        |ui| {
             label(ui, RichText::new("Goal").strong());
             for name in &result.names {
                 label(ui, RichText::new(name).strong());
@@ -186,5 +186,6 @@ pub fn compare_ui(
                 }
                 ui.end_row();
             }
-        });
+        },
+    );
 }

@@ -5,7 +5,9 @@
 use eframe::egui::{self, RichText};
 
 use super::jobs::EffectRow;
-use super::widgets::{act, indicator_names, pick_ui, settings_ui, stale_note_ui, status_ui};
+use super::widgets::{
+    act, indicator_names, pick_ui, settings_ui, stale_note_ui, status_ui, table_ui,
+};
 use super::{Analysis, WhatIf, WhatIfAction};
 use crate::session::Session;
 use crate::ui::a11y::label;
@@ -33,7 +35,7 @@ pub fn explain_ui(
     let choice_name = |c: usize| model.scenario.choices[c].label.clone();
     egui::ComboBox::from_label("Choice to explain")
         .selected_text(s.explain_choice.map_or("Pick a choice".into(), choice_name))
-        .width(320.0)
+        .width((ui.available_width() - 170.0).clamp(120.0, 320.0))
         .show_ui(ui, |ui| {
             for c in 0..model.scenario.choices.len() {
                 if ui
@@ -157,19 +159,16 @@ fn outcome_effects_ui(ui: &mut egui::Ui, rows: &[EffectRow]) {
 }
 
 fn goal_effects_ui(ui: &mut egui::Ui, rows: &[EffectRow]) {
-    egui::Grid::new("choice_goals")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            for header in ["Chance of the goal", "Without / with", "Change"] {
-                label(ui, RichText::new(header).strong());
-            }
+    table_ui(ui, "choice_goals", 3, |ui| {
+        for header in ["Chance of the goal", "Without / with", "Change"] {
+            label(ui, RichText::new(header).strong());
+        }
+        ui.end_row();
+        for row in rows {
+            label(ui, &row.name);
+            label(ui, format!("{} / {}", row.without, row.with));
+            label(ui, &row.change);
             ui.end_row();
-            for row in rows {
-                label(ui, &row.name);
-                label(ui, format!("{} / {}", row.without, row.with));
-                label(ui, &row.change);
-                ui.end_row();
-            }
-        });
+        }
+    });
 }

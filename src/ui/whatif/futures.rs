@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 
 use super::widgets::{
     act, edit_plan, histogram_ui, indicator_names, pick_ui, planned_choices_ui, result_head_ui,
-    settings_ui, share_bar_ui, status_ui,
+    settings_ui, share_bar_ui, status_ui, table_ui,
 };
 use super::{Analysis, PlanKind, Settings, WhatIf, WhatIfAction};
 use crate::session::{Command, Session};
@@ -36,7 +36,7 @@ pub fn futures_ui(
     if s.plan == PlanKind::Weekly {
         plan_editor_ui(ui, s, session, actions);
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let mut on = s.show_bands;
         if ui
             .checkbox(&mut on, "Show the futures on the Indicators charts")
@@ -65,7 +65,7 @@ pub fn futures_ui(
     ui.add_space(6.0);
 
     // One indicator's fan, with the played path on top.
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let names = indicator_names(model);
         if let Some(i) = pick_ui(ui, "Indicator charted", 280.0, &names, s.chart_indicator) {
             act(actions, WhatIfAction::ChartIndicator(i));
@@ -100,17 +100,14 @@ pub fn futures_ui(
 
     ui.add_space(8.0);
     label(ui, RichText::new("Chance of meeting each goal").strong());
-    egui::Grid::new("goal_chances")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            for goal in &futures.goals {
-                label(ui, &goal.name);
-                share_bar_ui(ui, goal.share);
-                label(ui, &goal.text);
-                ui.end_row();
-            }
-        });
+    table_ui(ui, "goal_chances", 3, |ui| {
+        for goal in &futures.goals {
+            label(ui, &goal.name);
+            share_bar_ui(ui, goal.share);
+            label(ui, &goal.text);
+            ui.end_row();
+        }
+    });
 
     ui.add_space(8.0);
     label(ui, RichText::new("Outcomes at the end").strong());

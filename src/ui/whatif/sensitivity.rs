@@ -123,17 +123,24 @@ fn tornado_ui(ui: &mut egui::Ui, model: &Model, outcome: usize, tornado: &Tornad
                 hi.max(r.at_low).max(r.at_high),
             )
         });
+    // The names take up to two fifths of the width, right-aligned against the bars and
+    // wrapped when long; the bars share one scale in the rest.
+    let spacing = ui.spacing().item_spacing.x;
+    let name_width = (0.4 * ui.available_width()).clamp(110.0, 260.0);
+    let bar_width = (ui.available_width() - name_width - spacing).clamp(100.0, 420.0);
     for row in &tornado.rows {
         ui.horizontal(|ui| {
             ui.allocate_ui_with_layout(
-                egui::vec2(250.0, 16.0),
-                egui::Layout::right_to_left(egui::Align::Center),
+                egui::vec2(name_width, 16.0),
+                egui::Layout::top_down(egui::Align::Max),
                 |ui| {
-                    ui.set_min_width(250.0);
+                    ui.set_width(name_width);
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
                     label(ui, &row.parameter);
                 },
             );
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(300.0, 16.0), egui::Sense::hover());
+            let (rect, _) =
+                ui.allocate_exact_size(egui::vec2(bar_width, 16.0), egui::Sense::hover());
             let x = |v: f64| {
                 if hi > lo {
                     rect.left() + rect.width() * ((v - lo) / (hi - lo)) as f32
@@ -160,7 +167,7 @@ fn tornado_ui(ui: &mut egui::Ui, model: &Model, outcome: usize, tornado: &Tornad
             );
         });
         ui.horizontal(|ui| {
-            ui.add_space(238.0);
+            ui.add_space(name_width + spacing);
             ui.vertical(|ui| label(ui, RichText::new(&row.text).small()));
         });
     }

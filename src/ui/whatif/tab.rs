@@ -28,8 +28,9 @@ pub fn whatif_ui(
         }
     });
     ui.separator();
-    // Both ways, so that nothing is out of reach in a narrow window.
-    egui::ScrollArea::both()
+    // Up and down only: the words wrap to the width, and the wide tables scroll sideways
+    // on their own.
+    egui::ScrollArea::vertical()
         .id_salt(("whatif_section", s.section.label()))
         .auto_shrink([false, false])
         .show(ui, |ui| match s.section {

@@ -62,20 +62,38 @@ pub fn settings_ui(
             );
         ui.add_space(12.0);
         if with_plan {
-            egui::ComboBox::from_label("Plan")
-                .selected_text(plan_label(model, &settings.plan))
-                .width(300.0)
-                .show_ui(ui, |ui| {
+            // The plans' names are long: on a narrow panel they are a list whose lines
+            // wrap, not a box that would run off the side.
+            if ui.available_width() < 520.0 {
+                ui.end_row();
+                ui.vertical(|ui| {
+                    label(ui, "Plan:");
                     for kind in plan_kinds(session) {
                         if ui
-                            .selectable_label(settings.plan == kind, plan_label(model, &kind))
+                            .radio(settings.plan == kind, plan_label(model, &kind))
                             .clicked()
                         {
                             act(actions, WhatIfAction::Plan(kind));
                         }
                     }
                 });
-            ui.add_space(12.0);
+                ui.end_row();
+            } else {
+                egui::ComboBox::from_label("Plan")
+                    .selected_text(plan_label(model, &settings.plan))
+                    .width(300.0)
+                    .show_ui(ui, |ui| {
+                        for kind in plan_kinds(session) {
+                            if ui
+                                .selectable_label(settings.plan == kind, plan_label(model, &kind))
+                                .clicked()
+                            {
+                                act(actions, WhatIfAction::Plan(kind));
+                            }
+                        }
+                    });
+                ui.add_space(12.0);
+            }
         }
         egui::ComboBox::from_label("Simulated futures")
             .selected_text(format_number(settings.runs as f64, 0))
@@ -185,7 +203,8 @@ pub fn pick_ui(
     let mut picked = None;
     egui::ComboBox::from_label(label)
         .selected_text(names.get(selected).cloned().unwrap_or_default())
-        .width(width)
+        .width((ui.available_width() - 180.0).clamp(120.0, width.max(120.0)))
+        .wrap()
         .show_ui(ui, |ui| {
             for (i, name) in names.iter().enumerate() {
                 if ui.selectable_label(selected == i, name).clicked() {
@@ -334,4 +353,25 @@ pub fn accent(dark: bool) -> Color32 {
     } else {
         Color32::from_rgb(20, 90, 200)
     }
+}
+
+/// A striped table of `columns` columns that scrolls sideways when it is wider than the
+/// panel, so that a narrow screen cuts nothing off.
+pub fn table_ui<R>(
+    ui: &mut egui::Ui,
+    id: &str,
+    columns: usize,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
+    egui::ScrollArea::horizontal()
+        .id_salt((id, "scroll"))
+        .show(ui, |ui| {
+            crate::ui::layout::scrolls_sideways(ui);
+            egui::Grid::new(id)
+                .num_columns(columns)
+                .striped(true)
+                .show(ui, add)
+                .inner
+        })
+        .inner
 }

@@ -3,10 +3,12 @@
 
 use super::settings::Compared;
 use crate::plan::PlanKind;
-use crate::scenario::{Better, Model, format_number};
+use crate::scenario::{Model, format_number};
 use crate::session::Session;
 use crate::sim::ensemble::Summary;
 use crate::ui::text::with_unit;
+
+pub use crate::report::words::{VERDICT_RULE, difference_text, verdict};
 
 /// A plan in words, e.g. `hold course`.
 pub fn plan_label(model: &Model, kind: &PlanKind) -> String {
@@ -116,55 +118,6 @@ pub fn range_text(model: &Model, outcome: usize, s: &Summary) -> String {
         format_number(s.p10, p),
         format_number(s.p90, p)
     )
-}
-
-/// When a paired difference counts as better or worse, in words for the people reading it.
-pub const VERDICT_RULE: &str = "A plan is called better or worse only when 9 futures in 10 \
-    differ in the same direction (the range of the run-by-run differences between 5 % and \
-    95 % leaves out zero) and the median difference shows in the digits given; otherwise \
-    the two are about the same.";
-
-/// Whether a paired difference of an outcome is beyond noise, by [`VERDICT_RULE`]:
-/// `Some(true)` if better, `Some(false)` if worse, `None` if about the same.
-pub fn verdict(model: &Model, outcome: usize, d: &Summary) -> Option<bool> {
-    let o = &model.scenario.outcomes[outcome];
-    let smallest_shown = 0.5 * 10f64.powi(-i32::from(o.precision.min(12)));
-    let clear = (d.p5 > 0.0 || d.p95 < 0.0) && d.p50.abs() >= smallest_shown;
-    clear.then(|| {
-        let higher = d.p50 > 0.0;
-        matches!(
-            (o.better, higher),
-            (Better::Higher, true) | (Better::Lower, false)
-        )
-    })
-}
-
-/// `-5,000 (-8,000 to -2,000), better`: the median difference, its 90 % interval, and
-/// whether it is better or worse beyond noise ([`verdict`]), else `about the same`.
-pub fn difference_text(model: &Model, outcome: usize, d: &Summary) -> String {
-    let o = &model.scenario.outcomes[outcome];
-    let p = o.precision as usize;
-    let signed = |v: f64| crate::report::words::signed(v, p);
-    if d.min == 0.0 && d.max == 0.0 {
-        return "no change in any future".into();
-    }
-    let verdict = match verdict(model, outcome, d) {
-        Some(true) => "better",
-        Some(false) => "worse",
-        None => "about the same",
-    };
-    if signed(d.min) == signed(d.max) {
-        format!("{} in every future, {verdict}", signed(d.p50))
-    } else if signed(d.p5) == signed(d.p95) {
-        format!("{} in 9 futures in 10, {verdict}", signed(d.p50))
-    } else {
-        format!(
-            "{} ({} to {}), {verdict}",
-            signed(d.p50),
-            signed(d.p5),
-            signed(d.p95)
-        )
-    }
 }
 
 /// A change of probability in percentage points: `+18 points`.
