@@ -916,3 +916,62 @@ fn the_app_exports_the_report_and_reads_the_class_from_the_file_menu() {
         "every file, not only the rows shown"
     );
 }
+
+#[test]
+fn the_class_window_charts_every_students_path() {
+    use egui_kittest::kittest::{NodeT, Queryable, by};
+    use sandtable::ui::Action;
+    use sandtable::ui::reports::ReportAction;
+
+    let app = sandtable::ui::SandtableApp::new_for_test(Session::new(mali()));
+    let mut harness = crate::util::gui::sized(app, 2000.0);
+    harness
+        .state_mut()
+        .apply(Action::Report(ReportAction::OpenClass(vec![fixtures()])));
+    harness.run();
+    let chart_name = |harness: &egui_kittest::Harness<'_, sandtable::ui::SandtableApp>| {
+        harness
+            .get(
+                by().role(egui::accesskit::Role::Image)
+                    .label_contains("for the class"),
+            )
+            .accesskit_node()
+            .label()
+            .unwrap_or_default()
+    };
+    let view = harness.state().view().reports.class.as_ref().unwrap();
+    let model = view.debrief.model.clone().expect("the class's scenario");
+    let first = view.chart.expect("a key indicator is charted");
+    let name = chart_name(&harness);
+    assert!(
+        name.starts_with(&format!(
+            "Chart of {}",
+            model.scenario.indicators[first].name
+        )),
+        "{name}"
+    );
+    // Every student read, with the value at the end of the path.
+    let slot = model.layout.indicator(first);
+    for st in &view.debrief.students {
+        let end = format_number(*st.run().series(slot).last().unwrap(), 0);
+        assert!(
+            name.contains(&format!("{} {end}", st.input.who())),
+            "{name}"
+        );
+    }
+    // Another key indicator, picked by its button.
+    let keys = sandtable::report::key_indicators(&model);
+    let other = *keys
+        .iter()
+        .find(|&&k| k != first)
+        .expect("two key indicators");
+    crate::util::gui::click(&mut harness, &model.scenario.indicators[other].name);
+    assert_eq!(
+        harness.state().view().reports.class.as_ref().unwrap().chart,
+        Some(other)
+    );
+    assert!(chart_name(&harness).starts_with(&format!(
+        "Chart of {}",
+        model.scenario.indicators[other].name
+    )));
+}

@@ -217,6 +217,8 @@ pub enum ReportAction {
     CloseClass,
     /// Sort the class table by a column (a second time reverses the order).
     SortClass(usize),
+    /// Chart this indicator in the class window: every student's path.
+    ClassChart(usize),
 }
 
 /// The answer to the unsaved-work question.

@@ -565,3 +565,116 @@ fn step_marks(input: GridInput, step: f64) -> Vec<GridMark> {
         })
         .collect()
 }
+
+/// A chart of the class debrief: each student's path (hover a line for the name), the
+/// reference path dashed, and the band of 8 futures in 10 of the reference path.
+pub fn class_chart_ui(ui: &mut egui::Ui, chart: &crate::report::svg::Chart) {
+    use crate::report::svg::LineStyle as Style;
+    let dark = ui.visuals().dark_mode;
+    let dates = chart.dates.clone();
+    let date_at = move |x: f64| {
+        let t = (x.round().max(0.0) as usize).min(dates.len().saturating_sub(1));
+        dates.get(t).copied()
+    };
+    let hover_date = date_at.clone();
+    let precision = chart.precision;
+    let unit = chart.unit.clone();
+    let last = chart.dates.len().saturating_sub(1) as f64;
+    label(
+        ui,
+        RichText::new(format!("{} ({})", chart.title, chart.unit)).strong(),
+    );
+    let response = Plot::new(("class_chart", chart.title.as_str()))
+        .height(240.0)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(0.0)
+        .include_x(last)
+        .y_axis_min_width(58.0)
+        .x_axis_formatter(move |mark: GridMark, range: &RangeInclusive<f64>| {
+            let margin = 0.05 * (range.end() - range.start());
+            if mark.value < range.start() + margin || mark.value > range.end() - margin {
+                return String::new();
+            }
+            date_at(mark.value).map(short_date).unwrap_or_default()
+        })
+        .label_formatter(move |pos: &HoverPosition<'_>| {
+            let (name, position) = match pos {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, position),
+                HoverPosition::Elsewhere { .. } => return None,
+            };
+            Some(format!(
+                "{name}\n{}: {}",
+                hover_date(position.x)
+                    .map(|d| d.human())
+                    .unwrap_or_default(),
+                with_unit(format_number(position.y, precision), &unit)
+            ))
+        })
+        .show(ui, |plot_ui| {
+            if let Some(band) = &chart.band {
+                let xs: Vec<f64> = (0..band.p10.len())
+                    .map(|k| (band.start + k) as f64)
+                    .collect();
+                plot_ui.add(
+                    egui_plot::FilledArea::new(band.label.as_str(), &xs, &band.p10, &band.p90)
+                        .fill_color(ui_weak(dark).gamma_multiply(0.35))
+                        .allow_hover(false),
+                );
+            }
+            for line in &chart.lines {
+                let points: Vec<[f64; 2]> = line
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &v)| [t as f64, v])
+                    .collect();
+                let drawn = Line::new(line.label.as_str(), points);
+                let drawn = match line.style {
+                    Style::Class(k) => drawn.color(super::fan::palette(k, dark)).width(1.6),
+                    Style::Reference => drawn
+                        .color(ui_weak(dark))
+                        .width(1.8)
+                        .style(LineStyle::dashed_dense()),
+                    Style::Student => drawn.color(SeriesKind::Active.color(dark)).width(2.5),
+                };
+                plot_ui.line(drawn);
+            }
+        })
+        .response;
+    // For a screen reader: each path's value at the end.
+    let ends: Vec<String> = chart
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let v = l.values.last()?;
+            Some(format!(
+                "{} {}",
+                l.label,
+                with_unit(format_number(*v, chart.precision), &chart.unit)
+            ))
+        })
+        .collect();
+    let alternative = format!(
+        "Chart of {} ({}) for the class. At the end: {}.",
+        chart.title,
+        chart.unit,
+        ends.join("; ")
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, alternative.clone())
+    });
+    label(
+        ui,
+        RichText::new("Hover a line for the student's name and value.")
+            .small()
+            .weak(),
+    );
+}

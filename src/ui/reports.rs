@@ -46,6 +46,8 @@ pub struct ClassView {
     pub sort: Option<(usize, bool)>,
     /// Only rows whose text contains this (any case) are shown.
     pub filter: String,
+    /// The indicator charted: every student's path, the reference path and its futures.
+    pub chart: Option<usize>,
 }
 
 /// The state of the report windows.
@@ -191,6 +193,12 @@ impl Reports {
                 self.class = None;
                 None
             }
+            ReportAction::ClassChart(indicator) => {
+                if let Some(view) = &mut self.class {
+                    view.chart = Some(indicator);
+                }
+                None
+            }
             ReportAction::SortClass(column) => {
                 if let Some(view) = &mut self.class {
                     view.sort = match view.sort {
@@ -215,10 +223,15 @@ impl Reports {
             ));
         }
         let debrief = class::build(sessions, damaged, &Settings::default());
+        let chart = debrief
+            .model
+            .as_ref()
+            .and_then(|m| crate::report::key_indicators(m).first().copied());
         self.class = Some(ClassView {
             debrief,
             sort: None,
             filter: String::new(),
+            chart,
         });
         None
     }
@@ -547,6 +560,8 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
                         .small(),
                     );
                     ui.separator();
+                    class_chart_ui(ui, &model, debrief, view.chart, actions);
+                    ui.separator();
                     label(ui, RichText::new("How the class split").strong());
                     for split in &debrief.splits {
                         label(ui, debrief.split_sentence(split));
@@ -578,5 +593,35 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
         });
     if !open {
         actions.push(Action::Report(ReportAction::CloseClass));
+    }
+}
+
+/// The class's paths on one indicator, picked among the scenario's key indicators: a line
+/// per student, the reference path dashed and the spread of its futures.
+fn class_chart_ui(
+    ui: &mut egui::Ui,
+    model: &crate::scenario::Model,
+    debrief: &ClassDebrief,
+    indicator: Option<usize>,
+    actions: &mut Vec<Action>,
+) {
+    let keys = crate::report::key_indicators(model);
+    let Some(indicator) = indicator.or_else(|| keys.first().copied()) else {
+        return;
+    };
+    let names = &model.scenario.indicators;
+    label(ui, RichText::new("The class's paths").strong());
+    ui.horizontal_wrapped(|ui| {
+        for &k in &keys {
+            if ui
+                .selectable_label(k == indicator, &names[k].name)
+                .clicked()
+            {
+                actions.push(Action::Report(ReportAction::ClassChart(k)));
+            }
+        }
+    });
+    if let Some(chart) = debrief.chart(indicator) {
+        super::charts::class_chart_ui(ui, &chart);
     }
 }
