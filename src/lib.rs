@@ -14,6 +14,7 @@ pub mod autosave;
 pub mod cli;
 pub mod exercise;
 pub mod files;
+pub mod fuzzing;
 pub mod plan;
 pub mod platform;
 pub mod report;

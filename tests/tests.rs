@@ -9,6 +9,7 @@ mod cli;
 mod cli_analysis;
 mod compat;
 mod engine;
+mod fuzzing;
 mod gui;
 mod gui_whatif;
 mod hostile;

@@ -4,15 +4,5 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sandtable::scenario::{self, load};
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = load::decode("fuzz.ron", data.to_vec()) else {
-        return;
-    };
-    if let Err(e) = scenario::load_str("fuzz.ron", &text) {
-        assert!(!e.diagnostics.is_empty());
-        let _ = e.to_string();
-        let _ = e.short();
-    }
-});
+fuzz_target!(|data: &[u8]| sandtable::fuzzing::scenario(data));
