@@ -131,9 +131,14 @@ pub struct RunArgs {
     /// A RON file of decisions: `{ 0: ["choice_id"], 3: ["other_id"] }`.
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
-    /// Write the trajectory as CSV: one row per turn.
+    /// Write the trajectory as CSV: one row per turn, a column per indicator and per
+    /// actor's resource, position, salience and approval, and per issue's policy and
+    /// pressure point.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Also print the ledger: what moved every quantity each turn, cause by cause.
+    #[arg(long)]
+    pub ledger: bool,
 }
 
 /// Entry point of the binary.
@@ -390,6 +395,12 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
             anyhow!("turn {turn} ({date}): the decisions were refused: {refusal}")
         })?;
     output::print(&summary(&model, &run, &label))?;
+    if args.ledger {
+        output::print(&format!(
+            "\nLedger\n{}",
+            crate::report::run::ledger(&model, &run)
+        ))?;
+    }
     if let Some(csv_path) = &args.csv {
         atomic_write(csv_path, csv(&model, &run).as_bytes())
             .with_context(|| format!("cannot write {}", csv_path.display()))?;

@@ -1,5 +1,7 @@
 //! The command line, run as a process.
 
+use std::path::Path;
+
 use crate::util::{TINY, position_of, sandtable, temp_dir};
 
 fn stdout(o: &std::process::Output) -> String {
@@ -293,4 +295,86 @@ fn another_failure_to_write_stdout_is_an_error() {
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn run_csv_has_every_actors_resources_stances_and_the_issues() {
+    let dir = crate::util::temp_dir("run-csv-actors");
+    let csv = dir.join("tiny.csv");
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.ron");
+    let out = sandtable(&[
+        "run",
+        "--scenario",
+        tiny.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let model = crate::util::tiny();
+    let layout = &model.layout;
+    for column in [
+        "mayor.money",
+        "council.spending",
+        "council.spending.salience",
+        "spending.policy",
+        "spending.pressure",
+        "council.approval",
+    ] {
+        assert!(header.contains(&column), "{column} in {header:?}");
+    }
+    // Each column holds the state of the slot it names, turn by turn.
+    let decisions = vec![Vec::new(); model.turns()];
+    let run = sandtable::sim::run(
+        &model,
+        sandtable::session::DEFAULT_SEED,
+        &sandtable::sim::Overrides::none(&model),
+        &decisions,
+    )
+    .unwrap();
+    for (t, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        for (k, name) in header.iter().enumerate().skip(2) {
+            let slot = layout.names.iter().position(|n| n == name).unwrap();
+            let value: f64 = cells[k].parse().unwrap();
+            assert_eq!(value, run.state(t)[slot], "{name} at turn {t}");
+        }
+    }
+}
+
+#[test]
+fn run_ledger_names_every_cause_and_the_causes_add_up() {
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.ron");
+    let out = sandtable(&["run", "--scenario", tiny.to_str().unwrap(), "--ledger"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ledger = text.split("\nLedger\n").nth(1).expect("a ledger");
+    assert!(ledger.starts_with("Week 1 ("), "{ledger}");
+    assert!(ledger.contains("    +1.0 rule rain"), "{ledger}");
+    assert!(ledger.contains("event alarm (effect 1)"), "{ledger}");
+    // Every quantity's change is the sum of its causes, in the digits printed.
+    let mut lines = ledger.lines().peekable();
+    let number = |s: &str| s.replace(',', "").parse::<f64>().unwrap();
+    let mut checked = 0;
+    while let Some(line) = lines.next() {
+        let Some(rest) = line.strip_prefix("  ").filter(|r| !r.starts_with(' ')) else {
+            continue;
+        };
+        let Some(total) = rest.split(' ').nth(1).filter(|t| t.starts_with(['+', '-'])) else {
+            continue;
+        };
+        let mut sum = 0.0;
+        while let Some(cause) = lines.peek().and_then(|l| l.strip_prefix("    ")) {
+            sum += number(cause.split(' ').next().unwrap());
+            lines.next();
+        }
+        assert!(
+            (sum - number(total)).abs() < 0.01,
+            "{line}: causes add to {sum}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} quantities checked");
 }

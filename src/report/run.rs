@@ -78,29 +78,109 @@ pub fn summary(model: &Model, run: &Run, label: &str) -> String {
     out
 }
 
-/// The trajectory as CSV: `turn,date,` every indicator, then every actor's approval.
+/// The trajectory as CSV: `turn,date`, every indicator, every actor's resources, positions
+/// and saliences (on the issues it has a stance on), every issue's policy and pressure
+/// point, then every actor's approval. Columns are named as expressions name them.
 pub fn csv(model: &Model, run: &Run) -> String {
     let s = &model.scenario;
     let layout = &model.layout;
-    let mut out = String::from("turn,date");
-    for ind in &s.indicators {
-        out.push(',');
-        out.push_str(&ind.id);
+    let mut slots: Vec<usize> = (0..s.indicators.len())
+        .map(|i| layout.indicator(i))
+        .collect();
+    for (a, _) in s.actors.iter().enumerate() {
+        slots.extend(layout.resources[a].clone());
+        for i in 0..s.issues.len() {
+            if model.actors[a].has_stance[i] {
+                slots.push(layout.position(a, i));
+                slots.push(layout.salience(a, i));
+            }
+        }
     }
-    for actor in &s.actors {
-        out.push_str(&format!(",{}.approval", actor.id));
+    for i in 0..s.issues.len() {
+        slots.push(layout.policy(i));
+        slots.push(layout.pressure(i));
+    }
+    slots.extend((0..s.actors.len()).map(|a| layout.approval(a)));
+    let mut out = String::from("turn,date");
+    for &slot in &slots {
+        out.push(',');
+        out.push_str(&super::words::csv_field(&layout.names[slot]));
     }
     out.push('\n');
     for t in 0..=run.turns.len() {
         let state = run.state(t);
         out.push_str(&format!("{t},{}", model.date(t)));
-        for i in 0..s.indicators.len() {
-            out.push_str(&format!(",{}", state[layout.indicator(i)]));
-        }
-        for a in 0..s.actors.len() {
-            out.push_str(&format!(",{}", state[layout.approval(a)]));
+        for &slot in &slots {
+            out.push_str(&format!(",{}", state[slot]));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// What moved every quantity each turn, for an author checking a scenario: each changed
+/// quantity (as expressions name it) with its change, then every cause of it by id, in the
+/// order they acted.
+pub fn ledger(model: &Model, run: &Run) -> String {
+    use crate::scenario::RuleOrigin;
+    use crate::sim::Cause;
+    let s = &model.scenario;
+    let layout = &model.layout;
+    let precision = |slot: usize| match layout.kinds.get(slot) {
+        Some(crate::scenario::SlotKind::Indicator(i)) => s.indicators[*i].precision as usize,
+        _ => 3,
+    };
+    let cause = |c: Cause| match c {
+        Cause::Cost { choice } => format!("cost of choice {}", s.choices[choice].id),
+        Cause::Choice { choice, effect } => {
+            format!("choice {} (effect {})", s.choices[choice].id, effect + 1)
+        }
+        Cause::Event { event, effect } => {
+            format!("event {} (effect {})", s.events[event].id, effect + 1)
+        }
+        Cause::Rule(RuleOrigin::Dynamics(r)) => format!("rule {}", s.dynamics[r].id),
+        Cause::Rule(RuleOrigin::Actor { actor, rule }) => format!(
+            "rule {} of {}",
+            s.actors[actor].rules[rule].id, s.actors[actor].id
+        ),
+        Cause::Bounds => "held within its bounds".to_string(),
+    };
+    let mut out = String::new();
+    for (t, turn) in run.turns.iter().enumerate() {
+        out.push_str(&format!(
+            "{} ({})\n",
+            model.turn_name(t),
+            model.turn_dates(t)
+        ));
+        // Slots in the order they first changed, each with its causes.
+        let mut order: Vec<usize> = Vec::new();
+        for e in &turn.ledger {
+            if !order.contains(&e.slot) {
+                order.push(e.slot);
+            }
+        }
+        if order.is_empty() {
+            out.push_str("  nothing changed\n");
+        }
+        for slot in order {
+            let p = precision(slot);
+            let entries: Vec<_> = turn.ledger.iter().filter(|e| e.slot == slot).collect();
+            let total: f64 = entries.iter().map(|e| e.delta).sum();
+            out.push_str(&format!(
+                "  {} {} (from {} to {})\n",
+                layout.names[slot],
+                super::words::signed(total, p),
+                format_number(run.state(t)[slot], p),
+                format_number(turn.state[slot], p)
+            ));
+            for e in entries {
+                out.push_str(&format!(
+                    "    {} {}\n",
+                    super::words::signed(e.delta, p),
+                    cause(e.cause)
+                ));
+            }
+        }
     }
     out
 }
