@@ -404,3 +404,23 @@ fn missing_and_non_text_files_are_refused() {
     let err = sandtable::scenario::load_file(&dir).unwrap_err();
     assert_eq!(err.kinds(), [K::Unreadable], "{}", err.short());
 }
+
+#[test]
+fn a_value_of_the_wrong_type_names_its_field_and_what_it_takes() {
+    let d = expect(
+        "unit: \"m\", initial: 2.0",
+        "unit: \"m\", initial: \"two\"",
+        "\"two\"",
+        K::Syntax,
+    );
+    assert_eq!(d.field, "indicators[0].initial");
+    assert!(d.message.contains("expected a number"), "{}", d.message);
+    assert!(d.message.contains("found `\"two\"`"), "{}", d.message);
+    assert_eq!(
+        d.hint.as_deref(),
+        Some("`initial` takes a number, like `1.5` or `2.0`")
+    );
+    let d = expect("name: \"Water level\"", "name: 77777", "77777", K::Syntax);
+    assert_eq!(d.field, "indicators[0].name");
+    assert!(d.hint.unwrap().contains("text in double quotes"));
+}

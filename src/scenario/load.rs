@@ -180,6 +180,26 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
     } else {
         end
     };
+    // A value of the wrong type: RON points at the space before it; point at the value,
+    // and name the field it is for.
+    let wrong_type = type_expected(&e.code);
+    let (start, end, field) = match wrong_type {
+        Some(_) => {
+            let skipped = text
+                .get(start..)
+                .map_or(0, |t| t.len() - t.trim_start().len());
+            let start = (start + skipped).min(text.len());
+            let value_end = text
+                .get(start..)
+                .and_then(|t| t.find([',', ')', ']', '}', '\n']))
+                .map_or(text.len(), |n| start + n.max(1));
+            let field = Node::scan(text)
+                .map(|t| t.path_at(start))
+                .unwrap_or_default();
+            (start, value_end.min(text.len()), field)
+        }
+        None => (start, end, String::new()),
+    };
     // RON notices a missing field at the item's closing bracket; point at the item instead.
     let (start, end) = match e.code {
         E::MissingStructField { .. } => Node::scan(text)
@@ -208,7 +228,18 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
             Some(format!("write `{expected}(` here"))
         }
         E::Eof => Some(CUT_OFF.into()),
-        _ => None,
+        _ => wrong_type.map(|expected| {
+            let name = field
+                .rsplit(['.', '['])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(']');
+            if name.is_empty() || name.starts_with('"') || name.parse::<usize>().is_ok() {
+                format!("write {expected} here")
+            } else {
+                format!("`{name}` takes {expected}")
+            }
+        }),
     };
     // Whatever RON expected there, an error at the very end of a file with brackets left
     // open means the file was cut off; so does a string that never closes.
@@ -220,11 +251,36 @@ pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) ->
         E::ExceededRecursionLimit => K::Limit,
         _ => K::Syntax,
     };
-    err.push(kind, Some(start..end), "", format!("{}", e.code), hint);
+    let message = match wrong_type {
+        Some(expected) => format!(
+            "expected {expected}, found `{}`",
+            text.get(start..end).unwrap_or("").trim()
+        ),
+        None => format!("{}", e.code),
+    };
+    err.push(kind, Some(start..end), field, message, hint);
     if cut_off {
         err.kind = FileErrorKind::CutOff;
     }
     err
+}
+
+/// What a value of the wrong type should have been, in words, for RON's type errors.
+fn type_expected(code: &ron::Error) -> Option<&'static str> {
+    use ron::Error as E;
+    Some(match code {
+        E::ExpectedFloat => "a number, like `1.5` or `2.0`",
+        E::ExpectedInteger => "a whole number, like `3`",
+        E::ExpectedString => "text in double quotes, like `\"text\"`",
+        E::ExpectedBoolean => "`true` or `false`",
+        E::ExpectedOption => "a value, `Some(value)` or `None` (or leave the field out)",
+        E::ExpectedArray => "a list in square brackets, like `[a, b]`",
+        E::ExpectedMap => "a map in braces, like `{ \"key\": value }`",
+        E::ExpectedStructLike => "an item in brackets, like `(id: \"x\", ...)`",
+        E::ExpectedChar => "a character, like `'a'`",
+        E::ExpectedUnit => "`()`",
+        _ => return None,
+    })
 }
 
 /// The hint for a file that ends before its last item is closed.

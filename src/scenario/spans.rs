@@ -183,6 +183,48 @@ impl Node {
         (self.span.end == end).then_some(self.span.start)
     }
 
+    /// The path of the innermost value that holds `offset`, written as in diagnostics
+    /// (`choices[3].max_times`); empty at the top level.
+    pub fn path_at(&self, offset: usize) -> String {
+        let mut out = String::new();
+        let mut node = self;
+        loop {
+            let node_here = node.unwrap_some();
+            let next = match &node_here.kind {
+                Kind::Scalar => None,
+                Kind::Struct(fields) => fields
+                    .iter()
+                    .find(|(_, key, value)| key.start <= offset && offset < value.span.end)
+                    .map(|(name, _, value)| {
+                        if !out.is_empty() {
+                            out.push('.');
+                        }
+                        out.push_str(name);
+                        value
+                    }),
+                Kind::Map(entries) => entries
+                    .iter()
+                    .find(|(_, key, value)| key.start <= offset && offset < value.span.end)
+                    .map(|(key, _, value)| {
+                        out.push_str(&format!("[\"{key}\"]"));
+                        value
+                    }),
+                Kind::Seq(_, items) => items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, item)| item.span.start <= offset && offset < item.span.end)
+                    .map(|(i, item)| {
+                        out.push_str(&format!("[{i}]"));
+                        item
+                    }),
+            };
+            match next {
+                Some(child) => node = child,
+                None => return out,
+            }
+        }
+    }
+
     fn unwrap_some(&self) -> &Node {
         match &self.kind {
             Kind::Seq(Some(name), items) if name == "Some" && items.len() == 1 => {
