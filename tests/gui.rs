@@ -766,14 +766,30 @@ fn what_was_actually_decided_waits_for_the_debrief_unless_asked() {
     click(&mut harness, "Begin");
     click(&mut harness, "Commit week");
     click(&mut harness, "Indicators");
-    // Mid-game, no line of what Canada did and no box to show it.
+    // Mid-game, no line of what Canada did and no box to show it, and no real observation
+    // dated after the week shown.
     assert!(harness.state().derived().reference.is_none());
     assert!(!shows(&harness, "Show “What Canada did”"));
+    let step = harness.state().session().model().scenario.clock.step_days as f64;
+    let observed = |h: &Harness<'_, SandtableApp>| -> (usize, usize) {
+        let charts = &h.state().derived().charts;
+        let all = charts.iter().map(|c| c.observed.len()).sum();
+        let later = charts
+            .iter()
+            .flat_map(|c| &c.observed)
+            .filter(|p| p.x > step)
+            .count();
+        (all, later)
+    };
+    let (shown, later) = observed(&harness);
+    assert!(shown > 0);
+    assert_eq!(later, 0);
     harness.state_mut().apply(Action::ShowHistoryEarly(true));
     harness.run();
     assert!(harness.state().prefs().history_early);
     assert!(harness.state().derived().reference.is_some());
     assert!(shows(&harness, "Show “What Canada did”"));
+    assert!(observed(&harness).1 > 0, "the later observations when asked");
     // Switched off again, then the scenario played out: the debrief has it anyway.
     harness.state_mut().apply(Action::ShowHistoryEarly(false));
     harness.run();

@@ -123,8 +123,14 @@ pub struct ChartRuns<'a> {
     pub overlay: Option<(&'a str, &'a Run)>,
 }
 
-/// Builds every indicator's chart data.
-pub fn build_charts(model: &Model, runs: &ChartRuns<'_>, cursor: usize) -> Vec<IndicatorChart> {
+/// Builds every indicator's chart data. Real observations dated after the week shown are
+/// left out unless `future_observed` (what happened must not be seen before it is decided).
+pub fn build_charts(
+    model: &Model,
+    runs: &ChartRuns<'_>,
+    cursor: usize,
+    future_observed: bool,
+) -> Vec<IndicatorChart> {
     let s = &model.scenario;
     let start = s.clock.start;
     let step = s.clock.step_days as f64;
@@ -162,6 +168,9 @@ pub fn build_charts(model: &Model, runs: &ChartRuns<'_>, cursor: usize) -> Vec<I
                 let x = o.date.days_since(start) as f64;
                 // Keep what falls within the scenario's weeks (and a week either side).
                 if x < -2.0 * step || x > horizon_days + step {
+                    continue;
+                }
+                if !future_observed && x > cursor as f64 * step {
                     continue;
                 }
                 observed.push(PlotPoint::new(x, o.value));

@@ -327,7 +327,7 @@ pub fn debrief_ui(ui: &mut egui::Ui, model: &Model, data: &DebriefData, actions:
                 label(
                     ui,
                     RichText::new(format!(
-                        "The last column plays your path and “{}” in the same \
+                        "“Your path against “{0}”” plays your path and “{0}” in the same \
                          {DEBRIEF_FUTURES} futures (the same luck for both) and gives the \
                          median difference with the range of 9 futures in 10. {VERDICT_RULE}",
                         reference.name

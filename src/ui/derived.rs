@@ -37,10 +37,11 @@ impl Derived {
                 }
             })
             .collect();
+        let history = super::classroom::history_shown(session, history_early);
         let reference = model
             .path_index(REFERENCE_PATH)
             .or_else(|| (!model.scenario.paths.is_empty()).then_some(0))
-            .filter(|_| super::classroom::history_shown(session, history_early))
+            .filter(|_| history)
             .and_then(|p| {
                 let path = &model.scenario.paths[p];
                 session
@@ -67,6 +68,7 @@ impl Derived {
                 overlay,
             },
             session.cursor(),
+            history,
         );
         let approvals = (0..model.scenario.actors.len())
             .map(|a| session.run().series(model.layout.approval(a)))
