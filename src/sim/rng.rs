@@ -8,6 +8,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::turn::Streams;
 use crate::scenario::expr::{Draws, LANES, LaneDraws};
 
 /// What a stream is used for.
@@ -42,10 +43,12 @@ impl RunKey {
 }
 
 /// A stream of uniform numbers in [0, 1).
+#[derive(Clone)]
 pub struct Stream(ChaCha8Rng);
 
 /// A stream opened only when first drawn from: on most turns most purposes draw nothing,
 /// and opening a stream costs more than many of the draws made from it.
+#[derive(Clone)]
 pub struct LazyStream {
     key: RunKey,
     purpose: Purpose,
@@ -75,6 +78,23 @@ impl Draws for LazyStream {
         } = self;
         open.get_or_insert_with(|| key.stream(*purpose, *turn))
             .uniform01()
+    }
+}
+
+/// A played run's streams: the turn opens one purpose after another.
+impl LaneDraws for LazyStream {
+    fn uniform01(&mut self, _lane: usize) -> f64 {
+        Draws::uniform01(self)
+    }
+}
+
+impl Streams<1> for LazyStream {
+    fn open(&mut self, purpose: Purpose, turn: usize) {
+        *self = self.key.lazy_stream(purpose, turn);
+    }
+
+    fn uniform01_each(&mut self, _lanes: usize, out: &mut [f64; 1]) {
+        out[0] = Draws::uniform01(self);
     }
 }
 
@@ -253,6 +273,17 @@ impl LaneStreams {
                 self.block[l] += 1;
             }
         }
+    }
+}
+
+impl Streams<LANES> for LaneStreams {
+    fn open(&mut self, purpose: Purpose, turn: usize) {
+        LaneStreams::open(self, purpose, turn);
+    }
+
+    #[inline(always)]
+    fn uniform01_each(&mut self, lanes: usize, out: &mut [f64; LANES]) {
+        LaneStreams::uniform01_each(self, lanes, out);
     }
 }
 
