@@ -45,6 +45,9 @@ pub(super) trait Streams<const N: usize>: LaneDraws {
     fn open(&mut self, purpose: Purpose, turn: usize);
     /// One number for each of the first `lanes` lanes.
     fn uniform01_each(&mut self, lanes: usize, out: &mut [f64; N]);
+    /// Passes over one number in each of the first `lanes` lanes, as
+    /// [`Streams::uniform01_each`] would, when no lane needs it.
+    fn skip_each(&mut self, lanes: usize);
 }
 
 /// What a turn writes down besides its numbers: changes and their causes, news and
@@ -354,14 +357,25 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             let spec = &model.scenario.events[e];
             let eligible = self.eligible(e, spec.repeat);
             self.firing[e] = 0;
+            // What is not needed is not computed, but the streams move on as if it had been:
+            // every event takes the same numbers in every run whatever it does.
             if eligible == 0 && !event.condition.draws() && !event.probability.draws() {
-                // Nothing to evaluate, but the streams move on as if it had been.
-                streams.uniform01_each(self.lanes, &mut draw);
+                streams.skip_each(self.lanes);
                 continue;
             }
             event
                 .condition
                 .eval_lanes(&self.state, &mut self.stack, streams, all, &mut condition);
+            // An event for injecting only fires when an exercise or the teacher fires it.
+            let live = if spec.inject {
+                0
+            } else {
+                eligible & lanes_where::<N>(|l| condition[l] != 0.0)
+            };
+            if live == 0 && !event.probability.draws() {
+                streams.skip_each(self.lanes);
+                continue;
+            }
             event.probability.eval_lanes(
                 &self.state,
                 &mut self.stack,
@@ -369,12 +383,12 @@ impl<'m, const N: usize> Lockstep<'m, N> {
                 all,
                 &mut probability,
             );
-            streams.uniform01_each(self.lanes, &mut draw);
-            // An event for injecting only fires when an exercise or the teacher fires it.
-            if !spec.inject {
-                self.firing[e] = eligible
-                    & lanes_where::<N>(|l| (condition[l] != 0.0) & (draw[l] < probability[l]));
+            if live == 0 {
+                streams.skip_each(self.lanes);
+                continue;
             }
+            streams.uniform01_each(self.lanes, &mut draw);
+            self.firing[e] = live & lanes_where::<N>(|l| draw[l] < probability[l]);
         }
         for &e in injected {
             self.firing[e] |= self.eligible(e, model.scenario.events[e].repeat);
@@ -578,11 +592,57 @@ impl<'m, const N: usize> Lockstep<'m, N> {
                 mean[l] += p.x[l];
             }
         }
+        if self
+            .points
+            .iter()
+            .all(|p| p.key.iter().all(|&k| k == p.key[0]))
+        {
+            // Every lane holds the same positions (they often never change): one stable
+            // sort of lane 0's gives the order the network below gives every lane.
+            self.sorted.clear();
+            for i in 0..m {
+                let point = self.points[i];
+                let mut j = self.sorted.len();
+                while j > 0 && self.sorted[j - 1].key[0] > point.key[0] {
+                    j -= 1;
+                }
+                self.sorted.insert(j, point);
+            }
+            std::mem::swap(&mut self.points, &mut self.sorted);
+        } else {
+            self.sort_points();
+        }
+        let mut result = self.points[m - 1].x;
+        let mut found = [false; N];
+        let mut cumulative = [0.0; N];
+        for p in &self.points {
+            for l in 0..N {
+                cumulative[l] += p.w[l].max(0.0);
+                if !found[l] && cumulative[l] >= total[l] / 2.0 {
+                    result[l] = p.x[l];
+                    found[l] = true;
+                }
+            }
+        }
+        let row = self.row_mut(layout.pressure(i));
+        for l in 0..N {
+            row[l] = if total[l] <= 0.0 {
+                mean[l] / m as f64
+            } else {
+                result[l]
+            };
+        }
+    }
+
+    /// Puts `points` in order in every lane, each lane on its own.
+    #[inline(always)]
+    fn sort_points(&mut self) {
         // Odd-even transposition sort: m rounds of neighbours compared and exchanged. Each
         // round reads one buffer and writes every point into the other, so that no point is
         // read just after a partial write: exchanged in place, lane by lane, the points are
         // written with masked stores, which are slow to read back.
         // Every point of `sorted` is written in each round before it is read.
+        let m = self.points.len();
         self.sorted.resize(m, Point::ZERO);
         for round in 0..m {
             let (from, to) = (&self.points, &mut self.sorted);
@@ -615,26 +675,6 @@ impl<'m, const N: usize> Lockstep<'m, N> {
                 to[k] = from[k];
             }
             std::mem::swap(&mut self.points, &mut self.sorted);
-        }
-        let mut result = self.points[m - 1].x;
-        let mut found = [false; N];
-        let mut cumulative = [0.0; N];
-        for p in &self.points {
-            for l in 0..N {
-                cumulative[l] += p.w[l].max(0.0);
-                if !found[l] && cumulative[l] >= total[l] / 2.0 {
-                    result[l] = p.x[l];
-                    found[l] = true;
-                }
-            }
-        }
-        let row = self.row_mut(layout.pressure(i));
-        for l in 0..N {
-            row[l] = if total[l] <= 0.0 {
-                mean[l] / m as f64
-            } else {
-                result[l]
-            };
         }
     }
 }
