@@ -130,6 +130,9 @@ pub(super) struct Lockstep<'m, const N: usize> {
     pub taking: Vec<u64>,
     /// Per event, the lanes where it fired on the turn just played.
     pub firing: Vec<u64>,
+    /// The choices whose `chosen` rows are set (taken last turn in some lane): the rows
+    /// to clear at the start of a turn.
+    chosen_rows: Vec<usize>,
     pub stack: LaneStack<N>,
     rule_values: Vec<[f64; N]>,
     /// The slots whose values are wanted (see [`Lockstep::new`]).
@@ -151,6 +154,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             pending: Vec::new(),
             taking: vec![0; model.choices.len()],
             firing: vec![0; model.events.len()],
+            chosen_rows: Vec::new(),
             stack: LaneStack::default(),
             rule_values: vec![[0.0; N]; model.rules.len()],
             wanted,
@@ -172,6 +176,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             row.fill(value);
         }
         self.turn = from.turn;
+        self.chosen_rows.clone_from(&from.chosen_rows);
         let all = self.all();
         self.pending.clear();
         self.pending
@@ -218,8 +223,12 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         self.row_mut(Layout::TURN).fill(t as f64);
 
         // 1. Costs.
-        let chosen = layout.chosen * N;
-        self.state[chosen..chosen + model.choices.len() * N].fill(0.0);
+        // Only the rows of last turn's choices can be other than 0.
+        for i in 0..self.chosen_rows.len() {
+            let c = self.chosen_rows[i];
+            self.row_mut(layout.chosen + c).fill(0.0);
+        }
+        self.chosen_rows.clear();
         for (c, choice) in model.choices.iter().enumerate() {
             let lanes = self.taking[c];
             if lanes == 0 {
@@ -228,6 +237,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             // Written for every lane, so that each is a plain loop over the lanes: adding
             // -0.0 and taking away 0.0 leave any number as it is.
             *self.row_mut(layout.chosen + c) = lane_values(lanes, 1.0, 0.0);
+            self.chosen_rows.push(c);
             let once: [f64; N] = lane_values(lanes, 1.0, -0.0);
             for (x, once) in self.row_mut(layout.times_chosen + c).iter_mut().zip(once) {
                 *x += once;

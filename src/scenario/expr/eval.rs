@@ -99,6 +99,11 @@ impl Program {
         mask: u64,
         out: &mut [f64; N],
     ) {
+        // Many programs are a number (most effects, many rules): no interpreter for them.
+        if let [Op::Const(v)] = self.ops.as_slice() {
+            *out = [*v; N];
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         if N > 1 && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2, checked just above.
