@@ -467,40 +467,15 @@ const RESERVED: [&str; 10] = [
 ];
 
 /// Validates the scenario and compiles it. Reports every problem found.
-// Indexes only the lists built here and the scenario's lists by positions found in them.
-#[allow(clippy::indexing_slicing)]
 fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileError> {
     let mut p = Problems {
         text,
         tree: Node::scan(text),
         err: FileError::new(file, text),
     };
-    let root = Path::root();
     // Limits first: nothing below may grow with a count, a length or a horizon over its
     // limit, nor meet a number that is not finite.
-    for excess in limits::check_counts(&scenario)
-        .into_iter()
-        .chain(limits::check_lengths(&scenario))
-    {
-        p.at(K::Limit, &excess.path, excess.message, Some(excess.hint));
-    }
-    for (path, value) in limits::non_finite(&scenario) {
-        p.at(
-            K::OutOfRange,
-            &path,
-            format!("{value} is not a finite number"),
-            Some("write an ordinary number such as 1000, 0.25 or 2.5e3".into()),
-        );
-    }
-    let clock = &scenario.clock;
-    if clock.turns == 0 || clock.turns > MAX_TURNS {
-        p.at(
-            K::Limit,
-            &root.field("clock").field("turns"),
-            format!("a scenario has 1 to {MAX_TURNS} turns, not {}", clock.turns),
-            None,
-        );
-    }
+    check_limits(&scenario, &mut p);
     if !p.err.is_empty() {
         p.err.sort();
         return Err(p.err);
@@ -509,481 +484,34 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
 
     let layout = build_layout(&scenario);
     let symbols = build_symbols(&scenario, &layout);
-
-    // Clock and role.
-    if clock.step_days == 0 || clock.step_days > 366 {
-        p.at(
-            K::OutOfRange,
-            &root.field("clock").field("step_days"),
-            "a turn lasts 1 to 366 days",
-            Some("7 is a week".into()),
-        );
-    }
-    let turns = clock.turns;
-    if !scenario.actors.iter().any(|a| a.id == scenario.role) {
-        p.at(
-            K::UnknownName,
-            &root.field("role"),
-            format!("the role `{}` is not an actor", scenario.role),
-            suggest(
-                &scenario.role,
-                scenario.actors.iter().map(|a| a.id.as_str()),
-            )
-            .map(|s| format!("did you mean `{s}`?")),
-        );
-    }
-
-    let mut expr = |p: &mut Problems, path: &Path, text: &str, draws: bool| -> Program {
-        match expr::compile(text, &symbols, draws) {
-            Ok(prog) => prog,
-            Err(errors) => {
-                p.in_expr(path, errors);
-                Program::constant(0.0)
-            }
-        }
+    let mut s = Sections {
+        scenario: &scenario,
+        symbols: &symbols,
+        p,
+        root: Path::root(),
+        turns: scenario.clock.turns,
     };
+    s.clock_and_role();
+    let issues = s.issues();
+    let (actors, mut rules) = s.actors();
+    s.indicators();
+    s.parameters();
+    rules.extend(s.dynamics());
+    s.one_setter_per_target(&rules);
+    let mut choices = s.choices();
+    let events = s.events(&mut choices);
+    let (outcomes, goals) = s.outcomes_and_goals();
+    s.observations();
+    let paths = s.paths();
+    s.lessons_and_defects();
 
-    // Issues.
-    let mut issues = Vec::new();
-    for (i, issue) in scenario.issues.iter().enumerate() {
-        let path = root.field("issues").index(i).field("policy");
-        issues.push(CompiledIssue {
-            policy: expr(&mut p, &path, &issue.policy, false),
-        });
-    }
-
-    // Actors.
-    let issue_ids: Vec<&str> = scenario.issues.iter().map(|i| i.id.as_str()).collect();
-    let mut actors = Vec::new();
-    let mut rules = Vec::new();
-    for (a, actor) in scenario.actors.iter().enumerate() {
-        let path = root.field("actors").index(a);
-        for (issue, stance) in &actor.stances {
-            let sp = path.field("stances").key(issue.clone());
-            if !issue_ids.contains(&issue.as_str()) {
-                p.at_key(
-                    K::UnknownName,
-                    &sp,
-                    format!("`{issue}` is not an issue"),
-                    suggest(issue, issue_ids.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?")),
-                );
-            }
-            for (field, value) in [("position", stance.position), ("salience", stance.salience)] {
-                if !(0.0..=1.0).contains(&value) {
-                    p.at(
-                        K::OutOfRange,
-                        &sp.field(field),
-                        format!("{field} must be between 0 and 1, found {value}"),
-                        Some(
-                            "stances lie on a 0..1 axis from the issue's `low` to its `high`"
-                                .into(),
-                        ),
-                    );
-                }
-            }
-        }
-        for (r, res) in actor.resources.iter().enumerate() {
-            let rp = path.field("resources").index(r);
-            let max = res.max.unwrap_or(f64::INFINITY);
-            if !res.initial.is_finite() || !res.min.is_finite() || res.min > max {
-                p.at(
-                    K::OutOfRange,
-                    &rp,
-                    format!("resource `{}` has impossible bounds or value", res.id),
-                    None,
-                );
-            } else if res.initial < res.min || res.initial > max {
-                p.at(
-                    K::OutOfRange,
-                    &rp.field("initial"),
-                    format!(
-                        "initial value {} is outside the bounds {}..{}",
-                        res.initial, res.min, max
-                    ),
-                    None,
-                );
-            }
-        }
-        actors.push(CompiledActor {
-            capability: expr(&mut p, &path.field("capability"), &actor.capability, false),
-            has_stance: scenario
-                .issues
-                .iter()
-                .map(|i| actor.stances.contains_key(&i.id))
-                .collect(),
-        });
-        for (r, rule) in actor.rules.iter().enumerate() {
-            let rp = path.field("rules").index(r);
-            if let Some(c) = compile_rule(&mut p, &symbols, &mut expr, &rp, rule) {
-                rules.push(CompiledRule {
-                    origin: RuleOrigin::Actor { actor: a, rule: r },
-                    ..c
-                });
-            }
-        }
-    }
-
-    // Indicators and parameters.
-    for (i, ind) in scenario.indicators.iter().enumerate() {
-        let path = root.field("indicators").index(i);
-        let (lo, hi) = (
-            ind.min.unwrap_or(f64::NEG_INFINITY),
-            ind.max.unwrap_or(f64::INFINITY),
-        );
-        if lo > hi || lo.is_nan() || hi.is_nan() {
-            p.at(
-                K::OutOfRange,
-                &path.field("min"),
-                format!("min {lo} is above max {hi}"),
-                None,
-            );
-        } else if !ind.initial.is_finite() || ind.initial < lo || ind.initial > hi {
-            p.at(
-                K::OutOfRange,
-                &path.field("initial"),
-                format!(
-                    "initial value {} is outside the bounds {lo}..{hi}",
-                    ind.initial
-                ),
-                None,
-            );
-        }
-        if ind.precision > 6 {
-            p.at(
-                K::OutOfRange,
-                &path.field("precision"),
-                "precision is 0 to 6 decimal places",
-                None,
-            );
-        }
-    }
-    for (i, param) in scenario.parameters.iter().enumerate() {
-        if let Err(why) = check_distribution(&param.dist) {
-            p.at(K::OutOfRange,
-                &root.field("parameters").index(i).field("dist"),
-                format!("impossible distribution: {why}"),
-                Some("Uniform(low, high) needs low <= high; Normal(mean, sd) sd >= 0; Triangular low <= mode <= high".into()),
-            );
-        }
-    }
-
-    // Dynamics; two `Set` rules on one target would make the file's order matter.
-    for (i, rule) in scenario.dynamics.iter().enumerate() {
-        let rp = root.field("dynamics").index(i);
-        if let Some(c) = compile_rule(&mut p, &symbols, &mut expr, &rp, rule) {
-            rules.push(CompiledRule {
-                origin: RuleOrigin::Dynamics(i),
-                ..c
-            });
-        }
-    }
-    let mut setters: BTreeMap<usize, RuleOrigin> = BTreeMap::new();
-    for rule in &rules {
-        if rule.op == Op::Set
-            && let Some(first) = setters.insert(rule.target, rule.origin)
-        {
-            let path = rule_path(&root, rule.origin).field("op");
-            let other = rule_name(&scenario, first);
-            p.at(
-                K::Conflict,
-                &path,
-                format!(
-                    "two rules set `{}`; the result would depend on their order",
-                    layout.names[rule.target]
-                ),
-                Some(format!(
-                    "the other is {other}; make one of them Add or Multiply"
-                )),
-            );
-        }
-    }
-
-    // Choices.
-    let role = scenario.actors.iter().position(|a| a.id == scenario.role);
-    let mut groups: Vec<&str> = Vec::new();
-    let mut choices = Vec::new();
-    for (c, choice) in scenario.choices.iter().enumerate() {
-        let path = root.field("choices").index(c);
-        let group = choice.group.as_deref().map(|g| {
-            groups.iter().position(|x| *x == g).unwrap_or_else(|| {
-                groups.push(g);
-                groups.len() - 1
-            })
-        });
-        if let Some(to) = choice.to_turn
-            && to < choice.from_turn
-        {
-            p.at(
-                K::OutOfRange,
-                &path.field("to_turn"),
-                format!("to_turn {to} is before from_turn {}", choice.from_turn),
-                None,
-            );
-        }
-        if choice.from_turn >= turns {
-            p.at(
-                K::OutOfRange,
-                &path.field("from_turn"),
-                format!(
-                    "from_turn {} is past the last turn ({})",
-                    choice.from_turn,
-                    turns.saturating_sub(1)
-                ),
-                Some("turns are counted from 0".into()),
-            );
-        }
-        let condition = choice
-            .condition
-            .as_ref()
-            .map(|t| expr(&mut p, &path.field("condition"), t, false));
-        let mut cost = Vec::new();
-        // Without a valid role there is no one to pay; that problem is reported already.
-        for (res, &amount) in choice.cost.iter().filter(|_| role.is_some()) {
-            let cp = path.field("cost").key(res.clone());
-            let resources = role.map(|r| &scenario.actors[r].resources);
-            match resources.and_then(|rs| rs.iter().position(|x| &x.id == res)) {
-                Some(ri) => {
-                    if !amount.is_finite() || amount < 0.0 {
-                        p.at(
-                            K::OutOfRange,
-                            &cp,
-                            format!("a cost must be a number of at least 0, found {amount}"),
-                            None,
-                        );
-                    }
-                    cost.push((layout.resources[role.unwrap_or(0)].start + ri, amount));
-                }
-                None => p.at_key(
-                    K::UnknownName,
-                    &cp,
-                    format!(
-                        "`{res}` is not a resource of the player (`{}`)",
-                        scenario.role
-                    ),
-                    resources
-                        .and_then(|rs| suggest(res, rs.iter().map(|x| x.id.as_str())))
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
-            }
-        }
-        let effects = compile_effects(&mut p, &symbols, &mut expr, &path, &choice.effects, turns);
-        choices.push(CompiledChoice {
-            group,
-            condition,
-            cost,
-            effects,
-            opened_by: Vec::new(),
-        });
-    }
-
-    // Events.
-    let mut events = Vec::new();
-    for (e, event) in scenario.events.iter().enumerate() {
-        let path = root.field("events").index(e);
-        let condition = expr(&mut p, &path.field("condition"), &event.condition, true);
-        let probability = expr(&mut p, &path.field("probability"), &event.probability, true);
-        let effects = compile_effects(&mut p, &symbols, &mut expr, &path, &event.effects, turns);
-        let text = compile_text(
-            &mut p,
-            &symbols,
-            &scenario,
-            &path.field("text"),
-            &event.text,
-        );
-        for (o, id) in event.opens.iter().enumerate() {
-            match symbols.choices.get(id) {
-                Some(&c) => choices[c].opened_by.push(e),
-                None => p.at(
-                    K::UnknownName,
-                    &path.field("opens").index(o),
-                    format!("no choice has the id `{id}`"),
-                    suggest(id, symbols.choices.keys().map(String::as_str))
-                        .map(|s| format!("did you mean `{s}`?")),
-                ),
-            }
-        }
-        events.push(CompiledEvent {
-            condition,
-            probability,
-            effects,
-            text,
-        });
-    }
-
-    // Outcomes and goals.
-    let outcomes: Vec<Program> = scenario
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            expr(
-                &mut p,
-                &root.field("outcomes").index(i).field("value"),
-                &o.value,
-                false,
-            )
-        })
-        .collect();
-    let goals: Vec<Program> = scenario
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            expr(
-                &mut p,
-                &root.field("goals").index(i).field("condition"),
-                &g.condition,
-                false,
-            )
-        })
-        .collect();
-
-    // Observations.
-    let source_ids: Vec<&str> = scenario.sources.iter().map(|s| s.id.as_str()).collect();
-    for (i, obs) in scenario.observations.iter().enumerate() {
-        let path = root.field("observations").index(i);
-        if !scenario.indicators.iter().any(|x| x.id == obs.indicator) {
-            p.at(
-                K::UnknownName,
-                &path.field("indicator"),
-                format!("`{}` is not an indicator", obs.indicator),
-                suggest(
-                    &obs.indicator,
-                    scenario.indicators.iter().map(|x| x.id.as_str()),
-                )
-                .map(|s| format!("did you mean `{s}`?")),
-            );
-        }
-        if !source_ids.contains(&obs.source.as_str()) {
-            p.at(
-                K::UnknownName,
-                &path.field("source"),
-                format!("`{}` is not in the scenario's sources", obs.source),
-                suggest(&obs.source, source_ids.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or(Some("add it to `sources` with a title".into())),
-            );
-        }
-        if !obs.value.is_finite() {
-            p.at(
-                K::OutOfRange,
-                &path.field("value"),
-                "the value must be a finite number",
-                None,
-            );
-        }
-        let last = scenario
-            .clock
-            .start
-            .plus_days(i64::from(turns) * i64::from(scenario.clock.step_days));
-        if obs.date > last {
-            p.at(
-                K::OutOfRange,
-                &path.field("date"),
-                format!("{} is after the scenario's clock ends, on {last}", obs.date),
-                Some(
-                    "the charts end with the clock: move the date or lengthen `clock.turns`".into(),
-                ),
-            );
-        }
-    }
-
-    // Reference paths.
-    let mut paths = Vec::new();
-    for (i, rp) in scenario.paths.iter().enumerate() {
-        let path = root.field("paths").index(i).field("decisions");
-        let mut decisions = vec![Vec::new(); turns as usize];
-        for (&turn, ids) in &rp.decisions {
-            let tp = path.key(turn.to_string());
-            if turn >= turns {
-                p.at_key(
-                    K::OutOfRange,
-                    &tp,
-                    format!(
-                        "turn {turn} is past the last turn ({})",
-                        turns.saturating_sub(1)
-                    ),
-                    Some("turns are counted from 0".into()),
-                );
-                continue;
-            }
-            for (k, id) in ids.iter().enumerate() {
-                match symbols.choices.get(id) {
-                    Some(&c) if decisions[turn as usize].contains(&c) => p.at(
-                        K::Conflict,
-                        &tp.index(k),
-                        format!("`{id}` is taken twice in turn {turn}"),
-                        Some("a choice can be taken once a turn".into()),
-                    ),
-                    Some(&c) => {
-                        let group = scenario.choices[c].group.as_ref();
-                        let rival = decisions[turn as usize].iter().find(|&&o| {
-                            group.is_some() && scenario.choices[o].group.as_ref() == group
-                        });
-                        match (rival, group) {
-                            (Some(&o), Some(g)) => p.at(K::Conflict,
-                                &tp.index(k),
-                                format!(
-                                    "`{id}` and `{}` are both in the group `{g}` in turn {turn}",
-                                    scenario.choices[o].id
-                                ),
-                                Some("choices of one group exclude each other within a turn: keep one".into()),
-                            ),
-                            _ => decisions[turn as usize].push(c),
-                        }
-                    }
-                    None => p.at(
-                        K::UnknownName,
-                        &tp.index(k),
-                        format!("no choice has the id `{id}`"),
-                        suggest(id, symbols.choices.keys().map(String::as_str))
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
-                }
-            }
-        }
-        paths.push(decisions);
-    }
-
-    for problem in super::lesson::check(&scenario) {
-        p.at(problem.kind, &problem.path, problem.message, problem.hint);
-    }
-    // Defects declared intended.
-    for (i, intended) in scenario.balance.intended.iter().enumerate() {
-        let path = root.field("balance").field("intended").index(i);
-        if let Some(problem) = super::balance::check(&scenario, intended) {
-            p.at(
-                problem.kind,
-                &path.field(problem.field),
-                problem.message,
-                problem.hint,
-            );
-        } else if scenario.balance.intended[..i]
-            .iter()
-            .any(|e| e.defect == intended.defect && e.target == intended.target)
-        {
-            p.at(
-                K::Defect,
-                &path,
-                "this defect is declared twice",
-                Some("keep one declaration and give it one reason".into()),
-            );
-        }
-    }
-
+    let Sections { mut p, .. } = s;
     if !p.err.is_empty() {
         p.err.sort();
         return Err(p.err);
     }
     let parameters = scenario.parameters.iter().map(|x| x.dist).collect();
-    let mut rule_order: Vec<usize> = (0..rules.len()).collect();
-    let rank = |op: Op| match op {
-        Op::Set => 0,
-        Op::Multiply => 1,
-        Op::Add => 2,
-    };
-    rule_order.sort_by_key(|&r| (rules[r].target, rank(rules[r].op), r));
+    let rule_order = rule_order(&rules);
     Ok(Model {
         scenario,
         source: text.to_string(),
@@ -1000,6 +528,678 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         paths,
         parameters,
     })
+}
+
+/// The limits on counts, lengths and horizon, and numbers that are not finite.
+fn check_limits(scenario: &Scenario, p: &mut Problems) {
+    for excess in limits::check_counts(scenario)
+        .into_iter()
+        .chain(limits::check_lengths(scenario))
+    {
+        p.at(K::Limit, &excess.path, excess.message, Some(excess.hint));
+    }
+    for (path, value) in limits::non_finite(scenario) {
+        p.at(
+            K::OutOfRange,
+            &path,
+            format!("{value} is not a finite number"),
+            Some("write an ordinary number such as 1000, 0.25 or 2.5e3".into()),
+        );
+    }
+    let turns = scenario.clock.turns;
+    if turns == 0 || turns > MAX_TURNS {
+        p.at(
+            K::Limit,
+            &Path::root().field("clock").field("turns"),
+            format!("a scenario has 1 to {MAX_TURNS} turns, not {turns}"),
+            None,
+        );
+    }
+}
+
+/// The order rules are combined in: by target, then `Set`, `Multiply`, `Add`, then as
+/// written.
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
+fn rule_order(rules: &[CompiledRule]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    let rank = |op: Op| match op {
+        Op::Set => 0,
+        Op::Multiply => 1,
+        Op::Add => 2,
+    };
+    order.sort_by_key(|&r| (rules[r].target, rank(rules[r].op), r));
+    order
+}
+
+/// The scenario's sections compiled one by one, each reporting its problems to `p`, with
+/// the names and slots that expressions resolve against.
+struct Sections<'s> {
+    scenario: &'s Scenario,
+    symbols: &'s Symbols,
+    p: Problems<'s>,
+    root: Path,
+    turns: u32,
+}
+
+// Indexes only the lists built here and the scenario's lists by positions found in them.
+#[allow(clippy::indexing_slicing)]
+impl Sections<'_> {
+    /// Compiles the expression `text` found at `path`; a constant 0 in its place if it has
+    /// problems, so that the rest can still be checked.
+    fn expr(&mut self, path: &Path, text: &str, draws: bool) -> Program {
+        match expr::compile(text, self.symbols, draws) {
+            Ok(prog) => prog,
+            Err(errors) => {
+                self.p.in_expr(path, errors);
+                Program::constant(0.0)
+            }
+        }
+    }
+
+    fn clock_and_role(&mut self) {
+        let scenario = self.scenario;
+        let clock = &scenario.clock;
+        if clock.step_days == 0 || clock.step_days > 366 {
+            self.p.at(
+                K::OutOfRange,
+                &self.root.field("clock").field("step_days"),
+                "a turn lasts 1 to 366 days",
+                Some("7 is a week".into()),
+            );
+        }
+        if !scenario.actors.iter().any(|a| a.id == scenario.role) {
+            self.p.at(
+                K::UnknownName,
+                &self.root.field("role"),
+                format!("the role `{}` is not an actor", scenario.role),
+                suggest(
+                    &scenario.role,
+                    scenario.actors.iter().map(|a| a.id.as_str()),
+                )
+                .map(|s| format!("did you mean `{s}`?")),
+            );
+        }
+    }
+
+    fn issues(&mut self) -> Vec<CompiledIssue> {
+        let mut issues = Vec::new();
+        for (i, issue) in self.scenario.issues.iter().enumerate() {
+            let path = self.root.field("issues").index(i).field("policy");
+            issues.push(CompiledIssue {
+                policy: self.expr(&path, &issue.policy, false),
+            });
+        }
+        issues
+    }
+
+    /// The actors, and their rules.
+    fn actors(&mut self) -> (Vec<CompiledActor>, Vec<CompiledRule>) {
+        let scenario = self.scenario;
+        let issue_ids: Vec<&str> = scenario.issues.iter().map(|i| i.id.as_str()).collect();
+        let mut actors = Vec::new();
+        let mut rules = Vec::new();
+        for (a, actor) in scenario.actors.iter().enumerate() {
+            let path = self.root.field("actors").index(a);
+            for (issue, stance) in &actor.stances {
+                let sp = path.field("stances").key(issue.clone());
+                if !issue_ids.contains(&issue.as_str()) {
+                    self.p.at_key(
+                        K::UnknownName,
+                        &sp,
+                        format!("`{issue}` is not an issue"),
+                        suggest(issue, issue_ids.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    );
+                }
+                for (field, value) in [("position", stance.position), ("salience", stance.salience)]
+                {
+                    if !(0.0..=1.0).contains(&value) {
+                        self.p.at(
+                            K::OutOfRange,
+                            &sp.field(field),
+                            format!("{field} must be between 0 and 1, found {value}"),
+                            Some(
+                                "stances lie on a 0..1 axis from the issue's `low` to its `high`"
+                                    .into(),
+                            ),
+                        );
+                    }
+                }
+            }
+            for (r, res) in actor.resources.iter().enumerate() {
+                let rp = path.field("resources").index(r);
+                let max = res.max.unwrap_or(f64::INFINITY);
+                if !res.initial.is_finite() || !res.min.is_finite() || res.min > max {
+                    self.p.at(
+                        K::OutOfRange,
+                        &rp,
+                        format!("resource `{}` has impossible bounds or value", res.id),
+                        None,
+                    );
+                } else if res.initial < res.min || res.initial > max {
+                    self.p.at(
+                        K::OutOfRange,
+                        &rp.field("initial"),
+                        format!(
+                            "initial value {} is outside the bounds {}..{}",
+                            res.initial, res.min, max
+                        ),
+                        None,
+                    );
+                }
+            }
+            actors.push(CompiledActor {
+                capability: self.expr(&path.field("capability"), &actor.capability, false),
+                has_stance: scenario
+                    .issues
+                    .iter()
+                    .map(|i| actor.stances.contains_key(&i.id))
+                    .collect(),
+            });
+            for (r, rule) in actor.rules.iter().enumerate() {
+                let rp = path.field("rules").index(r);
+                if let Some(c) = self.rule(&rp, rule) {
+                    rules.push(CompiledRule {
+                        origin: RuleOrigin::Actor { actor: a, rule: r },
+                        ..c
+                    });
+                }
+            }
+        }
+        (actors, rules)
+    }
+
+    fn indicators(&mut self) {
+        for (i, ind) in self.scenario.indicators.iter().enumerate() {
+            let path = self.root.field("indicators").index(i);
+            let (lo, hi) = (
+                ind.min.unwrap_or(f64::NEG_INFINITY),
+                ind.max.unwrap_or(f64::INFINITY),
+            );
+            if lo > hi || lo.is_nan() || hi.is_nan() {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("min"),
+                    format!("min {lo} is above max {hi}"),
+                    None,
+                );
+            } else if !ind.initial.is_finite() || ind.initial < lo || ind.initial > hi {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("initial"),
+                    format!(
+                        "initial value {} is outside the bounds {lo}..{hi}",
+                        ind.initial
+                    ),
+                    None,
+                );
+            }
+            if ind.precision > 6 {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("precision"),
+                    "precision is 0 to 6 decimal places",
+                    None,
+                );
+            }
+        }
+    }
+
+    fn parameters(&mut self) {
+        for (i, param) in self.scenario.parameters.iter().enumerate() {
+            if let Err(why) = check_distribution(&param.dist) {
+                self.p.at(K::OutOfRange,
+                    &self.root.field("parameters").index(i).field("dist"),
+                    format!("impossible distribution: {why}"),
+                    Some("Uniform(low, high) needs low <= high; Normal(mean, sd) sd >= 0; Triangular low <= mode <= high".into()),
+                );
+            }
+        }
+    }
+
+    fn dynamics(&mut self) -> Vec<CompiledRule> {
+        let mut rules = Vec::new();
+        for (i, rule) in self.scenario.dynamics.iter().enumerate() {
+            let rp = self.root.field("dynamics").index(i);
+            if let Some(c) = self.rule(&rp, rule) {
+                rules.push(CompiledRule {
+                    origin: RuleOrigin::Dynamics(i),
+                    ..c
+                });
+            }
+        }
+        rules
+    }
+
+    /// Two `Set` rules on one target would make the file's order matter.
+    fn one_setter_per_target(&mut self, rules: &[CompiledRule]) {
+        let mut setters: BTreeMap<usize, RuleOrigin> = BTreeMap::new();
+        for rule in rules {
+            if rule.op == Op::Set
+                && let Some(first) = setters.insert(rule.target, rule.origin)
+            {
+                let path = rule_path(&self.root, rule.origin).field("op");
+                let other = rule_name(self.scenario, first);
+                self.p.at(
+                    K::Conflict,
+                    &path,
+                    format!(
+                        "two rules set `{}`; the result would depend on their order",
+                        self.symbols.layout.names[rule.target]
+                    ),
+                    Some(format!(
+                        "the other is {other}; make one of them Add or Multiply"
+                    )),
+                );
+            }
+        }
+    }
+
+    fn choices(&mut self) -> Vec<CompiledChoice> {
+        let scenario = self.scenario;
+        let turns = self.turns;
+        let role = scenario.actors.iter().position(|a| a.id == scenario.role);
+        let mut groups: Vec<&str> = Vec::new();
+        let mut choices = Vec::new();
+        for (c, choice) in scenario.choices.iter().enumerate() {
+            let path = self.root.field("choices").index(c);
+            let group = choice.group.as_deref().map(|g| {
+                groups.iter().position(|x| *x == g).unwrap_or_else(|| {
+                    groups.push(g);
+                    groups.len() - 1
+                })
+            });
+            if let Some(to) = choice.to_turn
+                && to < choice.from_turn
+            {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("to_turn"),
+                    format!("to_turn {to} is before from_turn {}", choice.from_turn),
+                    None,
+                );
+            }
+            if choice.from_turn >= turns {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("from_turn"),
+                    format!(
+                        "from_turn {} is past the last turn ({})",
+                        choice.from_turn,
+                        turns.saturating_sub(1)
+                    ),
+                    Some("turns are counted from 0".into()),
+                );
+            }
+            let condition = choice
+                .condition
+                .as_ref()
+                .map(|t| self.expr(&path.field("condition"), t, false));
+            let mut cost = Vec::new();
+            // Without a valid role there is no one to pay; that problem is reported already.
+            for (res, &amount) in choice.cost.iter().filter(|_| role.is_some()) {
+                let cp = path.field("cost").key(res.clone());
+                let resources = role.map(|r| &scenario.actors[r].resources);
+                match resources.and_then(|rs| rs.iter().position(|x| &x.id == res)) {
+                    Some(ri) => {
+                        if !amount.is_finite() || amount < 0.0 {
+                            self.p.at(
+                                K::OutOfRange,
+                                &cp,
+                                format!("a cost must be a number of at least 0, found {amount}"),
+                                None,
+                            );
+                        }
+                        let start = self.symbols.layout.resources[role.unwrap_or(0)].start;
+                        cost.push((start + ri, amount));
+                    }
+                    None => self.p.at_key(
+                        K::UnknownName,
+                        &cp,
+                        format!(
+                            "`{res}` is not a resource of the player (`{}`)",
+                            scenario.role
+                        ),
+                        resources
+                            .and_then(|rs| suggest(res, rs.iter().map(|x| x.id.as_str())))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                }
+            }
+            let effects = self.effects(&path, &choice.effects);
+            choices.push(CompiledChoice {
+                group,
+                condition,
+                cost,
+                effects,
+                opened_by: Vec::new(),
+            });
+        }
+        choices
+    }
+
+    /// The events; the choices they open learn of it.
+    fn events(&mut self, choices: &mut [CompiledChoice]) -> Vec<CompiledEvent> {
+        let symbols = self.symbols;
+        let mut events = Vec::new();
+        for (e, event) in self.scenario.events.iter().enumerate() {
+            let path = self.root.field("events").index(e);
+            let condition = self.expr(&path.field("condition"), &event.condition, true);
+            let probability = self.expr(&path.field("probability"), &event.probability, true);
+            let effects = self.effects(&path, &event.effects);
+            let text = self.text(&path.field("text"), &event.text);
+            for (o, id) in event.opens.iter().enumerate() {
+                match symbols.choices.get(id) {
+                    Some(&c) => choices[c].opened_by.push(e),
+                    None => self.p.at(
+                        K::UnknownName,
+                        &path.field("opens").index(o),
+                        format!("no choice has the id `{id}`"),
+                        suggest(id, symbols.choices.keys().map(String::as_str))
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
+                }
+            }
+            events.push(CompiledEvent {
+                condition,
+                probability,
+                effects,
+                text,
+            });
+        }
+        events
+    }
+
+    fn outcomes_and_goals(&mut self) -> (Vec<Program>, Vec<Program>) {
+        let scenario = self.scenario;
+        let mut outcomes = Vec::new();
+        for (i, o) in scenario.outcomes.iter().enumerate() {
+            let path = self.root.field("outcomes").index(i).field("value");
+            outcomes.push(self.expr(&path, &o.value, false));
+        }
+        let mut goals = Vec::new();
+        for (i, g) in scenario.goals.iter().enumerate() {
+            let path = self.root.field("goals").index(i).field("condition");
+            goals.push(self.expr(&path, &g.condition, false));
+        }
+        (outcomes, goals)
+    }
+
+    fn observations(&mut self) {
+        let scenario = self.scenario;
+        let source_ids: Vec<&str> = scenario.sources.iter().map(|s| s.id.as_str()).collect();
+        for (i, obs) in scenario.observations.iter().enumerate() {
+            let path = self.root.field("observations").index(i);
+            if !scenario.indicators.iter().any(|x| x.id == obs.indicator) {
+                self.p.at(
+                    K::UnknownName,
+                    &path.field("indicator"),
+                    format!("`{}` is not an indicator", obs.indicator),
+                    suggest(
+                        &obs.indicator,
+                        scenario.indicators.iter().map(|x| x.id.as_str()),
+                    )
+                    .map(|s| format!("did you mean `{s}`?")),
+                );
+            }
+            if !source_ids.contains(&obs.source.as_str()) {
+                self.p.at(
+                    K::UnknownName,
+                    &path.field("source"),
+                    format!("`{}` is not in the scenario's sources", obs.source),
+                    suggest(&obs.source, source_ids.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .or(Some("add it to `sources` with a title".into())),
+                );
+            }
+            if !obs.value.is_finite() {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("value"),
+                    "the value must be a finite number",
+                    None,
+                );
+            }
+            let last = scenario
+                .clock
+                .start
+                .plus_days(i64::from(self.turns) * i64::from(scenario.clock.step_days));
+            if obs.date > last {
+                self.p.at(
+                    K::OutOfRange,
+                    &path.field("date"),
+                    format!("{} is after the scenario's clock ends, on {last}", obs.date),
+                    Some(
+                        "the charts end with the clock: move the date or lengthen `clock.turns`"
+                            .into(),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The reference paths, as choice indices per turn.
+    fn paths(&mut self) -> Vec<Vec<Vec<usize>>> {
+        let scenario = self.scenario;
+        let symbols = self.symbols;
+        let turns = self.turns;
+        let mut paths = Vec::new();
+        for (i, rp) in scenario.paths.iter().enumerate() {
+            let path = self.root.field("paths").index(i).field("decisions");
+            let mut decisions = vec![Vec::new(); turns as usize];
+            for (&turn, ids) in &rp.decisions {
+                let tp = path.key(turn.to_string());
+                if turn >= turns {
+                    self.p.at_key(
+                        K::OutOfRange,
+                        &tp,
+                        format!(
+                            "turn {turn} is past the last turn ({})",
+                            turns.saturating_sub(1)
+                        ),
+                        Some("turns are counted from 0".into()),
+                    );
+                    continue;
+                }
+                for (k, id) in ids.iter().enumerate() {
+                    match symbols.choices.get(id) {
+                        Some(&c) if decisions[turn as usize].contains(&c) => self.p.at(
+                            K::Conflict,
+                            &tp.index(k),
+                            format!("`{id}` is taken twice in turn {turn}"),
+                            Some("a choice can be taken once a turn".into()),
+                        ),
+                        Some(&c) => {
+                            let group = scenario.choices[c].group.as_ref();
+                            let rival = decisions[turn as usize].iter().find(|&&o| {
+                                group.is_some() && scenario.choices[o].group.as_ref() == group
+                            });
+                            match (rival, group) {
+                                (Some(&o), Some(g)) => self.p.at(K::Conflict,
+                                    &tp.index(k),
+                                    format!(
+                                        "`{id}` and `{}` are both in the group `{g}` in turn {turn}",
+                                        scenario.choices[o].id
+                                    ),
+                                    Some("choices of one group exclude each other within a turn: keep one".into()),
+                                ),
+                                _ => decisions[turn as usize].push(c),
+                            }
+                        }
+                        None => self.p.at(
+                            K::UnknownName,
+                            &tp.index(k),
+                            format!("no choice has the id `{id}`"),
+                            suggest(id, symbols.choices.keys().map(String::as_str))
+                                .map(|s| format!("did you mean `{s}`?")),
+                        ),
+                    }
+                }
+            }
+            paths.push(decisions);
+        }
+        paths
+    }
+
+    /// The lesson's checks, and the defects the file declares intended.
+    fn lessons_and_defects(&mut self) {
+        let scenario = self.scenario;
+        for problem in super::lesson::check(scenario) {
+            self.p
+                .at(problem.kind, &problem.path, problem.message, problem.hint);
+        }
+        for (i, intended) in scenario.balance.intended.iter().enumerate() {
+            let path = self.root.field("balance").field("intended").index(i);
+            if let Some(problem) = super::balance::check(scenario, intended) {
+                self.p.at(
+                    problem.kind,
+                    &path.field(problem.field),
+                    problem.message,
+                    problem.hint,
+                );
+            } else if scenario.balance.intended[..i]
+                .iter()
+                .any(|e| e.defect == intended.defect && e.target == intended.target)
+            {
+                self.p.at(
+                    K::Defect,
+                    &path,
+                    "this defect is declared twice",
+                    Some("keep one declaration and give it one reason".into()),
+                );
+            }
+        }
+    }
+
+    /// A rule at `path`, with a placeholder origin for the caller to fill in; `None` if its
+    /// target is unknown.
+    fn rule(&mut self, path: &Path, rule: &Rule) -> Option<CompiledRule> {
+        let target = match self.symbols.target(&rule.target) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.p.at(e.kind, &path.field("target"), e.message, e.hint);
+                None
+            }
+        };
+        let value = self.expr(&path.field("value"), &rule.value, true);
+        let when = rule
+            .when
+            .as_ref()
+            .map(|w| self.expr(&path.field("when"), w, true));
+        Some(CompiledRule {
+            origin: RuleOrigin::Dynamics(0),
+            target: target?,
+            op: rule.op,
+            value,
+            when,
+        })
+    }
+
+    /// The effects of the choice or event at `path`.
+    fn effects(&mut self, path: &Path, effects: &[Effect]) -> Vec<CompiledEffect> {
+        let turns = self.turns;
+        let mut out = Vec::new();
+        for (i, effect) in effects.iter().enumerate() {
+            let ep = path.field("effects").index(i);
+            let target = match self.symbols.target(&effect.target) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.p.at(e.kind, &ep.field("target"), e.message, e.hint);
+                    None
+                }
+            };
+            let value = self.expr(&ep.field("value"), &effect.value, true);
+            if effect.duration == 0 {
+                self.p.at(
+                    K::OutOfRange,
+                    &ep.field("duration"),
+                    "duration is at least 1 turn",
+                    None,
+                );
+            }
+            if effect.delay >= turns.max(1) {
+                self.p.at(
+                    K::OutOfRange,
+                    &ep.field("delay"),
+                    format!(
+                        "a delay of {} turns is past the scenario's end",
+                        effect.delay
+                    ),
+                    None,
+                );
+            }
+            if let Some(target) = target {
+                out.push(CompiledEffect {
+                    target,
+                    op: effect.op,
+                    value,
+                    delay: effect.delay,
+                    duration: effect.duration.min(turns.max(1)),
+                });
+            }
+        }
+        out
+    }
+
+    /// Splits a news text into literals and `{name}` values.
+    fn text(&mut self, path: &Path, text: &str) -> Vec<TextPart> {
+        let (symbols, scenario) = (self.symbols, self.scenario);
+        let mut parts = Vec::new();
+        let mut rest = text;
+        let mut offset = 0;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            let name = &rest[open + 1..open + close];
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                || name.is_empty()
+            {
+                parts.push(TextPart::Literal(rest[..open + 1].to_string()));
+                offset += open + 1;
+                rest = &rest[open + 1..];
+                continue;
+            }
+            if open > 0 {
+                parts.push(TextPart::Literal(rest[..open].to_string()));
+            }
+            match symbols.name(name) {
+                Ok(slot) => {
+                    let slot = slot as usize;
+                    let precision = match symbols.layout.kinds[slot] {
+                        SlotKind::Indicator(i) => scenario.indicators[i].precision as usize,
+                        SlotKind::Position { .. }
+                        | SlotKind::Salience { .. }
+                        | SlotKind::Policy(_)
+                        | SlotKind::Pressure(_) => 2,
+                        _ => 0,
+                    };
+                    parts.push(TextPart::Value { slot, precision });
+                }
+                Err(e) => {
+                    let start = offset + open + 1;
+                    self.p.in_expr(
+                        path,
+                        vec![ExprError {
+                            kind: e.kind,
+                            span: start..start + name.len(),
+                            message: e.message,
+                            hint: e.hint,
+                        }],
+                    );
+                }
+            }
+            offset += open + close + 1;
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(TextPart::Literal(rest.to_string()));
+        }
+        parts
+    }
 }
 
 // Indexes only the lists built here and the scenario's lists by positions found in them.
@@ -1044,157 +1244,6 @@ fn check_distribution(d: &Distribution) -> Result<(), String> {
         }
         _ => Ok(()),
     }
-}
-
-type ExprFn<'a> = dyn FnMut(&mut Problems, &Path, &str, bool) -> Program + 'a;
-
-// Indexes only the lists built here and the scenario's lists by positions found in them.
-#[allow(clippy::indexing_slicing)]
-fn compile_rule(
-    p: &mut Problems,
-    symbols: &Symbols,
-    expr: &mut ExprFn<'_>,
-    path: &Path,
-    rule: &Rule,
-) -> Option<CompiledRule> {
-    let target = match symbols.target(&rule.target) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            p.at(e.kind, &path.field("target"), e.message, e.hint);
-            None
-        }
-    };
-    let value = expr(p, &path.field("value"), &rule.value, true);
-    let when = rule
-        .when
-        .as_ref()
-        .map(|w| expr(p, &path.field("when"), w, true));
-    Some(CompiledRule {
-        origin: RuleOrigin::Dynamics(0),
-        target: target?,
-        op: rule.op,
-        value,
-        when,
-    })
-}
-
-// Indexes only the lists built here and the scenario's lists by positions found in them.
-#[allow(clippy::indexing_slicing)]
-fn compile_effects(
-    p: &mut Problems,
-    symbols: &Symbols,
-    expr: &mut ExprFn<'_>,
-    path: &Path,
-    effects: &[Effect],
-    turns: u32,
-) -> Vec<CompiledEffect> {
-    let mut out = Vec::new();
-    for (i, effect) in effects.iter().enumerate() {
-        let ep = path.field("effects").index(i);
-        let target = match symbols.target(&effect.target) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                p.at(e.kind, &ep.field("target"), e.message, e.hint);
-                None
-            }
-        };
-        let value = expr(p, &ep.field("value"), &effect.value, true);
-        if effect.duration == 0 {
-            p.at(
-                K::OutOfRange,
-                &ep.field("duration"),
-                "duration is at least 1 turn",
-                None,
-            );
-        }
-        if effect.delay >= turns.max(1) {
-            p.at(
-                K::OutOfRange,
-                &ep.field("delay"),
-                format!(
-                    "a delay of {} turns is past the scenario's end",
-                    effect.delay
-                ),
-                None,
-            );
-        }
-        if let Some(target) = target {
-            out.push(CompiledEffect {
-                target,
-                op: effect.op,
-                value,
-                delay: effect.delay,
-                duration: effect.duration.min(turns.max(1)),
-            });
-        }
-    }
-    out
-}
-
-/// Splits a news text into literals and `{name}` values.
-// Indexes only the lists built here and the scenario's lists by positions found in them.
-#[allow(clippy::indexing_slicing)]
-fn compile_text(
-    p: &mut Problems,
-    symbols: &Symbols,
-    scenario: &Scenario,
-    path: &Path,
-    text: &str,
-) -> Vec<TextPart> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    let mut offset = 0;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let name = &rest[open + 1..open + close];
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            || name.is_empty()
-        {
-            parts.push(TextPart::Literal(rest[..open + 1].to_string()));
-            offset += open + 1;
-            rest = &rest[open + 1..];
-            continue;
-        }
-        if open > 0 {
-            parts.push(TextPart::Literal(rest[..open].to_string()));
-        }
-        match symbols.name(name) {
-            Ok(slot) => {
-                let slot = slot as usize;
-                let precision = match symbols.layout.kinds[slot] {
-                    SlotKind::Indicator(i) => scenario.indicators[i].precision as usize,
-                    SlotKind::Position { .. }
-                    | SlotKind::Salience { .. }
-                    | SlotKind::Policy(_)
-                    | SlotKind::Pressure(_) => 2,
-                    _ => 0,
-                };
-                parts.push(TextPart::Value { slot, precision });
-            }
-            Err(e) => {
-                let start = offset + open + 1;
-                p.in_expr(
-                    path,
-                    vec![ExprError {
-                        kind: e.kind,
-                        span: start..start + name.len(),
-                        message: e.message,
-                        hint: e.hint,
-                    }],
-                );
-            }
-        }
-        offset += open + close + 1;
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(TextPart::Literal(rest.to_string()));
-    }
-    parts
 }
 
 /// Checks ids: well-formed, unique within their kind, and no clash in the shared namespace

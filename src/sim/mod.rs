@@ -15,14 +15,16 @@ pub mod ensemble;
 pub mod params;
 pub mod rng;
 pub mod slices;
+mod turn;
 
 use std::fmt;
 
-use crate::scenario::expr::{Draws, NoDraws, Program};
-use crate::scenario::{CompiledEffect, Layout, Model, Op, RuleOrigin, TextPart, format_number};
+use crate::scenario::expr::{NoDraws, Program};
+use crate::scenario::{Layout, Model, RuleOrigin, TextPart, format_number};
 
 pub use params::{Overrides, draw_parameters};
-use rng::{Purpose, RunKey};
+use rng::{LazyStream, Purpose, RunKey};
+use turn::{Ledger, Lockstep};
 
 /// Choice indices taken on each turn.
 pub type Decisions = Vec<Vec<usize>>;
@@ -212,31 +214,14 @@ pub fn run_injected(
     })
 }
 
-/// An effect waiting for its turns.
-#[derive(Debug, Clone, Copy)]
-struct Pending {
-    origin: Origin,
-    effect: usize,
-    first: usize,
-    last: usize,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Origin {
-    Choice(usize),
-    Event(usize),
-}
-
 /// One run in progress. Cloning it branches the run: both go on from the same state.
 #[derive(Clone)]
 pub struct Sim<'m> {
-    model: &'m Model,
+    /// The run's numbers: one lane, played by the turn every run plays.
+    runs: Lockstep<'m, 1>,
     key: RunKey,
-    state: Vec<f64>,
-    turn: usize,
-    pending: Vec<Pending>,
-    rule_values: Vec<f64>,
-    weights: Vec<(f64, f64)>,
+    /// The stream of the phase being played, opened by the turn.
+    stream: LazyStream,
     fired_now: Vec<usize>,
     /// Events forced to fire on the next turn.
     injected: Vec<usize>,
@@ -254,7 +239,8 @@ impl<'m> Sim<'m> {
     pub fn new(model: &'m Model, key: RunKey, overrides: &Overrides) -> Self {
         let layout = &model.layout;
         let s = &model.scenario;
-        let mut state = vec![0.0; layout.len()];
+        let mut runs = Lockstep::new(model, 1, None);
+        let state = &mut runs.state;
         state[Layout::TURNS] = model.turns() as f64;
         for (i, ind) in s.indicators.iter().enumerate() {
             state[layout.indicator(i)] = ind.initial;
@@ -274,14 +260,11 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        let mut sim = Self {
-            model,
+        runs.derive();
+        Self {
+            runs,
             key,
-            state,
-            turn: 0,
-            pending: Vec::new(),
-            rule_values: vec![0.0; model.rules.len()],
-            weights: Vec::with_capacity(s.actors.len()),
+            stream: key.lazy_stream(Purpose::Effects, 0),
             fired_now: Vec::with_capacity(s.events.len()),
             injected: Vec::new(),
             parameters,
@@ -290,23 +273,26 @@ impl<'m> Sim<'m> {
             events: Vec::new(),
             choices: Vec::new(),
             warnings: Vec::new(),
-        };
-        sim.derive();
-        sim
+        }
     }
 
     pub fn model(&self) -> &'m Model {
-        self.model
+        self.runs.model
     }
 
     /// The current state.
     pub fn state(&self) -> &[f64] {
-        &self.state
+        &self.runs.state
     }
 
     /// Turns played so far.
     pub fn turn(&self) -> usize {
-        self.turn
+        self.runs.turn
+    }
+
+    /// The run's numbers, for a batch to start from.
+    fn runs(&self) -> &Lockstep<'m, 1> {
+        &self.runs
     }
 
     /// Parameter values of this run.
@@ -315,7 +301,7 @@ impl<'m> Sim<'m> {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.turn >= self.model.turns()
+        self.turn() >= self.model().turns()
     }
 
     /// Whether one choice can be taken now on its own, and if not, why.
@@ -323,12 +309,12 @@ impl<'m> Sim<'m> {
         if self.is_finished() {
             return Err(Refusal::Finished);
         }
-        let Some(spec) = self.model.scenario.choices.get(choice) else {
+        let Some(spec) = self.runs.model.scenario.choices.get(choice) else {
             return Err(Refusal::Unknown(choice));
         };
-        let get = |slot: usize| self.state[slot];
-        let condition = |p: &Program| p.eval(&self.state, &mut NoDraws);
-        if let Some(why) = blocked(self.model, self.turn, choice, get, condition) {
+        let get = |slot: usize| self.runs.state[slot];
+        let condition = |p: &Program| p.eval(&self.runs.state, &mut NoDraws);
+        if let Some(why) = blocked(self.runs.model, self.runs.turn, choice, get, condition) {
             let unavailable = |reason: String| Refusal::Unavailable { choice, reason };
             let or_default = |default: &str| {
                 if spec.unavailable.is_empty() {
@@ -340,7 +326,7 @@ impl<'m> Sim<'m> {
             return Err(unavailable(match why {
                 Blocked::NotYet => format!(
                     "Not before the week of {}.",
-                    self.model.date(spec.from_turn as usize).human()
+                    self.runs.model.date(spec.from_turn as usize).human()
                 ),
                 Blocked::NoLonger => "No longer possible.".into(),
                 Blocked::Done => match spec.max_times {
@@ -351,17 +337,18 @@ impl<'m> Sim<'m> {
                 Blocked::Condition => or_default("Not possible in the present situation."),
             }));
         }
-        self.affordable(self.model.choices[choice].cost.iter().copied())
+        self.affordable(self.runs.model.choices[choice].cost.iter().copied())
     }
 
     fn affordable(&self, costs: impl Iterator<Item = (usize, f64)> + Clone) -> Result<(), Refusal> {
-        let layout = &self.model.layout;
-        let Some((slot, need, have)) = shortfall(layout, costs, |slot| self.state[slot]) else {
+        let layout = &self.runs.model.layout;
+        let Some((slot, need, have)) = shortfall(layout, costs, |slot| self.runs.state[slot])
+        else {
             return Ok(());
         };
         let resource = match layout.kinds[slot] {
             crate::scenario::SlotKind::Resource { actor, resource } => {
-                let r = &self.model.scenario.actors[actor].resources[resource];
+                let r = &self.runs.model.scenario.actors[actor].resources[resource];
                 format!("{} ({})", r.name, r.unit)
             }
             _ => layout.names[slot].clone(),
@@ -379,22 +366,22 @@ impl<'m> Sim<'m> {
             return Err(Refusal::Finished);
         }
         for (i, &c) in choices.iter().enumerate() {
-            if c >= self.model.choices.len() {
+            if c >= self.runs.model.choices.len() {
                 return Err(Refusal::Unknown(c));
             }
             if choices[..i].contains(&c) {
                 return Err(Refusal::Repeated(c));
             }
             self.available(c)?;
-            if let Some(g) = self.model.choices[c].group
+            if let Some(g) = self.runs.model.choices[c].group
                 && let Some(&first) = choices[..i]
                     .iter()
-                    .find(|&&o| self.model.choices[o].group == Some(g))
+                    .find(|&&o| self.runs.model.choices[o].group == Some(g))
             {
                 return Err(Refusal::Conflict {
                     first,
                     second: c,
-                    group: self.model.scenario.choices[c]
+                    group: self.runs.model.scenario.choices[c]
                         .group
                         .clone()
                         .unwrap_or_default(),
@@ -404,7 +391,7 @@ impl<'m> Sim<'m> {
         self.affordable(
             choices
                 .iter()
-                .flat_map(|&c| self.model.choices[c].cost.iter().copied()),
+                .flat_map(|&c| self.runs.model.choices[c].cost.iter().copied()),
         )
     }
 
@@ -414,10 +401,11 @@ impl<'m> Sim<'m> {
     pub fn fork(&self, key: RunKey, overrides: &Overrides) -> Self {
         let mut sim = self.clone();
         sim.key = key;
-        sim.parameters = draw_parameters(self.model, &key, overrides);
-        let params = self.model.layout.parameters.clone();
-        sim.state[params].copy_from_slice(&sim.parameters);
-        sim.derive();
+        sim.stream = key.lazy_stream(Purpose::Effects, 0);
+        sim.parameters = draw_parameters(self.runs.model, &key, overrides);
+        let params = self.runs.model.layout.parameters.clone();
+        sim.runs.state[params].copy_from_slice(&sim.parameters);
+        sim.runs.derive();
         sim
     }
 
@@ -441,163 +429,43 @@ impl<'m> Sim<'m> {
     /// (an event that does not repeat fires only once all the same). Draws nothing, so the
     /// rest of the run's randomness is unchanged.
     pub fn inject(&mut self, events: &[usize]) {
-        let n = self.model.events.len();
+        let n = self.runs.model.events.len();
         self.injected.extend(events.iter().filter(|&&e| e < n));
     }
 
     /// Plays one turn with `choices`. On refusal nothing changes.
     pub fn step(&mut self, choices: &[usize]) -> Result<(), Refusal> {
         self.check(choices)?;
-        let model = self.model;
-        let layout = &model.layout;
-        let t = self.turn;
-        self.state[Layout::TURN] = t as f64;
         self.choices.clear();
         self.choices.extend_from_slice(choices);
         self.choices.sort_unstable();
-
-        // 1. Costs.
-        self.state[layout.chosen..layout.chosen + model.choices.len()].fill(0.0);
-        for i in 0..self.choices.len() {
-            let c = self.choices[i];
-            self.state[layout.chosen + c] = 1.0;
-            self.state[layout.times_chosen + c] += 1.0;
-            for &(slot, amount) in &model.choices[c].cost {
-                self.state[slot] -= amount;
-                self.note(slot, Cause::Cost { choice: c }, -amount);
-            }
-            for (e, effect) in model.choices[c].effects.iter().enumerate() {
-                let first = t + effect.delay as usize;
-                self.pending.push(Pending {
-                    origin: Origin::Choice(c),
-                    effect: e,
-                    first,
-                    last: first + effect.duration as usize - 1,
-                });
-            }
+        let Self {
+            runs,
+            stream,
+            fired_now,
+            injected,
+            record,
+            ledger,
+            events,
+            warnings,
+            ..
+        } = self;
+        runs.taking.fill(0);
+        for &c in choices {
+            runs.taking[c] = 1;
         }
-
-        // 2. Effects due this turn.
-        let mut stream = self.key.lazy_stream(Purpose::Effects, t);
-        for i in 0..self.pending.len() {
-            let p = self.pending[i];
-            if p.first <= t && t <= p.last {
-                let (effect, cause) = self.effect_of(p.origin, p.effect);
-                self.apply_effect(effect, cause, &mut stream);
-            }
-        }
-        self.pending.retain(|p| p.last > t);
-
-        // 3. Dynamics, all computed from the same state.
-        let mut stream = self.key.lazy_stream(Purpose::Rules, t);
-        for (r, rule) in model.rules.iter().enumerate() {
-            let active = rule
-                .when
-                .as_ref()
-                .is_none_or(|w| w.eval(&self.state, &mut stream) != 0.0);
-            let value = rule.value.eval(&self.state, &mut stream);
-            self.rule_values[r] = if active { value } else { f64::NAN };
-            if active && !value.is_finite() {
-                self.warn(format!(
-                    "rule `{}` gave {value} for `{}`; the value was left unchanged",
-                    self.rule_name(rule.origin),
-                    layout.names[rule.target]
-                ));
-            }
-        }
-        let mut i = 0;
-        while i < model.rule_order.len() {
-            let target = model.rules[model.rule_order[i]].target;
-            let mut x = self.state[target];
-            while i < model.rule_order.len() && model.rules[model.rule_order[i]].target == target {
-                let r = model.rule_order[i];
-                let v = self.rule_values[r];
-                i += 1;
-                if !v.is_finite() {
-                    continue;
-                }
-                let next = combine(model.rules[r].op, x, v);
-                self.note(target, Cause::Rule(model.rules[r].origin), next - x);
-                x = next;
-            }
-            self.state[target] = x;
-            self.clamp(target);
-        }
-
-        // 4. Events, their conditions all read on the state the dynamics produced.
-        let mut stream = self.key.lazy_stream(Purpose::Events, t);
-        self.fired_now.clear();
-        for (e, event) in model.events.iter().enumerate() {
-            let repeat = model.scenario.events[e].repeat;
-            let eligible = repeat || self.state[layout.fired + e] == 0.0;
-            if !eligible && !event.condition.draws() && !event.probability.draws() {
-                // Nothing to evaluate, but the stream moves on as if it had been.
-                rng_draw(&mut stream);
-                continue;
-            }
-            let condition = event.condition.eval(&self.state, &mut stream);
-            let probability = event.probability.eval(&self.state, &mut stream);
-            let draw = rng_draw(&mut stream);
-            if eligible
-                && condition != 0.0
-                && draw < probability
-                && !model.scenario.events[e].inject
-            {
-                self.fired_now.push(e);
-            }
-        }
-        if !self.injected.is_empty() {
-            for e in std::mem::take(&mut self.injected) {
-                let eligible =
-                    model.scenario.events[e].repeat || self.state[layout.fired + e] == 0.0;
-                if eligible && !self.fired_now.contains(&e) {
-                    self.fired_now.push(e);
-                }
-            }
-            self.fired_now.sort_unstable();
-        }
-        let mut stream = self.key.lazy_stream(Purpose::EventEffects, t);
-        for k in 0..self.fired_now.len() {
-            let e = self.fired_now[k];
-            if self.record {
-                let text = render(&model.events[e].text, &self.state);
-                self.events.push(Fired { event: e, text });
-            }
-            self.state[layout.fired + e] += 1.0;
-            for (i, effect) in model.events[e].effects.iter().enumerate() {
-                if effect.delay == 0 {
-                    self.apply_effect(
-                        effect,
-                        Cause::Event {
-                            event: e,
-                            effect: i,
-                        },
-                        &mut stream,
-                    );
-                    if effect.duration > 1 {
-                        self.pending.push(Pending {
-                            origin: Origin::Event(e),
-                            effect: i,
-                            first: t + 1,
-                            last: t + effect.duration as usize - 1,
-                        });
-                    }
-                } else {
-                    let first = t + effect.delay as usize;
-                    self.pending.push(Pending {
-                        origin: Origin::Event(e),
-                        effect: i,
-                        first,
-                        last: first + effect.duration as usize - 1,
-                    });
-                }
-            }
-        }
-
-        // 5. Derived quantities of the new state.
-        self.turn += 1;
-        self.state[Layout::TURN] = self.turn as f64;
-        self.derive();
+        let mut recorder = Recorder {
+            model: runs.model,
+            turn: runs.turn,
+            record: *record,
+            ledger,
+            events,
+            warnings,
+        };
+        runs.play_turn(stream, &mut recorder, injected);
+        injected.clear();
+        fired_now.clear();
+        fired_now.extend((0..runs.firing.len()).filter(|&e| runs.firing[e] != 0));
         Ok(())
     }
 
@@ -607,7 +475,7 @@ impl<'m> Sim<'m> {
             choices: std::mem::take(&mut self.choices),
             events: std::mem::take(&mut self.events),
             ledger: std::mem::take(&mut self.ledger),
-            state: self.state.clone(),
+            state: self.runs.state.clone(),
         }
     }
 
@@ -618,48 +486,24 @@ impl<'m> Sim<'m> {
 
     /// Evaluates a deterministic program (outcome, goal) on the current state.
     pub fn eval(&self, program: &Program) -> f64 {
-        program.eval(&self.state, &mut NoDraws)
+        program.eval(&self.runs.state, &mut NoDraws)
     }
+}
 
-    fn effect_of(&self, origin: Origin, effect: usize) -> (&'m CompiledEffect, Cause) {
-        match origin {
-            Origin::Choice(c) => (
-                &self.model.choices[c].effects[effect],
-                Cause::Choice { choice: c, effect },
-            ),
-            Origin::Event(e) => (
-                &self.model.events[e].effects[effect],
-                Cause::Event { event: e, effect },
-            ),
-        }
-    }
+/// The ledger, news and warnings of a played run, as the turn writes them.
+struct Recorder<'a> {
+    model: &'a Model,
+    /// The turn being played, for warnings.
+    turn: usize,
+    /// Whether to keep the ledger and render news texts (warnings are always kept).
+    record: bool,
+    ledger: &'a mut Vec<LedgerEntry>,
+    events: &'a mut Vec<Fired>,
+    warnings: &'a mut Vec<Warning>,
+}
 
-    fn apply_effect(&mut self, effect: &CompiledEffect, cause: Cause, stream: &mut impl Draws) {
-        let value = effect.value.eval(&self.state, stream);
-        let slot = effect.target;
-        let old = self.state[slot];
-        let new = combine(effect.op, old, value);
-        if !new.is_finite() {
-            self.warn(format!(
-                "an effect gave {new} for `{}`; the value was left unchanged",
-                self.model.layout.names[slot]
-            ));
-            return;
-        }
-        self.state[slot] = new;
-        self.note(slot, cause, new - old);
-        self.clamp(slot);
-    }
-
-    fn clamp(&mut self, slot: usize) {
-        let (lo, hi) = self.model.layout.bounds[slot];
-        let x = self.state[slot];
-        let clamped = x.clamp(lo, hi);
-        if clamped != x {
-            self.state[slot] = clamped;
-            self.note(slot, Cause::Bounds, clamped - x);
-        }
-    }
+impl Ledger for Recorder<'_> {
+    const KEEPS: bool = true;
 
     fn note(&mut self, slot: usize, cause: Cause, delta: f64) {
         if self.record && delta != 0.0 {
@@ -667,75 +511,20 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn warn(&mut self, message: String) {
+    fn warn(&mut self, message: impl FnOnce() -> String) {
         if self.warnings.len() < MAX_WARNINGS {
             self.warnings.push(Warning {
                 turn: self.turn,
-                message,
+                message: message(),
             });
         }
     }
 
-    fn rule_name(&self, origin: RuleOrigin) -> &'m str {
-        let s = &self.model.scenario;
-        match origin {
-            RuleOrigin::Dynamics(i) => &s.dynamics[i].id,
-            RuleOrigin::Actor { actor, rule } => &s.actors[actor].rules[rule].id,
+    fn fired(&mut self, event: usize, state: &[f64]) {
+        if self.record {
+            let text = render(&self.model.events[event].text, state);
+            self.events.push(Fired { event, text });
         }
-    }
-
-    /// Policies, capabilities, approvals and pressure points of the current state.
-    fn derive(&mut self) {
-        let model = self.model;
-        let layout = &model.layout;
-        let issues = model.issues.len();
-        for (i, issue) in model.issues.iter().enumerate() {
-            let p = issue.policy.eval(&self.state, &mut NoDraws);
-            self.state[layout.policy(i)] = if p.is_finite() {
-                p.clamp(0.0, 1.0)
-            } else {
-                0.5
-            };
-        }
-        for (a, actor) in model.actors.iter().enumerate() {
-            let c = actor.capability.eval(&self.state, &mut NoDraws);
-            self.state[layout.capabilities + a] = if c.is_finite() { c.max(0.0) } else { 0.0 };
-        }
-        for (a, actor) in model.actors.iter().enumerate() {
-            let (mut distance, mut total) = (0.0, 0.0);
-            for i in 0..issues {
-                if actor.has_stance[i] {
-                    let s = self.state[layout.salience(a, i)];
-                    distance += s
-                        * (self.state[layout.policy(i)] - self.state[layout.position(a, i)]).abs();
-                    total += s;
-                }
-            }
-            self.state[layout.approval(a)] = if total > 0.0 {
-                100.0 * (1.0 - distance / total)
-            } else {
-                50.0
-            };
-        }
-        for i in 0..issues {
-            self.weights.clear();
-            for (a, actor) in model.actors.iter().enumerate() {
-                if actor.has_stance[i] {
-                    let w = self.state[layout.salience(a, i)] * self.state[layout.capabilities + a];
-                    self.weights.push((self.state[layout.position(a, i)], w));
-                }
-            }
-            self.state[layout.pressure(i)] = weighted_median(&mut self.weights);
-        }
-    }
-}
-
-/// What a rule or an effect with operation `op` and value `value` makes of `old`.
-fn combine(op: Op, old: f64, value: f64) -> f64 {
-    match op {
-        Op::Set => value,
-        Op::Multiply => old * value,
-        Op::Add => old + value,
     }
 }
 
@@ -829,10 +618,6 @@ fn short(
 ) -> Option<(usize, f64, f64)> {
     let have = get(slot) - layout.bounds[slot].0;
     (need > have + 1e-9).then_some((slot, need, have))
-}
-
-fn rng_draw(stream: &mut impl Draws) -> f64 {
-    stream.uniform01()
 }
 
 /// The weighted median of (value, weight) pairs; the plain mean when all weights are 0.

@@ -8,6 +8,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::turn::Streams;
 use crate::scenario::expr::{Draws, LANES, LaneDraws};
 
 /// What a stream is used for.
@@ -42,10 +43,12 @@ impl RunKey {
 }
 
 /// A stream of uniform numbers in [0, 1).
+#[derive(Clone)]
 pub struct Stream(ChaCha8Rng);
 
 /// A stream opened only when first drawn from: on most turns most purposes draw nothing,
 /// and opening a stream costs more than many of the draws made from it.
+#[derive(Clone)]
 pub struct LazyStream {
     key: RunKey,
     purpose: Purpose,
@@ -78,6 +81,27 @@ impl Draws for LazyStream {
     }
 }
 
+/// A played run's streams: the turn opens one purpose after another.
+impl LaneDraws for LazyStream {
+    fn uniform01(&mut self, _lane: usize) -> f64 {
+        Draws::uniform01(self)
+    }
+}
+
+impl Streams<1> for LazyStream {
+    fn open(&mut self, purpose: Purpose, turn: usize) {
+        *self = self.key.lazy_stream(purpose, turn);
+    }
+
+    fn skip_each(&mut self, _lanes: usize) {
+        Draws::uniform01(self);
+    }
+
+    fn uniform01_each(&mut self, _lanes: usize, out: &mut [f64; 1]) {
+        out[0] = Draws::uniform01(self);
+    }
+}
+
 impl Draws for Stream {
     fn uniform01(&mut self) -> f64 {
         to_unit(self.0.next_u64())
@@ -97,7 +121,10 @@ pub struct LaneStreams {
     block: [u32; LANES],
     /// Per lane, its current block, word `w` at `words[w][l]`.
     words: [[u32; LANES]; 16],
-    /// Per lane, the next word of its block to use (16: none left).
+    /// Per lane, the next word of its block to use. From 16 on, the lane's block is not
+    /// computed: it is block `block`, and the next word is `next - 16` of it (so 16 is a
+    /// lane that has used up its block, and draws skipped unseen can pass over whole
+    /// blocks without computing them).
     next: [u8; LANES],
 }
 
@@ -138,6 +165,20 @@ impl LaneStreams {
         let w = self.next[lane] as usize % 16;
         self.next[lane] += 2;
         u64::from(self.words[w][lane]) | u64::from(self.words[(w + 1) % 16][lane]) << 32
+    }
+
+    /// Passes over one number in each of the first `lanes` lanes, unseen: the streams move
+    /// on as [`LaneStreams::uniform01_each`] would move them, but a block none of whose
+    /// numbers is seen is never computed.
+    #[inline(always)]
+    pub fn skip_each(&mut self, lanes: usize) {
+        for (next, block) in self.next.iter_mut().zip(&mut self.block).take(lanes) {
+            *next += 2;
+            if *next == 32 {
+                *next = 16;
+                *block += 1;
+            }
+        }
     }
 
     /// One number for each of the first `lanes` lanes, as that many calls of
@@ -238,8 +279,8 @@ impl LaneStreams {
                     self.words[w][l] = x[w][l].wrapping_add(start[w][l]);
                 }
             }
-            self.next = [0; LANES];
-            for block in &mut self.block {
+            for (next, block) in self.next.iter_mut().zip(&mut self.block) {
+                *next -= 16;
                 *block += 1;
             }
             return;
@@ -249,10 +290,26 @@ impl LaneStreams {
                 for w in 0..16 {
                     self.words[w][l] = x[w][l].wrapping_add(start[w][l]);
                 }
-                self.next[l] = 0;
+                self.next[l] -= 16;
                 self.block[l] += 1;
             }
         }
+    }
+}
+
+impl Streams<LANES> for LaneStreams {
+    fn open(&mut self, purpose: Purpose, turn: usize) {
+        LaneStreams::open(self, purpose, turn);
+    }
+
+    #[inline(always)]
+    fn skip_each(&mut self, lanes: usize) {
+        LaneStreams::skip_each(self, lanes);
+    }
+
+    #[inline(always)]
+    fn uniform01_each(&mut self, lanes: usize, out: &mut [f64; LANES]) {
+        LaneStreams::uniform01_each(self, lanes, out);
     }
 }
 
@@ -398,6 +455,36 @@ mod tests {
             together.uniform01_each(lanes, &mut out);
             for (l, got) in out.iter().enumerate().take(lanes) {
                 assert_eq!(got.to_bits(), one_by_one.uniform01(l).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn skipped_numbers_move_the_streams_as_drawn_ones_do() {
+        let keys: Vec<RunKey> = (0..LANES as u64).map(|i| RunKey::new(11, i)).collect();
+        let mut skipping = LaneStreams::new(&keys);
+        let mut drawing = LaneStreams::new(&keys);
+        skipping.open(Purpose::Events, 4);
+        drawing.open(Purpose::Events, 4);
+        let lanes = LANES - 1;
+        let (mut got, mut want) = ([0.0; LANES], [0.0; LANES]);
+        // Runs of skips shorter and longer than a block, some lanes apart from the others.
+        for (round, skips) in [0, 3, 8, 1, 17, 0, 9, 2].into_iter().enumerate() {
+            for _ in 0..skips {
+                skipping.skip_each(lanes);
+                drawing.uniform01_each(lanes, &mut want);
+            }
+            if round == 3 {
+                assert_eq!(skipping.uniform01(2), drawing.uniform01(2));
+            }
+            skipping.uniform01_each(lanes, &mut got);
+            drawing.uniform01_each(lanes, &mut want);
+            for l in 0..lanes {
+                assert_eq!(
+                    got[l].to_bits(),
+                    want[l].to_bits(),
+                    "round {round}, lane {l}"
+                );
             }
         }
     }

@@ -1,0 +1,144 @@
+//! The instructions of a compiled expression, and the arithmetic they share.
+//!
+//! This is the one IR every stage meets: the parser builds trees labelled with these
+//! operations, the compiler lays them out in postfix order, the fuser merges neighbours,
+//! and the interpreter ([`super::eval`]) runs them on one state or many at once.
+
+/// One instruction of a compiled expression (postfix, on a value stack).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Op {
+    Const(f64),
+    Load(u32),
+    Neg,
+    Not,
+    Add,
+    Sub,
+    /// `a - b` with `b` below `a` on the stack: `b - a` taken the other way round.
+    RSub,
+    Mul,
+    Div,
+    Pow,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    Select,
+    Min,
+    Max,
+    Clamp,
+    Abs,
+    Sqrt,
+    Exp,
+    Ln,
+    Logistic,
+    Floor,
+    Round,
+    Normal,
+    Uniform,
+    Triangular,
+    Chance,
+    // Fused: the binary op with a loaded slot or a constant as its right operand.
+    AddL(u32),
+    SubL(u32),
+    RSubL(u32),
+    MulL(u32),
+    DivL(u32),
+    GtL(u32),
+    LtL(u32),
+    GeL(u32),
+    LeL(u32),
+    MinL(u32),
+    MaxL(u32),
+    AddC(f64),
+    SubC(f64),
+    RSubC(f64),
+    MulC(f64),
+    DivC(f64),
+    GtC(f64),
+    LtC(f64),
+    GeC(f64),
+    LeC(f64),
+    MinC(f64),
+    MaxC(f64),
+    EqC(f64),
+    NeC(f64),
+    // Fused: two constants and the operation that takes them with the value below.
+    /// `clamp(x, lo, hi)` with constant bounds.
+    ClampC(f64, f64),
+    /// `if(c, a, b)` with constant values.
+    SelectC(f64, f64),
+}
+
+impl Op {
+    /// The slot this instruction reads, if it reads one.
+    pub(super) fn slot(self) -> Option<usize> {
+        match self {
+            Op::Load(s)
+            | Op::AddL(s)
+            | Op::SubL(s)
+            | Op::RSubL(s)
+            | Op::MulL(s)
+            | Op::DivL(s)
+            | Op::GtL(s)
+            | Op::LtL(s)
+            | Op::GeL(s)
+            | Op::LeL(s)
+            | Op::MinL(s)
+            | Op::MaxL(s) => Some(s as usize),
+            _ => None,
+        }
+    }
+}
+
+/// 1 for true, 0 for false.
+#[inline(always)]
+pub(super) fn truth(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Division, 0 when dividing by zero.
+#[inline(always)]
+pub(super) fn div(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a / b }
+}
+
+/// `clamp(x, lo, hi)`: NaN when the bounds are crossed.
+#[inline(always)]
+pub(super) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if lo <= hi {
+        x.max(lo).min(hi)
+    } else {
+        f64::NAN
+    }
+}
+
+#[inline(always)]
+pub(super) fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// A standard normal draw by Box–Muller; always takes exactly two uniforms.
+pub fn standard_normal(rng: &mut impl super::Draws) -> f64 {
+    let u1 = rng.uniform01();
+    let u2 = rng.uniform01();
+    // 1 - u1 lies in (0, 1], so the logarithm is finite.
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The triangular distribution's inverse CDF at `u`.
+pub fn triangular(lo: f64, mode: f64, hi: f64, u: f64) -> f64 {
+    let width = hi - lo;
+    if width <= 0.0 {
+        return lo;
+    }
+    let split = (mode - lo) / width;
+    if u < split {
+        lo + (u * width * (mode - lo)).sqrt()
+    } else {
+        hi - ((1.0 - u) * width * (hi - mode)).sqrt()
+    }
+}
