@@ -383,9 +383,7 @@ fn ensemble_gives_the_chance_of_meeting_every_goal_together() {
     );
     let model = scenario::load_str("two-goals.ron", &text).unwrap();
     use sandtable::sim::ensemble::{Bands, Control, Options, Plan, Start, run_ensemble};
-    let plan = Plan {
-        weeks: model.path_decisions("history").unwrap(),
-    };
+    let plan = Plan::weekly(model.path_decisions("history").unwrap());
     let options = Options {
         runs: 400,
         threads: 1,

@@ -789,7 +789,10 @@ fn what_was_actually_decided_waits_for_the_debrief_unless_asked() {
     assert!(harness.state().prefs().history_early);
     assert!(harness.state().derived().reference.is_some());
     assert!(shows(&harness, "Show “What Canada did”"));
-    assert!(observed(&harness).1 > 0, "the later observations when asked");
+    assert!(
+        observed(&harness).1 > 0,
+        "the later observations when asked"
+    );
     // Switched off again, then the scenario played out: the debrief has it anyway.
     harness.state_mut().apply(Action::ShowHistoryEarly(false));
     harness.run();

@@ -855,3 +855,45 @@ fn whatif_latency_at_a_thousand_futures() {
     stats("all", &mut all);
     stats("of which the job alone", &mut jobs);
 }
+
+#[test]
+fn the_futures_fire_the_events_the_teacher_injected() {
+    // The teacher fires an event in week 1; the futures from week 3 start from the state the
+    // class has (the inject replayed), and fire it wherever the plan reaches its week.
+    let mut session = mali_session();
+    // An event with effects that does not fire by itself in week 1.
+    let mut plain = mali_session();
+    plain.apply(Command::Commit).unwrap();
+    let fired: Vec<usize> = plain.run().turns[0]
+        .events
+        .iter()
+        .map(|f| f.event)
+        .collect();
+    let event = (0..session.model().scenario.events.len())
+        .find(|e| !fired.contains(e) && !session.model().scenario.events[*e].effects.is_empty())
+        .expect("an event");
+    session.apply(Command::Inject(event)).unwrap();
+    session.apply(Command::Commit).unwrap();
+    session.apply(Command::Commit).unwrap();
+    let settings = sandtable::ui::whatif::Settings::new(session.model());
+    let basis = Basis::new(&session, &settings);
+    assert_eq!(basis.plan.injected(0), &[event]);
+    let start = basis.start().expect("the weeks replay");
+    let replayed = start.session_sim();
+    for (slot, (&got, &want)) in replayed.state().iter().zip(session.state()).enumerate() {
+        assert!(
+            got.to_bits() == want.to_bits(),
+            "{}: {got} != {want}",
+            session.model().layout.names[slot]
+        );
+    }
+    // Without the inject, the replay would be another state.
+    let bare = sandtable::sim::ensemble::Start::played(
+        session.model(),
+        session.seed(),
+        session.overrides(),
+        &session.active_branch().decisions[..2],
+    )
+    .expect("replays");
+    assert_ne!(bare.session_sim().state(), session.state());
+}

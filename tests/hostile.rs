@@ -478,3 +478,32 @@ fn the_longest_chain_of_additions_compiles_and_adds_up() {
         .join()
         .unwrap();
 }
+
+#[test]
+fn thousands_of_problems_on_one_long_line_are_capped_and_shown_as_excerpts() {
+    // A mutant found by the mutation run: 3,000 rules on one 1.5 MB line, each with an
+    // over-long target. Every problem used to render the whole line.
+    let rule = format!(
+        "Rule(id: \"rain\", description: \"Rain.\", target: \"{}\", value: \"rain\"), ",
+        "é".repeat(201)
+    );
+    let text = crate::util::TINY.replacen(
+        "rules: [",
+        &format!("rules: [{}", rule.repeat(3000).replace('\n', " ")),
+        1,
+    );
+    let err = crate::util::load_err(&text);
+    assert_eq!(
+        err.diagnostics.len(),
+        sandtable::scenario::diag::MAX_DIAGNOSTICS
+    );
+    assert!(err.omitted >= 2900, "{} omitted", err.omitted);
+    let shown = err.to_string();
+    assert!(shown.len() < 100_000, "{} bytes shown", shown.len());
+    assert!(
+        shown.contains("more problems, not shown"),
+        "{}",
+        &shown[shown.len() - 300..]
+    );
+    assert!(shown.contains("near: …"), "{}", &shown[..600]);
+}

@@ -81,9 +81,19 @@ pub struct FileError {
     pub file: String,
     pub kind: FileErrorKind,
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond [`MAX_DIAGNOSTICS`], counted but not kept.
+    pub omitted: usize,
     /// The file's text (empty when it could not be read).
     source: String,
 }
+
+/// Most problems kept for one file: a hostile file can hold thousands, and each costs a
+/// scan of the text to place; the first hundred are enough to start fixing it.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Longest source line shown with its underline; a longer one (a whole file on one line)
+/// is shown as an excerpt around the problem instead.
+const MAX_SHOWN_LINE: usize = 400;
 
 impl FileError {
     /// A problem with the file as a whole (missing, too large, unreadable).
@@ -105,6 +115,7 @@ impl FileError {
                 message: message.into(),
                 hint,
             }],
+            omitted: 0,
             source: String::new(),
         }
     }
@@ -115,6 +126,7 @@ impl FileError {
             file: file.into(),
             kind: FileErrorKind::default(),
             diagnostics: Vec::new(),
+            omitted: 0,
             source: source.to_string(),
         }
     }
@@ -128,6 +140,10 @@ impl FileError {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.omitted += 1;
+            return;
+        }
         let (line, column) = span
             .as_ref()
             .map(|s| line_column(&self.source, s.start))
@@ -189,6 +205,7 @@ impl FileError {
                 }),
             }
         }
+        out.omitted += self.omitted;
         out
     }
 
@@ -229,6 +246,23 @@ impl fmt::Display for FileError {
         let files = SimpleFile::new(self.file.as_str(), self.source.as_str());
         let config = term::Config::default();
         for d in &self.diagnostics {
+            if let Some(span) = &d.span
+                && let Some(excerpt) = long_line_excerpt(&self.source, span.start)
+            {
+                let mut line = format!(
+                    "error: {}\n  at {}:{}:{}",
+                    d.message, self.file, d.line, d.column
+                );
+                if !d.field.is_empty() {
+                    line.push_str(&format!(", in `{}`", d.field));
+                }
+                writeln!(f, "{line}\n  near: {excerpt}")?;
+                if let Some(hint) = &d.hint {
+                    writeln!(f, "  = hint: {hint}")?;
+                }
+                writeln!(f)?;
+                continue;
+            }
             let mut report = Report::error().with_message(&d.message);
             if let Some(span) = &d.span {
                 let start = span.start.min(self.source.len());
@@ -250,7 +284,14 @@ impl fmt::Display for FileError {
                 Err(_) => writeln!(f, "{}", self.short().trim_end())?,
             }
         }
-        let n = self.diagnostics.len();
+        if self.omitted > 0 {
+            writeln!(
+                f,
+                "… and {} more problems, not shown: fix these and check again",
+                self.omitted
+            )?;
+        }
+        let n = self.diagnostics.len() + self.omitted;
         if n > 1 {
             writeln!(f, "{n} problems in {}", self.file)?;
         }
@@ -259,6 +300,26 @@ impl fmt::Display for FileError {
 }
 
 impl std::error::Error for FileError {}
+
+/// A few dozen characters around `offset` when its line is too long to show whole, else
+/// `None`.
+fn long_line_excerpt(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset)?;
+    let after = text.get(offset..)?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = after.find('\n').map_or(text.len(), |i| offset + i);
+    if end - start <= MAX_SHOWN_LINE {
+        return None;
+    }
+    let head: String = {
+        let mut chars: Vec<char> = before.get(start..)?.chars().rev().take(30).collect();
+        chars.reverse();
+        chars.into_iter().collect()
+    };
+    let tail: String = after.chars().take_while(|&c| c != '\n').take(50).collect();
+    Some(format!("…{head}{tail}…"))
+}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {

@@ -95,16 +95,16 @@ impl<'m> Batch<'m> {
 
     /// Plays one turn in every lane, each taking those of `choices` it can, in order, as
     /// [`Sim::step_lenient`] does. Returns how many choices were dropped over the lanes.
-    pub fn step(&mut self, choices: &[usize]) -> u64 {
+    pub fn step(&mut self, choices: &[usize], injected: &[usize]) -> u64 {
         if self.runs.turn >= self.runs.model.turns() {
             return 0;
         }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2, checked just above.
-            return unsafe { self.step_avx2(choices) };
+            return unsafe { self.step_avx2(choices, injected) };
         }
-        self.step_portable(choices)
+        self.step_portable(choices, injected)
     }
 
     /// [`Batch::step`] compiled for processors with AVX2, so that the loops over the lanes
@@ -112,14 +112,23 @@ impl<'m> Batch<'m> {
     /// so the numbers are the same either way.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn step_avx2(&mut self, choices: &[usize]) -> u64 {
-        self.step_portable(choices)
+    fn step_avx2(&mut self, choices: &[usize], injected: &[usize]) -> u64 {
+        self.step_portable(choices, injected)
     }
 
     #[inline(always)]
-    fn step_portable(&mut self, choices: &[usize]) -> u64 {
+    fn step_portable(&mut self, choices: &[usize], injected: &[usize]) -> u64 {
         let dropped = self.choose(choices);
-        self.runs.play_turn(&mut self.streams, &mut NoLedger, &[]);
+        // Injected events that are not events of the scenario are ignored, as `Sim` does.
+        let n = self.runs.model.scenario.events.len();
+        if injected.iter().all(|&e| e < n) {
+            self.runs
+                .play_turn(&mut self.streams, &mut NoLedger, injected);
+        } else {
+            let known: Vec<usize> = injected.iter().copied().filter(|&e| e < n).collect();
+            self.runs
+                .play_turn(&mut self.streams, &mut NoLedger, &known);
+        }
         dropped
     }
 
@@ -281,11 +290,19 @@ mod tests {
         let mut total = 0;
         for turn in start.turn()..model.turns() {
             let choices = plan.choices(turn);
+            let injected = plan.injected(turn);
             let dropped: u64 = alone
                 .iter_mut()
-                .map(|sim| sim.step_lenient(choices).expect("plays") as u64)
+                .map(|sim| {
+                    sim.inject(injected);
+                    sim.step_lenient(choices).expect("plays") as u64
+                })
                 .sum();
-            assert_eq!(batch.step(choices), dropped, "dropped on turn {turn}");
+            assert_eq!(
+                batch.step(choices, injected),
+                dropped,
+                "dropped on turn {turn}"
+            );
             total += dropped;
             same(&batch, &alone, turn + 1);
         }
@@ -326,6 +343,34 @@ mod tests {
         );
         let (dropped, _) = lanes_match_runs(&model, &start, &greedy(&model), 0);
         assert!(dropped > 0, "some futures cannot take every choice");
+    }
+
+    #[test]
+    fn lanes_fire_injected_events_as_runs_alone_do() {
+        // An exercise's injects: every event of the scenario forced in some week, and one
+        // index that is no event (ignored by both).
+        let model = scenario::default_model().expect("Mali");
+        let overrides = Overrides::none(&model);
+        let start = Sim::new(&model, RunKey::new(7, 0), &overrides);
+        let mut injects = crate::sim::Injects::new();
+        for e in 0..model.events.len() {
+            injects.entry(e % model.turns()).or_default().push(e);
+        }
+        injects.entry(2).or_default().push(model.events.len() + 5);
+        let plan = Plan::path(&model, "history")
+            .expect("history")
+            .with_injects(injects);
+        lanes_match_runs(&model, &start, &plan, 0);
+        // And the injects change the futures.
+        let base = Sim::new(&model, RunKey::new(7, 1), &overrides);
+        let mut with = base.fork(RunKey::new(7, 1), &overrides);
+        let mut without = base.fork(RunKey::new(7, 1), &overrides);
+        for turn in 0..model.turns() {
+            with.inject(plan.injected(turn));
+            with.step_lenient(plan.choices(turn)).expect("plays");
+            without.step_lenient(plan.choices(turn)).expect("plays");
+        }
+        assert_ne!(with.state(), without.state());
     }
 
     #[test]

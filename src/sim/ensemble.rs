@@ -48,7 +48,7 @@ use crate::scenario::expr::LANES;
 use super::batch::{Batch, read_slots};
 use super::rng::RunKey;
 use super::slices::{self, Resume};
-use super::{Cause, Decisions, Overrides, Refusal, Sim};
+use super::{Cause, Decisions, Injects, Overrides, Refusal, Sim};
 
 /// Runs in an ensemble unless asked otherwise.
 pub const DEFAULT_RUNS: usize = 1_000;
@@ -110,8 +110,23 @@ impl<'m> Start<'m> {
         overrides: &Overrides,
         played: &[Vec<usize>],
     ) -> Result<Self, (usize, Refusal)> {
+        Self::played_injected(model, seed, overrides, played, &Injects::new())
+    }
+
+    /// [`Start::played`] with the events `injects` fired at their turns, as an exercise or
+    /// the teacher fired them in the session.
+    pub fn played_injected(
+        model: &'m Model,
+        seed: u64,
+        overrides: &Overrides,
+        played: &[Vec<usize>],
+        injects: &Injects,
+    ) -> Result<Self, (usize, Refusal)> {
         let mut sim = Sim::new(model, RunKey::new(seed, 0), overrides);
         for (t, choices) in played.iter().enumerate() {
+            if let Some(events) = injects.get(&t) {
+                sim.inject(events);
+            }
             sim.step(choices).map_err(|r| (t, r))?;
         }
         Ok(Self::from_sim(sim, seed, overrides))
@@ -215,6 +230,9 @@ impl<'m> Start<'m> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
     pub weeks: Decisions,
+    /// Events forced to fire at their turns in every future (an exercise's injects, or
+    /// the teacher's), whatever their conditions.
+    pub injects: Injects,
 }
 
 impl Plan {
@@ -226,6 +244,7 @@ impl Plan {
     /// The same choices every turn from `from_turn` to the end (e.g. this week's choices).
     pub fn repeat(model: &Model, from_turn: usize, choices: &[usize]) -> Self {
         Self {
+            injects: Injects::new(),
             weeks: (0..model.turns())
                 .map(|t| {
                     if t >= from_turn {
@@ -245,12 +264,26 @@ impl Plan {
 
     /// An explicit plan, week by week.
     pub fn weekly(weeks: Decisions) -> Self {
-        Self { weeks }
+        Self {
+            weeks,
+            injects: Injects::new(),
+        }
     }
 
     /// The choices planned for `turn`.
     pub fn choices(&self, turn: usize) -> &[usize] {
         self.weeks.get(turn).map_or(&[], Vec::as_slice)
+    }
+
+    /// This plan with `injects` fired in every future.
+    pub fn with_injects(mut self, injects: Injects) -> Self {
+        self.injects = injects;
+        self
+    }
+
+    /// The events fired on `turn` whatever their conditions.
+    pub fn injected(&self, turn: usize) -> &[usize] {
+        self.injects.get(&turn).map_or(&[], Vec::as_slice)
     }
 
     /// This plan with `choice` taken on `turn`, before the other choices of that turn (so it
@@ -912,7 +945,8 @@ impl Job<'_, '_> {
             batch.reset(&self.template, &keys, &self.start.overrides);
             for s in 0..self.states {
                 if s > 0 {
-                    *out.dropped += batch.step(self.plan.choices(start_turn + s - 1));
+                    let turn = start_turn + s - 1;
+                    *out.dropped += batch.step(self.plan.choices(turn), self.plan.injected(turn));
                 }
                 for (k, &slot) in self.band_slots.iter().enumerate() {
                     let col = k * self.states + s;
@@ -959,6 +993,7 @@ impl Job<'_, '_> {
             for s in 0..self.states {
                 if s > 0 {
                     let turn = start_turn + s - 1;
+                    sim.inject(self.plan.injected(turn));
                     if let Ok(dropped) = sim.step_lenient(self.plan.choices(turn)) {
                         *out.dropped += dropped as u64;
                     }

@@ -146,9 +146,10 @@ fn week_rows(session: &Session, reference: Option<&Run>) -> Vec<WeekRow> {
 fn paired_futures(session: &Session, reference: &Run) -> Vec<Summary> {
     let model = session.model();
     let start = Start::beginning(model, session.seed(), session.overrides());
+    let injects = crate::ui::whatif::jobs::session_injects(session);
     let plans = [
-        Plan::weekly(reference.decisions()),
-        Plan::weekly(session.run().decisions()),
+        Plan::weekly(reference.decisions()).with_injects(injects.clone()),
+        Plan::weekly(session.run().decisions()).with_injects(injects),
     ];
     let options = Options {
         runs: DEBRIEF_FUTURES,

@@ -560,7 +560,7 @@ fn class_window_ui(ctx: &egui::Context, view: &mut ClassView, actions: &mut Vec<
                         .small(),
                     );
                     ui.separator();
-                    class_chart_ui(ui, &model, debrief, view.chart, actions);
+                    class_chart_ui(ui, &model, debrief, view.chart, &rows, actions);
                     ui.separator();
                     label(ui, RichText::new("How the class split").strong());
                     for split in &debrief.splits {
@@ -603,6 +603,7 @@ fn class_chart_ui(
     model: &crate::scenario::Model,
     debrief: &ClassDebrief,
     indicator: Option<usize>,
+    shown: &[usize],
     actions: &mut Vec<Action>,
 ) {
     let keys = crate::report::key_indicators(model);
@@ -621,7 +622,12 @@ fn class_chart_ui(
             }
         }
     });
-    if let Some(chart) = debrief.chart(indicator) {
+    if let Some(mut chart) = debrief.chart(indicator) {
+        // The students the filter shows, and the reference path.
+        chart.lines.retain(|line| match line.style {
+            crate::report::svg::LineStyle::Class(k) => shown.contains(&k),
+            _ => true,
+        });
         super::charts::class_chart_ui(ui, &chart);
     }
 }

@@ -22,7 +22,7 @@ use crate::sim::ensemble::{
     Bands, Control, Ensemble, Histogram, Options, Plan, Start, Summary, bands_within_budget,
     default_threads, run_ensemble,
 };
-use crate::sim::{Decisions, Overrides};
+use crate::sim::{Decisions, Injects, Overrides};
 use crate::ui::fan::{FanSeries, bands_note};
 use crate::ui::text::{amount, cause_label, signed, with_unit};
 use crate::ui::worker::JobError;
@@ -39,6 +39,8 @@ pub struct Basis {
     pub overrides: Overrides,
     /// The weeks played before the futures start; empty for the beginning.
     pub past: Decisions,
+    /// The plan, with the events the exercise or the teacher fires in the session's weeks
+    /// (they fire in the past replayed and in every future alike).
     pub plan: Plan,
     pub runs: usize,
 }
@@ -71,7 +73,7 @@ impl Basis {
             seed: session.seed(),
             overrides: session.overrides().clone(),
             past,
-            plan: Plan::weekly(weeks),
+            plan: Plan::weekly(weeks).with_injects(session_injects(session)),
             runs: settings.runs,
         }
     }
@@ -89,7 +91,13 @@ impl Basis {
 
     /// The start of the runs (replays the weeks played, so call it on the worker).
     pub fn start(&self) -> Result<Start<'_>, JobError> {
-        start_after(&self.model, self.seed, &self.overrides, &self.past)
+        start_after(
+            &self.model,
+            self.seed,
+            &self.overrides,
+            &self.past,
+            &self.plan.injects,
+        )
     }
 
     /// The turn the futures start at.
@@ -114,14 +122,24 @@ pub fn start_after<'m>(
     seed: u64,
     overrides: &Overrides,
     past: &Decisions,
+    injects: &Injects,
 ) -> Result<Start<'m>, JobError> {
     if past.is_empty() {
         Ok(Start::beginning(model, seed, overrides))
     } else {
-        Start::played(model, seed, overrides, past).map_err(|(turn, refusal)| {
+        Start::played_injected(model, seed, overrides, past, injects).map_err(|(turn, refusal)| {
             JobError::Failed(format!("week {} cannot be replayed: {refusal}", turn + 1))
         })
     }
+}
+
+/// The events the active branch fires whatever their conditions (an exercise's injects,
+/// the teacher's), for the futures to fire them too.
+pub fn session_injects(session: &Session) -> Injects {
+    session
+        .injects(session.active())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The request of the main ensemble.
@@ -319,7 +337,10 @@ impl CompareRequest {
             plans: items
                 .iter()
                 .zip(weeks)
-                .map(|(item, w)| (compared_name(session, item), Plan::weekly(w)))
+                .map(|(item, w)| {
+                    let plan = Plan::weekly(w).with_injects(session_injects(session));
+                    (compared_name(session, item), plan)
+                })
                 .collect(),
             runs: settings.runs,
             bands,
@@ -358,7 +379,18 @@ pub fn run_compare(
     control: Control<'_>,
 ) -> Result<CompareResult, JobError> {
     let model = &*request.model;
-    let start = start_after(model, request.seed, &request.overrides, &request.past)?;
+    let injects = request
+        .plans
+        .first()
+        .map(|(_, p)| p.injects.clone())
+        .unwrap_or_default();
+    let start = start_after(
+        model,
+        request.seed,
+        &request.overrides,
+        &request.past,
+        &injects,
+    )?;
     let plans: Vec<Plan> = request.plans.iter().map(|(_, p)| p.clone()).collect();
     let options = Options {
         runs: request.runs,
