@@ -9,7 +9,6 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-#[cfg(feature = "snapshot")]
 use sandtable::session::Command;
 use sandtable::sim::ensemble::{Bands, MAX_RUNS};
 use sandtable::ui::whatif::jobs::Basis;
