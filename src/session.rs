@@ -275,6 +275,12 @@ impl Session {
         self.injects.get(branch)
     }
 
+    /// The events forced to fire on the active branch: what every simulated future of it
+    /// fires too.
+    pub fn active_injects(&self) -> Injects {
+        self.injects.get(self.active).cloned().unwrap_or_default()
+    }
+
     pub fn model(&self) -> &Arc<Model> {
         &self.model
     }

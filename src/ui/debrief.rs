@@ -146,7 +146,7 @@ fn week_rows(session: &Session, reference: Option<&Run>) -> Vec<WeekRow> {
 fn paired_futures(session: &Session, reference: &Run) -> Vec<Summary> {
     let model = session.model();
     let start = Start::beginning(model, session.seed(), session.overrides());
-    let injects = crate::ui::whatif::jobs::session_injects(session);
+    let injects = session.active_injects();
     let plans = [
         Plan::weekly(reference.decisions()).with_injects(injects.clone()),
         Plan::weekly(session.run().decisions()).with_injects(injects),

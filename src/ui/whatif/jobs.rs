@@ -73,7 +73,7 @@ impl Basis {
             seed: session.seed(),
             overrides: session.overrides().clone(),
             past,
-            plan: Plan::weekly(weeks).with_injects(session_injects(session)),
+            plan: Plan::weekly(weeks).with_injects(session.active_injects()),
             runs: settings.runs,
         }
     }
@@ -131,15 +131,6 @@ pub fn start_after<'m>(
             JobError::Failed(format!("week {} cannot be replayed: {refusal}", turn + 1))
         })
     }
-}
-
-/// The events the active branch fires whatever their conditions (an exercise's injects,
-/// the teacher's), for the futures to fire them too.
-pub fn session_injects(session: &Session) -> Injects {
-    session
-        .injects(session.active())
-        .cloned()
-        .unwrap_or_default()
 }
 
 /// The request of the main ensemble.
@@ -338,7 +329,7 @@ impl CompareRequest {
                 .iter()
                 .zip(weeks)
                 .map(|(item, w)| {
-                    let plan = Plan::weekly(w).with_injects(session_injects(session));
+                    let plan = Plan::weekly(w).with_injects(session.active_injects());
                     (compared_name(session, item), plan)
                 })
                 .collect(),
