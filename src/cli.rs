@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::files::atomic_write;
 use crate::report::run::{csv, summary};
+pub use crate::report::tables::ensemble_table;
 use crate::report::words::signed;
 use crate::scenario::{self, FileError, Model, format_number};
 use crate::sim::analysis::{self, Comparison, Sensitivity, Statistic};
@@ -343,10 +344,8 @@ pub fn read_decisions(model: &Model, path: &Path) -> Result<Decisions> {
     struct File(
         #[serde(deserialize_with = "scenario::model::unique_turns")] BTreeMap<u32, Vec<String>>,
     );
-    let File(map) = ron::Options::default()
-        .with_recursion_limit(scenario::MAX_NESTING)
-        .from_str(&text)
-        .map_err(|e| scenario::load::ron_error(&name, &text, &e))?;
+    let options = ron::Options::default().with_recursion_limit(scenario::MAX_NESTING);
+    let File(map) = scenario::ron_errors::from_ron(&options, &name, &text)?;
     let mut decisions = vec![Vec::new(); model.turns()];
     for (turn, ids) in map {
         let slot = decisions.get_mut(turn as usize).ok_or_else(|| {
@@ -838,73 +837,6 @@ fn ensemble_cmd(args: &EnsembleArgs) -> Result<()> {
     };
     output::print(&text)?;
     Ok(())
-}
-
-/// A readable account of an ensemble's outcomes and goals.
-pub fn ensemble_table(model: &Model, ensemble: &Ensemble, label: &str) -> String {
-    let s = &model.scenario;
-    let mut out = format!(
-        "{} — {label}: {} runs from {}, seed {}\n\n",
-        s.title,
-        format_number(ensemble.runs as f64, 0),
-        model.date(ensemble.start_turn),
-        ensemble.seed
-    );
-    let width = s
-        .outcomes
-        .iter()
-        .map(|o| o.name.chars().count())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    out.push_str(&format!(
-        "{:width$}  {:>12} {:>12} {:>12} {:>12}  unit\n",
-        "Outcome", "p10", "median", "p90", "mean"
-    ));
-    for (o, outcome) in s.outcomes.iter().enumerate() {
-        let q = &ensemble.outcomes[o];
-        let f = |v: f64| format_number(v, outcome.precision as usize);
-        out.push_str(&format!(
-            "{:width$}  {:>12} {:>12} {:>12} {:>12}  {}\n",
-            outcome.name,
-            f(q.p10),
-            f(q.p50),
-            f(q.p90),
-            format_number(q.mean, outcome.precision as usize + 1),
-            outcome.unit
-        ));
-    }
-    if !s.goals.is_empty() {
-        let width = s
-            .goals
-            .iter()
-            .map(|g| g.name.chars().count())
-            .max()
-            .unwrap_or(5)
-            .max("Every goal together".len());
-        out.push_str(&format!("\n{:width$}  {:>7}\n", "Goal", "chance"));
-        for (g, goal) in s.goals.iter().enumerate() {
-            out.push_str(&format!(
-                "{:width$}  {:>5.1} %\n",
-                goal.name,
-                100.0 * ensemble.goals[g]
-            ));
-        }
-        if s.goals.len() > 1 {
-            out.push_str(&format!(
-                "{:width$}  {:>5.1} %\n",
-                "Every goal together",
-                100.0 * ensemble.all_goals()
-            ));
-        }
-    }
-    if ensemble.dropped_choices > 0 {
-        out.push_str(&format!(
-            "\n{} planned choices could not be taken in the futures where they came up and were dropped.\n",
-            format_number(ensemble.dropped_choices as f64, 0)
-        ));
-    }
-    out
 }
 
 /// Bands of every indicator: `turn,indicator,p10,p25,p50,p75,p90,mean`, one row per turn

@@ -467,10 +467,8 @@ pub fn scenario_file_of(text: &str) -> Option<String> {
 type ScenarioSource<'a> = dyn Fn(&FsPath) -> Option<Result<Model, FileError>> + 'a;
 
 fn load_with(file: &str, text: &str, named_scenario: &ScenarioSource) -> Result<Loaded, FileError> {
-    let parsed: ExerciseFile = ron::Options::default()
-        .with_recursion_limit(scenario::MAX_NESTING)
-        .from_str(text)
-        .map_err(|e| load::ron_error(file, text, &e))?;
+    let options = ron::Options::default().with_recursion_limit(scenario::MAX_NESTING);
+    let parsed: ExerciseFile = scenario::ron_errors::from_ron(&options, file, text)?;
     let mut located = Located::new(file, text);
     let root = Path::root();
     if parsed.format != EXERCISE_FORMAT {

@@ -1218,7 +1218,7 @@ impl std::fmt::Display for Dropped {
 
 /// A session file's syntax error; one that ends too early says the file was cut off.
 fn session_syntax_error(file: &str, text: &str, e: &ron::error::SpannedError) -> FileError {
-    let mut err = load::ron_error(file, text, e);
+    let mut err = scenario::ron_errors::ron_error(file, text, e);
     if err.kind == FileErrorKind::CutOff {
         for d in &mut err.diagnostics {
             d.message = format!(

@@ -424,3 +424,115 @@ fn a_value_of_the_wrong_type_names_its_field_and_what_it_takes() {
     assert_eq!(d.field, "indicators[0].name");
     assert!(d.hint.unwrap().contains("text in double quotes"));
 }
+
+#[test]
+fn every_value_of_the_wrong_type_is_reported_in_one_pass() {
+    let text = TINY
+        .replacen("initial: 2.0,", "initial: \"two\",", 1)
+        .replacen("salience: 1.0)", "salence: 1.0)", 1)
+        .replacen("max_times: Some(1)", "max_times: 1.5", 1)
+        .replacen(
+            "precision: 1),\n        Indicator(id: \"damage\"",
+            "precision: true),\n        Indicator(id: \"damage\"",
+            1,
+        )
+        .replacen("repeat: true", "repeat: [yes]", 1);
+    let err = load_err(&text);
+    let found: Vec<(String, (usize, usize), String)> = err
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.field.clone(),
+                (d.line, d.column),
+                d.hint.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let at = |needle: &str| position_of(&text, needle);
+    let expected = [
+        (
+            "actors[1].stances[\"spending\"].salence",
+            at("salence"),
+            "did you mean `salience`?",
+        ),
+        (
+            "indicators[0].initial",
+            at("\"two\""),
+            "`initial` takes a number, like `1.5` or `2.0`",
+        ),
+        (
+            "indicators[1].precision",
+            at("true),"),
+            "`precision` takes a whole number, like `3`",
+        ),
+        (
+            "choices[2].max_times",
+            at("1.5"),
+            "`max_times` takes a whole number, like `3`",
+        ),
+        (
+            "events[1].repeat",
+            at("[yes]"),
+            "`repeat` takes `true` or `false`",
+        ),
+    ];
+    let expected: Vec<(String, (usize, usize), String)> = expected
+        .iter()
+        .map(|(f, p, h)| (f.to_string(), *p, h.to_string()))
+        .collect();
+    assert_eq!(found, expected, "{}", err.short());
+    assert!(err.diagnostics.iter().all(|d| d.kind == K::Syntax));
+    assert!(err.to_string().contains("5 problems in test.ron"));
+    // The value is named whole, not only its first character.
+    let d = &err.diagnostics[3];
+    assert_eq!(d.message, "expected a whole number, like `3`, found `1.5`");
+    assert_eq!(d.span.as_ref().map(|s| &text[s.clone()]), Some("1.5"));
+}
+
+#[test]
+fn a_problem_that_cannot_be_read_past_ends_the_list() {
+    // A wrong type is reported, then the missing bracket after it; nothing is invented past
+    // a problem the reader cannot mend.
+    let text = TINY
+        .replacen("initial: 2.0,", "initial: \"two\",", 1)
+        .replacen("Parameter(id: \"rain\",", "Parameter(id: \"rain\"", 1);
+    let err = load_err(&text);
+    assert_eq!(err.diagnostics.len(), 2, "{}", err.short());
+    // The broken bracket further on keeps the file from being mapped whole; the field is
+    // still named by what stands before the value.
+    assert_eq!(err.diagnostics[0].field, "initial");
+    assert_eq!(
+        err.diagnostics[0].hint.as_deref(),
+        Some("`initial` takes a number, like `1.5` or `2.0`")
+    );
+    assert_eq!(
+        (err.diagnostics[1].line, err.diagnostics[1].column),
+        position_of(&text, "name: \"Rain per week\"")
+    );
+}
+
+#[test]
+fn a_file_with_hundreds_of_wrong_values_is_read_a_bounded_number_of_times() {
+    let many = (0..500)
+        .map(|i| format!("Indicator(id: \"x{i}\", name: \"X\", unit: \"\", initial: \"no\")"))
+        .collect::<Vec<_>>()
+        .join(",\n        ");
+    let text = TINY.replacen(
+        "indicators: [",
+        &format!("indicators: [\n        {many},"),
+        1,
+    );
+    let err = load_err(&text);
+    // Each mend is a reading of the whole file: a limit keeps a hostile file quick.
+    assert!(
+        (10..=60).contains(&err.diagnostics.len()),
+        "{}",
+        err.diagnostics.len()
+    );
+    assert!(
+        err.diagnostics
+            .iter()
+            .all(|d| d.message.contains("found `\"no\"`"))
+    );
+}

@@ -240,3 +240,152 @@ fn edits_in_the_workbench_are_not_replaced_by_a_change_on_disk() {
     assert!(!workbench.unsaved());
     let _ = fs::remove_dir_all(path.parent().unwrap());
 }
+
+#[test]
+fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
+    let (mut harness, path) = opened("structure");
+    click(&mut harness, "File");
+    click(&mut harness, "Edit the scenario…");
+    click(&mut harness, "Council (council)");
+    harness
+        .get_by_label("council on spending: salience")
+        .set_value_accesskit(0.35);
+    harness.run();
+    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let edited = TINY.replacen(
+        "(position: 0.0, salience: 1.0)",
+        "(position: 0.0, salience: 0.35)",
+        1,
+    );
+    assert_eq!(
+        workbench.text, edited,
+        "only the value changes; comments stay"
+    );
+    for _ in 0..40 {
+        harness.step();
+    }
+    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    assert!(workbench.problems.is_empty(), "{:?}", workbench.problems);
+    let model = workbench.model.clone().unwrap();
+    assert_eq!(model.scenario.actors[1].stances["spending"].salience, 0.35);
+
+    // A label typed in its line is written as a RON string, quotes escaped.
+    click(&mut harness, "Council (council)");
+    click(&mut harness, "Evacuate (evacuate)");
+    harness.get_by_label("evacuate label").focus();
+    harness.run();
+    harness.get_by_label("evacuate label").type_text(" \"now\"");
+    harness.run();
+    let text = harness
+        .state()
+        .view()
+        .workbench
+        .as_ref()
+        .unwrap()
+        .text
+        .clone();
+    assert!(
+        text.contains(r#"label: "Evacuate \"now\"""#),
+        "{}",
+        text.lines().find(|l| l.contains("evacuate")).unwrap_or("")
+    );
+    harness
+        .get_by_label("evacuate max_times")
+        .set_value_accesskit(2.0);
+    harness.run();
+    let text = harness
+        .state()
+        .view()
+        .workbench
+        .as_ref()
+        .unwrap()
+        .text
+        .clone();
+    assert!(
+        text.contains("max_times: Some(2)"),
+        "a whole number stays whole"
+    );
+
+    // Undo takes the edits back one by one, Redo puts them back.
+    click(&mut harness, "Undo");
+    assert!(
+        harness
+            .state()
+            .view()
+            .workbench
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("max_times: Some(1)")
+    );
+    click(&mut harness, "Redo");
+    assert!(
+        harness
+            .state()
+            .view()
+            .workbench
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("max_times: Some(2)")
+    );
+    for _ in 0..3 {
+        click(&mut harness, "Undo");
+    }
+    assert_eq!(
+        harness.state().view().workbench.as_ref().unwrap().text,
+        TINY
+    );
+    click(&mut harness, "Redo");
+    assert_eq!(
+        harness.state().view().workbench.as_ref().unwrap().text,
+        edited
+    );
+
+    // Futures of the text as it stands, as `sandtable ensemble` prints them.
+    click(&mut harness, "Try it");
+    harness.get_by_label("1,000 futures").click();
+    for _ in 0..400 {
+        harness.step();
+        if harness
+            .state()
+            .view()
+            .workbench
+            .as_ref()
+            .unwrap()
+            .trial
+            .answer()
+            .is_some()
+        {
+            break;
+        }
+    }
+    let answer = harness
+        .state()
+        .view()
+        .workbench
+        .as_ref()
+        .unwrap()
+        .trial
+        .answer()
+        .map(str::to_string)
+        .expect("the futures ran");
+    let expected = sandtable::ui::workbench::trial::run(
+        &sandtable::scenario::load_str("tiny.ron", &edited).unwrap(),
+        &sandtable::ui::workbench::trial::TrialKind::Futures(None),
+        Default::default(),
+    )
+    .unwrap();
+    assert_eq!(answer, expected, "the futures are those of the edited text");
+    assert!(shows(&harness, "Tiny crisis — futures with no choices"));
+
+    // Saved as written, then played.
+    click(&mut harness, "Save");
+    assert_eq!(fs::read_to_string(&path).unwrap(), edited);
+    click(&mut harness, "Play it");
+    assert_eq!(
+        harness.state().session().model().scenario.actors[1].stances["spending"].salience,
+        0.35
+    );
+    let _ = fs::remove_dir_all(path.parent().unwrap());
+}

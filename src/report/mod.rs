@@ -11,6 +11,7 @@ pub mod html;
 pub mod run;
 pub mod student;
 pub mod svg;
+pub mod tables;
 pub mod words;
 
 use std::collections::BTreeMap;

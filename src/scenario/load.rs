@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path as FsPath;
 
-use super::diag::{DiagnosticKind, DiagnosticKind as K, FileError, FileErrorKind, offset_of};
+use super::diag::{DiagnosticKind, DiagnosticKind as K, FileError};
 use super::expr::{self, ExprError, NameError, Program, Query, Resolve};
 use super::model::*;
+use super::ron_errors;
 use super::spans::{Node, Path, offset_in_literal};
 use super::{
     CompiledActor, CompiledChoice, CompiledEffect, CompiledEvent, CompiledIssue, CompiledRule,
@@ -164,142 +165,7 @@ fn parse(file: &str, text: &str) -> Result<Scenario, FileError> {
     let options = ron::Options::default()
         .with_recursion_limit(MAX_NESTING)
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    options
-        .from_str::<Scenario>(text)
-        .map_err(|e| ron_error(file, text, &e))
-}
-
-/// Turns a RON error into a diagnostic at its line and column.
-pub(crate) fn ron_error(file: &str, text: &str, e: &ron::error::SpannedError) -> FileError {
-    use ron::Error as E;
-    let start = offset_of(text, e.span.start.line, e.span.start.col);
-    let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
-    let end = if end == start {
-        let next = text.get(start..).and_then(|t| t.chars().next());
-        (start + next.map_or(0, char::len_utf8)).min(text.len())
-    } else {
-        end
-    };
-    // A value of the wrong type: RON points at the space before it; point at the value,
-    // and name the field it is for.
-    let wrong_type = type_expected(&e.code);
-    let (start, end, field) = match wrong_type {
-        Some(_) => {
-            let skipped = text
-                .get(start..)
-                .map_or(0, |t| t.len() - t.trim_start().len());
-            let start = (start + skipped).min(text.len());
-            let value_end = text
-                .get(start..)
-                .and_then(|t| t.find([',', ')', ']', '}', '\n']))
-                .map_or(text.len(), |n| start + n.max(1));
-            let field = Node::scan(text)
-                .map(|t| t.path_at(start))
-                .unwrap_or_default();
-            (start, value_end.min(text.len()), field)
-        }
-        None => (start, end, String::new()),
-    };
-    // RON notices a missing field at the item's closing bracket; point at the item instead.
-    let (start, end) = match e.code {
-        E::MissingStructField { .. } => Node::scan(text)
-            .and_then(|tree| tree.start_of_value_ending_at(end))
-            .map_or((start, end), |s| (s, end)),
-        _ => (start, end),
-    };
-    let hint = match &e.code {
-        E::NoSuchStructField {
-            expected, found, ..
-        } => Some(match suggest(found, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the fields here are: {}", expected.join(", ")),
-        }),
-        E::NoSuchEnumVariant {
-            expected, found, ..
-        } => Some(match suggest(found, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("expected one of: {}", expected.join(", ")),
-        }),
-        E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` to this item")),
-        E::ExceededRecursionLimit => {
-            Some(format!("files may nest at most {MAX_NESTING} levels deep"))
-        }
-        E::ExpectedDifferentStructName { expected, .. } => {
-            Some(format!("write `{expected}(` here"))
-        }
-        E::Eof => Some(CUT_OFF.into()),
-        _ => wrong_type.map(|expected| {
-            let name = field
-                .rsplit(['.', '['])
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(']');
-            if name.is_empty() || name.starts_with('"') || name.parse::<usize>().is_ok() {
-                format!("write {expected} here")
-            } else {
-                format!("`{name}` takes {expected}")
-            }
-        }),
-    };
-    // Whatever RON expected there, an error at the very end of a file with brackets left
-    // open means the file was cut off; so does a string that never closes.
-    let cut_off = matches!(e.code, E::Eof | E::ExpectedStringEnd)
-        || (text.get(end..).is_none_or(|t| t.trim().is_empty()) && brackets_left_open(text));
-    let hint = hint.or_else(|| cut_off.then(|| CUT_OFF.into()));
-    let mut err = FileError::new(file, text);
-    let kind = match e.code {
-        E::ExceededRecursionLimit => K::Limit,
-        _ => K::Syntax,
-    };
-    let message = match wrong_type {
-        Some(expected) => format!(
-            "expected {expected}, found `{}`",
-            text.get(start..end).unwrap_or("").trim()
-        ),
-        None => format!("{}", e.code),
-    };
-    err.push(kind, Some(start..end), field, message, hint);
-    if cut_off {
-        err.kind = FileErrorKind::CutOff;
-    }
-    err
-}
-
-/// What a value of the wrong type should have been, in words, for RON's type errors.
-fn type_expected(code: &ron::Error) -> Option<&'static str> {
-    use ron::Error as E;
-    Some(match code {
-        E::ExpectedFloat => "a number, like `1.5` or `2.0`",
-        E::ExpectedInteger => "a whole number, like `3`",
-        E::ExpectedString => "text in double quotes, like `\"text\"`",
-        E::ExpectedBoolean => "`true` or `false`",
-        E::ExpectedOption => "a value, `Some(value)` or `None` (or leave the field out)",
-        E::ExpectedArray => "a list in square brackets, like `[a, b]`",
-        E::ExpectedMap => "a map in braces, like `{ \"key\": value }`",
-        E::ExpectedStructLike => "an item in brackets, like `(id: \"x\", ...)`",
-        E::ExpectedChar => "a character, like `'a'`",
-        E::ExpectedUnit => "`()`",
-        _ => return None,
-    })
-}
-
-/// The hint for a file that ends before its last item is closed.
-const CUT_OFF: &str = "the file ends too early: a closing bracket may be missing";
-
-/// Whether `text` opens more brackets than it closes, outside strings.
-fn brackets_left_open(text: &str) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0i64, false, false);
-    for c in text.chars() {
-        match (in_string, c) {
-            (true, _) if escaped => escaped = false,
-            (true, '\\') => escaped = true,
-            (_, '"') => in_string = !in_string,
-            (false, '(' | '[' | '{') => depth += 1,
-            (false, ')' | ']' | '}') => depth -= 1,
-            _ => {}
-        }
-    }
-    depth > 0
+    ron_errors::from_ron(&options, file, text)
 }
 
 /// The file's problems, located by path through the span tree.

@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod ron_errors;
 pub mod spans;
 
 use std::ops::Range;

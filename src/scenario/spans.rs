@@ -98,23 +98,35 @@ impl Node {
     pub fn locate(&self, path: &Path) -> Range<usize> {
         let mut node = self;
         for seg in &path.0 {
-            node = node.unwrap_some();
-            let next = match (seg, &node.kind) {
-                (Seg::Field(name), Kind::Struct(fields)) => {
-                    fields.iter().find(|(n, _, _)| n == name).map(|(_, _, v)| v)
-                }
-                (Seg::Key(key), Kind::Map(entries)) => {
-                    entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
-                }
-                (Seg::Index(i), Kind::Seq(_, items)) => items.get(*i),
-                _ => None,
-            };
-            match next {
+            match node.child(seg) {
                 Some(child) => node = child,
-                None => return node.span.clone(),
+                None => return node.unwrap_some().span.clone(),
             }
         }
         node.unwrap_some().span.clone()
+    }
+
+    /// The span of the value at `path` (inside its `Some(..)`), if the text has one there.
+    pub fn find(&self, path: &Path) -> Option<Range<usize>> {
+        let mut node = self;
+        for seg in &path.0 {
+            node = node.child(seg)?;
+        }
+        Some(node.unwrap_some().span.clone())
+    }
+
+    /// The value one step down `seg` from this one (looking inside a `Some(..)`).
+    fn child(&self, seg: &Seg) -> Option<&Node> {
+        match (seg, &self.unwrap_some().kind) {
+            (Seg::Field(name), Kind::Struct(fields)) => {
+                fields.iter().find(|(n, _, _)| n == name).map(|(_, _, v)| v)
+            }
+            (Seg::Key(key), Kind::Map(entries)) => {
+                entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+            }
+            (Seg::Index(i), Kind::Seq(_, items)) => items.get(*i),
+            _ => None,
+        }
     }
 
     /// The span of the key or field name at `path` (the value's span if it has none).
@@ -122,23 +134,11 @@ impl Node {
         let Some((last, parent)) = path.0.split_last() else {
             return self.span.clone();
         };
-        let parent_path = Path(parent.to_vec());
         let mut node = self;
-        for seg in &parent_path.0 {
-            node = node.unwrap_some();
-            let next = match (seg, &node.kind) {
-                (Seg::Field(name), Kind::Struct(fields)) => {
-                    fields.iter().find(|(n, _, _)| n == name).map(|f| &f.2)
-                }
-                (Seg::Key(key), Kind::Map(entries)) => {
-                    entries.iter().find(|(k, _, _)| k == key).map(|e| &e.2)
-                }
-                (Seg::Index(i), Kind::Seq(_, items)) => items.get(*i),
-                _ => None,
-            };
-            match next {
+        for seg in parent {
+            match node.child(seg) {
                 Some(child) => node = child,
-                None => return node.span.clone(),
+                None => return node.unwrap_some().span.clone(),
             }
         }
         let node = node.unwrap_some();
@@ -170,12 +170,7 @@ impl Node {
     /// The start of the innermost value whose text ends at `end` (e.g. the struct a closing
     /// bracket belongs to).
     pub fn start_of_value_ending_at(&self, end: usize) -> Option<usize> {
-        let children: Vec<&Node> = match &self.kind {
-            Kind::Scalar => Vec::new(),
-            Kind::Struct(fields) | Kind::Map(fields) => fields.iter().map(|f| &f.2).collect(),
-            Kind::Seq(_, items) => items.iter().collect(),
-        };
-        for child in children {
+        for child in self.children() {
             if child.span.start < end && end <= child.span.end {
                 return child.start_of_value_ending_at(end);
             }
@@ -222,6 +217,39 @@ impl Node {
                 Some(child) => node = child,
                 None => return out,
             }
+        }
+    }
+
+    /// The span of the outermost value that starts at `offset`.
+    pub fn value_starting_at(&self, offset: usize) -> Option<Range<usize>> {
+        if self.span.start == offset {
+            return Some(self.span.clone());
+        }
+        self.children()
+            .find(|child| child.span.start <= offset && offset < child.span.end)
+            .and_then(|child| child.value_starting_at(offset))
+    }
+
+    /// The innermost struct field whose name holds `offset`: the spans of its name and of
+    /// its value.
+    pub fn field_at(&self, offset: usize) -> Option<(Range<usize>, Range<usize>)> {
+        if let Kind::Struct(fields) = &self.kind
+            && let Some((_, name, value)) =
+                fields.iter().find(|(_, name, _)| name.contains(&offset))
+        {
+            return Some((name.clone(), value.span.clone()));
+        }
+        self.children()
+            .find(|child| child.span.start <= offset && offset < child.span.end)
+            .and_then(|child| child.field_at(offset))
+    }
+
+    /// The values directly inside this one.
+    fn children(&self) -> Box<dyn Iterator<Item = &Node> + '_> {
+        match &self.kind {
+            Kind::Scalar => Box::new(std::iter::empty()),
+            Kind::Struct(fields) | Kind::Map(fields) => Box::new(fields.iter().map(|f| &f.2)),
+            Kind::Seq(_, items) => Box::new(items.iter()),
         }
     }
 

@@ -798,6 +798,8 @@ impl SandtableApp {
     /// Keyboard shortcuts, taken before the widgets see the keys.
     fn shortcuts(&self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.egui_wants_keyboard_input();
+        let in_editor = self.view.workbench.is_some()
+            && ctx.memory(|m| m.focused()) == Some(super::workbench::editor_id());
         let modal = self.view.file_window.is_some()
             || self.view.confirm.is_some()
             || self.view.recover.is_some()
@@ -811,7 +813,11 @@ impl SandtableApp {
                 actions.push(Action::AskFile(FilePurpose::Save));
             }
             if i.consume_shortcut(&command(Key::S)) {
-                actions.push(Action::Save);
+                actions.push(if in_editor {
+                    Action::Workbench(super::workbench::WorkbenchAction::Save)
+                } else {
+                    Action::Save
+                });
             }
             if i.consume_shortcut(&command(Key::O)) {
                 actions.push(Action::AskFile(FilePurpose::Open));

@@ -269,7 +269,12 @@ impl SandtableApp {
                     }
                 }
             }
-            action @ (WorkbenchAction::Jump(_) | WorkbenchAction::Fix(_)) => {
+            action @ (WorkbenchAction::Jump(_)
+            | WorkbenchAction::Fix(_)
+            | WorkbenchAction::Set { .. }
+            | WorkbenchAction::Undo
+            | WorkbenchAction::Redo
+            | WorkbenchAction::Try(_)) => {
                 if let Some(workbench) = &mut self.view.workbench {
                     workbench.apply(&action);
                 }

@@ -1,7 +1,11 @@
 //! The author's workbench: the scenario's RON text in an editor, checked as it is typed
 //! with the same messages as `sandtable check`, the problems marked in place (with a fix
-//! for a misspelt name), an outline of what the scenario holds, and one click to save it
-//! (the text as written, comments and layout kept) or play it.
+//! for a misspelt name), a structured view that edits values in the text
+//! ([`structure`]), futures and a balance check of the text as it stands ([`trial`]), undo,
+//! and one click to save it (the text as written, comments and layout kept) or play it.
+
+pub mod structure;
+pub mod trial;
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -11,7 +15,10 @@ use eframe::egui::{self, Color32, RichText, TextFormat, text::LayoutJob};
 
 use super::a11y::label;
 use super::actions::Action;
+use super::worker;
+use crate::scenario::spans::{Node, Path};
 use crate::scenario::{self, Diagnostic, Model};
+use trial::{Trial, TrialKind};
 
 /// What the workbench asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +36,17 @@ pub enum WorkbenchAction {
     NewGame,
     /// Put the cursor at a character of the text.
     Jump(usize),
+    /// Put the value `literal` (RON text) where the value at `path` is written; a new step
+    /// for undo unless it goes on the edit before (a slider being dragged).
+    Set {
+        path: Path,
+        literal: String,
+        new_step: bool,
+    },
+    Undo,
+    Redo,
+    /// Run futures of the text as it stands: a reference path, or no choices.
+    Try(TrialKind),
     /// Apply the quick fix of a problem.
     Fix(usize),
     /// Take the file's text from disk, dropping the edits.
@@ -36,7 +54,7 @@ pub enum WorkbenchAction {
 }
 
 /// The workbench's state.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Workbench {
     pub text: String,
     /// The scenario's file, if it has one.
@@ -48,8 +66,23 @@ pub struct Workbench {
     /// The text last checked, and what the check found.
     checked: Option<u64>,
     pub problems: Vec<Diagnostic>,
-    /// What the text that last loaded holds.
-    outline: Vec<Section>,
+    /// The scenario as the text last loaded.
+    pub model: Option<Arc<Model>>,
+    /// The map of the text as it is now (none when it does not scan), and the text's hash.
+    tree: Option<(u64, Option<Node>)>,
+    /// The hash of a text known to have the structure of `model`: the one that loaded, or
+    /// one reached from it by the structured view's edits, which change values only.
+    editable: Option<u64>,
+    /// The text before the edits since the last undo step, for the editor's undo.
+    undo_point: Option<String>,
+    /// The value the last structured edit changed, to make a drag one undo step.
+    last_set: Option<Path>,
+    /// An undo (false) or redo (true) asked for, carried out by the editor.
+    undo_request: Option<bool>,
+    /// Futures or a balance check of the text.
+    pub trial: Trial,
+    /// What the side panel shows.
+    pub side: Side,
     /// When the text was last edited (the check waits for a pause in typing).
     edited_at: f64,
     /// Where to put the cursor on the next frame (a character index).
@@ -60,11 +93,13 @@ pub struct Workbench {
     highlight: Option<(u64, Arc<LayoutJob>)>,
 }
 
-/// A part of the outline: "Actors", and each actor's id, name and place in the text.
-#[derive(Debug, Clone, PartialEq)]
-struct Section {
-    title: &'static str,
-    items: Vec<(String, String, Option<usize>)>,
+/// The side panel's two views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// What the scenario holds, to edit.
+    Structure,
+    /// Futures and the balance check.
+    Try,
 }
 
 /// How long typing must pause before the text is checked again.
@@ -88,7 +123,18 @@ impl Workbench {
             path,
             checked: None,
             problems: Vec::new(),
-            outline: Vec::new(),
+            model: None,
+            tree: None,
+            editable: None,
+            undo_point: None,
+            last_set: None,
+            undo_request: None,
+            trial: if crate::platform::IN_BROWSER {
+                Trial::sliced()
+            } else {
+                Trial::default()
+            },
+            side: Side::Structure,
             edited_at: f64::NEG_INFINITY,
             jump: None,
             changed_on_disk: false,
@@ -120,10 +166,51 @@ impl Workbench {
         match scenario::load_str(&self.name(), &self.text) {
             Ok(model) => {
                 self.problems.clear();
-                self.outline = outline(&model, &self.text);
+                self.model = Some(Arc::new(model));
+                self.editable = Some(hash);
             }
             Err(e) => self.problems = e.diagnostics,
         }
+    }
+
+    /// Maps the text again if it changed since it was last mapped.
+    fn refresh_tree(&mut self) {
+        let hash = hash_of(&self.text);
+        if self.tree.as_ref().is_none_or(|(h, _)| *h != hash) {
+            self.tree = Some((hash, Node::scan(&self.text)));
+        }
+    }
+
+    /// The map of the text, when the structured view may edit it.
+    pub fn editable_tree(&self) -> Option<&Node> {
+        match &self.tree {
+            Some((hash, Some(tree))) if self.editable == Some(*hash) => Some(tree),
+            _ => None,
+        }
+    }
+
+    /// The character index where the item `id` is written (`id: "..."`).
+    pub fn place_of_id(&self, id: &str) -> Option<usize> {
+        let quoted = format!("id: \"{id}\"");
+        self.text.find(&quoted).map(|b| char_index(&self.text, b))
+    }
+
+    /// Writes `literal` where the value at `path` is, if the text may be edited there.
+    fn set(&mut self, path: &Path, literal: &str, new_step: bool) {
+        self.refresh_tree();
+        let Some(range) = self.editable_tree().and_then(|t| t.find(path)) else {
+            return;
+        };
+        if new_step || self.last_set.as_ref() != Some(path) {
+            self.undo_point = Some(self.text.clone());
+        }
+        self.last_set = Some(path.clone());
+        self.text.replace_range(range, literal);
+        // Only a value changed: the text keeps the structure of the scenario that loaded.
+        let hash = hash_of(&self.text);
+        self.editable = Some(hash);
+        self.refresh_tree();
+        self.edited_at = f64::NEG_INFINITY;
     }
 
     /// Takes text read from disk: the editor shows it, as saved.
@@ -146,11 +233,29 @@ impl Workbench {
     pub fn apply(&mut self, action: &WorkbenchAction) {
         match action {
             WorkbenchAction::Jump(at) => self.jump = Some(*at),
+            WorkbenchAction::Set {
+                path,
+                literal,
+                new_step,
+            } => self.set(path, literal, *new_step),
+            WorkbenchAction::Undo => self.undo_request = Some(false),
+            WorkbenchAction::Redo => self.undo_request = Some(true),
+            WorkbenchAction::Try(kind) => {
+                self.check();
+                match &self.model {
+                    Some(model) if self.problems.is_empty() => {
+                        self.trial.ask(model.clone(), kind.clone())
+                    }
+                    _ => {}
+                }
+            }
             WorkbenchAction::Fix(i) => {
                 if let Some((range, replacement)) =
                     self.problems.get(*i).and_then(|d| fix(d, &self.text))
                 {
                     let start = self.text[..range.start].chars().count();
+                    self.undo_point = Some(self.text.clone());
+                    self.last_set = None;
                     self.text.replace_range(range, &replacement);
                     self.jump = Some(start + replacement.chars().count());
                     self.check();
@@ -212,47 +317,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
 /// The character index of a byte offset.
 fn char_index(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].chars().count()
-}
-
-/// What the scenario holds, each with where its id is written.
-fn outline(model: &Model, text: &str) -> Vec<Section> {
-    let s = &model.scenario;
-    let at = |id: &str| {
-        let quoted = format!("id: \"{id}\"");
-        text.find(&quoted).map(|b| char_index(text, b))
-    };
-    let section = |title, items: Vec<(&String, &String)>| Section {
-        title,
-        items: items
-            .into_iter()
-            .map(|(id, name)| (id.clone(), name.clone(), at(id)))
-            .collect(),
-    };
-    vec![
-        section(
-            "Actors",
-            s.actors.iter().map(|a| (&a.id, &a.name)).collect(),
-        ),
-        section(
-            "Issues",
-            s.issues.iter().map(|i| (&i.id, &i.name)).collect(),
-        ),
-        section(
-            "Indicators",
-            s.indicators.iter().map(|i| (&i.id, &i.name)).collect(),
-        ),
-        section(
-            "Parameters",
-            s.parameters.iter().map(|p| (&p.id, &p.name)).collect(),
-        ),
-        section(
-            "Choices",
-            s.choices.iter().map(|c| (&c.id, &c.label)).collect(),
-        ),
-        section("Events", s.events.iter().map(|e| (&e.id, &e.id)).collect()),
-        section("Goals", s.goals.iter().map(|g| (&g.id, &g.name)).collect()),
-        section("Paths", s.paths.iter().map(|p| (&p.id, &p.name)).collect()),
-    ]
 }
 
 /// Colours of the highlighting, for the theme.
@@ -379,6 +443,12 @@ pub fn workbench_ui(
 ) {
     let act = |actions: &mut Vec<Action>, a| actions.push(Action::Workbench(a));
     let now = ctx.input(|i| i.time);
+    workbench.refresh_tree();
+    let repaint = ctx.clone();
+    let wake: worker::Wake = Arc::new(move || repaint.request_repaint());
+    if let Some(seconds) = workbench.trial.update(now, Some(&wake)) {
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds.max(0.0)));
+    }
     if workbench.checked != Some(hash_of(&workbench.text)) {
         if now - workbench.edited_at >= CHECK_AFTER_SECONDS {
             workbench.check();
@@ -423,10 +493,10 @@ pub fn workbench_ui(
             }
             problems_ui(ui, workbench, actions);
             ui.separator();
-            egui::Panel::right("workbench_outline")
+            egui::Panel::right("workbench_side")
                 .resizable(true)
-                .default_size(260.0)
-                .show(ui, |ui| outline_ui(ui, workbench, actions));
+                .default_size(340.0)
+                .show(ui, |ui| side_ui(ui, workbench, in_browser, actions));
             editor_ui(ui, workbench, now);
         });
     if !open {
@@ -469,6 +539,21 @@ fn toolbar_ui(
                     WorkbenchAction::SaveTo(PathBuf::from(workbench.path_field.trim())),
                 );
             }
+        }
+        ui.separator();
+        if ui
+            .button("Undo")
+            .on_hover_text("Takes back the last change to the text, typed or made in the view beside it (Ctrl+Z)")
+            .clicked()
+        {
+            act(actions, WorkbenchAction::Undo);
+        }
+        if ui
+            .button("Redo")
+            .on_hover_text("Puts back what Undo took back (Ctrl+Shift+Z)")
+            .clicked()
+        {
+            act(actions, WorkbenchAction::Redo);
         }
         ui.separator();
         if ui
@@ -543,41 +628,72 @@ fn problems_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<Actio
         });
 }
 
-fn outline_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<Action>) {
-    label(ui, RichText::new("What the scenario holds").strong());
-    if !workbench.problems.is_empty() {
-        label(
-            ui,
-            RichText::new("As it last loaded; fix the problems to see the changes.").small(),
-        );
+fn side_ui(
+    ui: &mut egui::Ui,
+    workbench: &mut Workbench,
+    in_browser: bool,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut workbench.side, Side::Structure, "What it holds");
+        ui.selectable_value(&mut workbench.side, Side::Try, "Try it");
+    });
+    ui.separator();
+    match workbench.side {
+        Side::Structure => structure::structure_ui(ui, workbench, actions),
+        Side::Try => {
+            let loads = workbench.problems.is_empty() && workbench.model.is_some();
+            let model = workbench.model.clone();
+            trial::trial_ui(
+                ui,
+                &mut workbench.trial,
+                model.as_deref(),
+                loads,
+                in_browser,
+                actions,
+            );
+        }
     }
-    egui::ScrollArea::vertical()
-        .id_salt("workbench_outline_scroll")
-        .show(ui, |ui| {
-            for section in &workbench.outline {
-                egui::CollapsingHeader::new(format!("{} ({})", section.title, section.items.len()))
-                    .id_salt(section.title)
-                    .default_open(matches!(section.title, "Actors" | "Choices"))
-                    .show(ui, |ui| {
-                        for (id, name, at) in &section.items {
-                            let text = if id == name {
-                                id.clone()
-                            } else {
-                                format!("{name} ({id})")
-                            };
-                            let link = ui.add_enabled(at.is_some(), egui::Link::new(text));
-                            if link.clicked()
-                                && let Some(at) = at
-                            {
-                                actions.push(Action::Workbench(WorkbenchAction::Jump(*at)));
-                            }
-                        }
-                    });
-            }
-        });
+}
+
+/// The id of the scenario text's editor (Ctrl+S there saves the scenario, not the session).
+pub fn editor_id() -> egui::Id {
+    egui::Id::unique("workbench_editor")
+}
+
+/// The editor's undo history takes the structured view's edits as steps of their own, and
+/// carries out the toolbar's Undo and Redo.
+fn undo_ui(ctx: &egui::Context, id: egui::Id, workbench: &mut Workbench) {
+    let point = workbench.undo_point.take();
+    let request = workbench.undo_request.take();
+    if point.is_none() && request.is_none() {
+        return;
+    }
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let cursor = state.cursor.char_range().unwrap_or_default();
+    let mut undoer = state.undoer();
+    if let Some(before) = point {
+        undoer.add_undo(&(cursor, before));
+    }
+    let current = (cursor, workbench.text.clone());
+    let restored = match request {
+        Some(false) => undoer.undo(&current).cloned(),
+        Some(true) => undoer.redo(&current).cloned(),
+        None => None,
+    };
+    if let Some((range, text)) = restored {
+        workbench.text = text;
+        workbench.last_set = None;
+        workbench.edited_at = f64::NEG_INFINITY;
+        state.cursor.set_char_range(Some(range));
+    }
+    state.set_undoer(undoer);
+    state.store(ctx, id);
 }
 
 fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
+    let id = editor_id();
+    undo_ui(ui.ctx(), id, workbench);
     let palette = Palette::of(ui.visuals());
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let problems = workbench.problems.clone();
@@ -605,7 +721,6 @@ fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
         job.wrap.max_width = wrap_width;
         ui.fonts_mut(|f| f.layout_job(job))
     };
-    let id = egui::Id::unique("workbench_editor");
     let jump = workbench.jump.take();
     if let Some(at) = jump {
         let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
@@ -634,6 +749,7 @@ fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
                 .accessible_name("Scenario text");
             if output.response.changed() {
                 workbench.edited_at = now;
+                workbench.last_set = None;
             }
             // A jump shows its place, in the middle of the editor.
             if let Some(at) = jump {
@@ -685,14 +801,15 @@ mod tests {
     }
 
     #[test]
-    fn the_text_is_checked_as_check_does_and_outlined() {
-        let text = include_str!("../../tests/data/tiny.ron");
+    fn the_text_is_checked_as_check_does_and_its_items_found() {
+        let text = include_str!("../../../tests/data/tiny.ron");
         let mut w = Workbench::new(text.to_string(), None, "tiny.ron");
         assert!(w.problems.is_empty(), "{:?}", w.problems);
-        let choices = w.outline.iter().find(|s| s.title == "Choices").unwrap();
-        assert!(!choices.items.is_empty());
-        let (id, _, at) = &choices.items[0];
-        let at = at.expect("the choice's id is found in the text");
+        let model = w.model.clone().expect("the text loads");
+        let id = &model.scenario.choices[0].id;
+        let at = w
+            .place_of_id(id)
+            .expect("the choice's id is found in the text");
         let written: String = text.chars().skip(at).take(id.len() + 6).collect();
         assert_eq!(written, format!("id: \"{id}\""));
         w.text = w.text.replacen("Scenario(", "Scenario(\n  nonsense: 1,", 1);
@@ -700,6 +817,71 @@ mod tests {
         assert!(!w.problems.is_empty());
         assert!(w.problems[0].line >= 1);
         assert!(w.unsaved());
+        // The scenario that last loaded stays, to read, but not to edit.
+        assert!(w.model.is_some());
+        w.refresh_tree();
+        assert!(w.editable_tree().is_none());
+    }
+
+    #[test]
+    fn a_structured_edit_rewrites_one_value_and_keeps_the_rest() {
+        let text = include_str!("../../../tests/data/tiny.ron");
+        let mut w = Workbench::new(text.to_string(), None, "tiny.ron");
+        w.refresh_tree();
+        let salience = Path::root()
+            .field("actors")
+            .index(1)
+            .field("stances")
+            .key("spending")
+            .field("salience");
+        w.apply(&WorkbenchAction::Set {
+            path: salience.clone(),
+            literal: "0.35".into(),
+            new_step: true,
+        });
+        assert_eq!(
+            w.text,
+            text.replacen(
+                "(position: 0.0, salience: 1.0)",
+                "(position: 0.0, salience: 0.35)",
+                1
+            )
+        );
+        assert_eq!(
+            w.undo_point.as_deref(),
+            Some(text),
+            "the text before is an undo step"
+        );
+        // A drag goes on: still one step, from the text before the drag.
+        w.undo_point = None;
+        w.apply(&WorkbenchAction::Set {
+            path: salience.clone(),
+            literal: "0.4".into(),
+            new_step: false,
+        });
+        assert!(w.text.contains("salience: 0.4)"));
+        assert_eq!(w.undo_point, None);
+        // Inside `Some(..)`, the value is rewritten and the `Some` kept.
+        let max = Path::root().field("indicators").index(0).field("max");
+        w.apply(&WorkbenchAction::Set {
+            path: max,
+            literal: "12.5".into(),
+            new_step: true,
+        });
+        assert!(w.text.contains("max: Some(12.5)"), "{}", w.text);
+        w.check();
+        assert!(w.problems.is_empty(), "{:?}", w.problems);
+        let model = w.model.clone().unwrap();
+        assert_eq!(model.scenario.indicators[0].max, Some(12.5));
+        assert_eq!(model.scenario.actors[1].stances["spending"].salience, 0.4);
+        // A path the text does not have changes nothing.
+        let before = w.text.clone();
+        w.apply(&WorkbenchAction::Set {
+            path: Path::root().field("choices").index(99).field("label"),
+            literal: "\"x\"".into(),
+            new_step: true,
+        });
+        assert_eq!(w.text, before);
     }
 
     #[test]
