@@ -493,9 +493,15 @@ pub fn workbench_ui(
             }
             problems_ui(ui, workbench, actions);
             ui.separator();
-            egui::Panel::right("workbench_side")
+            // The tables of a trial are wider than the structured view: each side keeps a
+            // width of its own.
+            let (side_id, side_width) = match workbench.side {
+                Side::Structure => ("workbench_side", 340.0),
+                Side::Try => ("workbench_side_try", 600.0),
+            };
+            egui::Panel::right(side_id)
                 .resizable(true)
-                .default_size(340.0)
+                .default_size(side_width)
                 .show(ui, |ui| side_ui(ui, workbench, in_browser, actions));
             editor_ui(ui, workbench, now);
         });

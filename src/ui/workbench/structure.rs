@@ -172,6 +172,8 @@ pub fn structure_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<
         tree,
         actions: &mut *actions,
     });
+    let s = &model.scenario;
+    let mut jumps = Vec::new();
     egui::ScrollArea::vertical()
         .id_salt("workbench_structure_scroll")
         .auto_shrink([false, false])
@@ -180,36 +182,36 @@ pub fn structure_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<
             indicators_ui(ui, model, workbench, editing.as_mut());
             choices_ui(ui, model, workbench, editing.as_mut());
             events_ui(ui, model, workbench, editing.as_mut());
+            // The parts with nothing to tune here are listed to jump to.
+            let mut jump = |ui: &mut egui::Ui, title: &str, items: Vec<(&String, &String)>| {
+                section(ui, title, items.len(), false, |ui| {
+                    for (id, name) in items {
+                        jump_link(ui, workbench, id, &name_and_id(name, id), &mut jumps);
+                    }
+                });
+            };
+            jump(
+                ui,
+                "Issues",
+                s.issues.iter().map(|i| (&i.id, &i.name)).collect(),
+            );
+            jump(
+                ui,
+                "Parameters",
+                s.parameters.iter().map(|p| (&p.id, &p.name)).collect(),
+            );
+            jump(
+                ui,
+                "Goals",
+                s.goals.iter().map(|g| (&g.id, &g.name)).collect(),
+            );
+            jump(
+                ui,
+                "Paths",
+                s.paths.iter().map(|p| (&p.id, &p.name)).collect(),
+            );
         });
-    // The parts with nothing to tune here are listed to jump to.
-    let s = &model.scenario;
-    let mut jump = |ui: &mut egui::Ui, title: &str, items: Vec<(&String, &String)>| {
-        section(ui, title, items.len(), false, |ui| {
-            for (id, name) in items {
-                jump_link(ui, workbench, id, name, actions);
-            }
-        });
-    };
-    jump(
-        ui,
-        "Issues",
-        s.issues.iter().map(|i| (&i.id, &i.name)).collect(),
-    );
-    jump(
-        ui,
-        "Parameters",
-        s.parameters.iter().map(|p| (&p.id, &p.name)).collect(),
-    );
-    jump(
-        ui,
-        "Goals",
-        s.goals.iter().map(|g| (&g.id, &g.name)).collect(),
-    );
-    jump(
-        ui,
-        "Paths",
-        s.paths.iter().map(|p| (&p.id, &p.name)).collect(),
-    );
+    actions.extend(jumps);
 }
 
 fn section(
@@ -225,19 +227,23 @@ fn section(
         .show(ui, add);
 }
 
-/// A link to where the item `id` is written.
+/// An item's name and id, as the view lists it.
+fn name_and_id(name: &str, id: &str) -> String {
+    if id == name {
+        id.to_string()
+    } else {
+        format!("{name} ({id})")
+    }
+}
+
+/// A link, reading `text`, to where the item `id` is written.
 fn jump_link(
     ui: &mut egui::Ui,
     workbench: &Workbench,
     id: &str,
-    name: &str,
+    text: &str,
     actions: &mut Vec<Action>,
 ) {
-    let text = if id == name {
-        id.to_string()
-    } else {
-        format!("{name} ({id})")
-    };
     // Found when clicked: looking up every link's place each frame would read the whole
     // text as many times.
     if ui.link(text).clicked()
@@ -256,7 +262,7 @@ fn item(
     editing: Option<&mut Editing>,
     add: impl FnOnce(&mut egui::Ui, &mut Editing),
 ) {
-    egui::CollapsingHeader::new(format!("{name} ({id})"))
+    egui::CollapsingHeader::new(name_and_id(name, id))
         .id_salt(("workbench_item", id))
         .show(ui, |ui| {
             match editing {
