@@ -388,11 +388,8 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
         (None, None) => ("no choices".to_string(), vec![Vec::new(); model.turns()]),
     };
     let overrides = crate::sim::Overrides::none(&model);
-    let run =
-        sim::run(&model, args.seed.seed, &overrides, &decisions).map_err(|(turn, refusal)| {
-            let date = model.date(turn);
-            anyhow!("turn {turn} ({date}): the decisions were refused: {refusal}")
-        })?;
+    let run = sim::run(&model, args.seed.seed, &overrides, &decisions)
+        .map_err(|(turn, _)| refused(&model, args.seed.seed, &overrides, &decisions, turn))?;
     output::print(&summary(&model, &run, &label))?;
     if args.ledger {
         output::print(&format!(
@@ -405,6 +402,57 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
     }
     Ok(())
+}
+
+/// Why the decisions of `turn` were refused: every choice refused and each reason, found by
+/// playing the turns before again.
+fn refused(
+    model: &Model,
+    seed: u64,
+    overrides: &crate::sim::Overrides,
+    decisions: &[Vec<usize>],
+    turn: usize,
+) -> anyhow::Error {
+    let mut sim = sim::Sim::new(model, crate::sim::rng::RunKey::new(seed, 0), overrides);
+    for choices in decisions.iter().take(turn) {
+        if sim.step(choices).is_err() {
+            break;
+        }
+    }
+    let choices = decisions.get(turn).map_or(&[][..], Vec::as_slice);
+    let name = |c: usize| {
+        model.scenario.choices.get(c).map_or_else(
+            || format!("choice {c}"),
+            |spec| format!("{} ({})", spec.label, spec.id),
+        )
+    };
+    let mut reasons: Vec<String> = choices
+        .iter()
+        .filter_map(|&c| sim.available(c).err().map(|r| format!("{}: {r}", name(c))))
+        .collect();
+    if reasons.is_empty()
+        && let Err(r) = sim.check(choices)
+    {
+        let which = match &r {
+            sim::Refusal::Conflict { first, second, .. } => {
+                format!("{} with {}", name(*first), name(*second))
+            }
+            sim::Refusal::Repeated(c) => name(*c),
+            _ => "together".to_string(),
+        };
+        reasons.push(format!("{which}: {r}"));
+    }
+    anyhow!(
+        "{} ({}, `{turn}:` in the file): {} refused:\n  {}",
+        model.turn_name(turn),
+        model.date(turn),
+        if reasons.len() == 1 {
+            "a decision was"
+        } else {
+            "decisions were"
+        },
+        reasons.join("\n  ")
+    )
 }
 
 /// A description of the scenario.

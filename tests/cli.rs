@@ -188,6 +188,39 @@ fn run_reads_decisions_from_a_file() {
         "{}",
         stderr(&out)
     );
+
+    // Every refused choice is named, each with its own reason, in the turn as people
+    // count it; a clash between two choices names both.
+    for (decisions_text, expected) in [
+        (
+            "{ 0: [\"evacuate\", \"ask_help\"] }",
+            vec![
+                "Week 1 (2020-03-02, `0:` in the file): decisions were refused:",
+                "  Evacuate (evacuate): The water is not high enough to justify it.",
+                "  Ask the state for help (ask_help): Not on the table yet.",
+            ],
+        ),
+        (
+            "{ 0: [\"raise_dikes\", \"sandbags\"] }",
+            vec![
+                "Week 1 (2020-03-02, `0:` in the file): a decision was refused:",
+                "  Raise the dikes (raise_dikes) with Hand out sandbags (sandbags): only one choice of the group \"works\"",
+            ],
+        ),
+    ] {
+        std::fs::write(&decisions, decisions_text).unwrap();
+        let out = sandtable(&[
+            "run",
+            "--scenario",
+            &tiny,
+            "--decisions",
+            decisions.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        for line in expected {
+            assert!(stderr(&out).contains(line), "{line}\n{}", stderr(&out));
+        }
+    }
 }
 
 #[test]
