@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -268,6 +269,25 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
     assert!(workbench.problems.is_empty(), "{:?}", workbench.problems);
     let model = workbench.model.clone().unwrap();
     assert_eq!(model.scenario.actors[1].stances["spending"].salience, 0.35);
+
+    // Ctrl+Z in the text takes the slider's change back too, and Ctrl+Shift+Z puts it back.
+    harness.get_by_label("Scenario text").focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(
+        harness.state().view().workbench.as_ref().unwrap().text,
+        TINY
+    );
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    harness.run();
+    assert_eq!(
+        harness.state().view().workbench.as_ref().unwrap().text,
+        edited
+    );
 
     // A label typed in its line is written as a RON string, quotes escaped.
     click(&mut harness, "Council (council)");

@@ -681,12 +681,21 @@ fn undo_ui(ctx: &egui::Context, id: egui::Id, workbench: &mut Workbench) {
     if let Some(before) = point {
         undoer.add_undo(&(cursor, before));
     }
-    let current = (cursor, workbench.text.clone());
-    let restored = match request {
-        Some(false) => undoer.undo(&current).cloned(),
-        Some(true) => undoer.redo(&current).cloned(),
+    type State = (egui::text::CCursorRange, String);
+    let step = |undoer: &mut egui::util::undoer::Undoer<State>, state: &State| match request {
+        Some(false) => undoer.undo(state).cloned(),
+        Some(true) => undoer.redo(state).cloned(),
         None => None,
     };
+    let current = (cursor, workbench.text.clone());
+    let mut restored = step(&mut undoer, &current);
+    // A step that only moves the cursor back (the text is the same) is not what the
+    // author asked for: take the next one.
+    if let Some(state) = restored.clone()
+        && state.1 == workbench.text
+    {
+        restored = step(&mut undoer, &state).or(Some(state));
+    }
     if let Some((range, text)) = restored {
         workbench.text = text;
         workbench.last_set = None;
@@ -699,6 +708,21 @@ fn undo_ui(ctx: &egui::Context, id: egui::Id, workbench: &mut Workbench) {
 
 fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
     let id = editor_id();
+    // The editor's own undo keys go through the workbench's undo, which skips the steps
+    // that change only where the cursor is.
+    if ui.memory(|m| m.has_focus(id)) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        ui.input_mut(|i| {
+            let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+            if i.consume_shortcut(&redo)
+                || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Y))
+            {
+                workbench.undo_request = Some(true);
+            } else if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)) {
+                workbench.undo_request = Some(false);
+            }
+        });
+    }
     undo_ui(ui.ctx(), id, workbench);
     let palette = Palette::of(ui.visuals());
     let font = egui::TextStyle::Monospace.resolve(ui.style());
