@@ -115,3 +115,39 @@ fn snapshot_of_a_laptop_at_150_percent() {
 fn snapshot_of_a_projector_at_200_percent() {
     snapshot_mid_game((1920.0, 1080.0, 2.0), "mid_game_1920x1080_at_200");
 }
+
+#[test]
+fn the_workbench_fits_every_screen() {
+    use sandtable::ui::workbench::WorkbenchAction;
+    use sandtable::ui::workbench::trial::TrialKind;
+    for screen in SCREENS {
+        let mut harness = on_screen(SandtableApp::new_for_test(mali_session()), screen);
+        click(&mut harness, "Begin");
+        act(&mut harness, Action::Workbench(WorkbenchAction::Open));
+        click(&mut harness, "Canada (you) (canada)");
+        // The workbench is a window over the game: the game's text under it is not an
+        // overlap to report, so only cut, shortened and off-screen text is checked.
+        assert_fits(&mut harness, "the workbench", false);
+        act(
+            &mut harness,
+            Action::Workbench(WorkbenchAction::Try(TrialKind::Futures(Some(
+                "history".into(),
+            )))),
+        );
+        let workbench = |h: &Harness<'_, SandtableApp>| {
+            h.state()
+                .view()
+                .workbench
+                .as_ref()
+                .map(|w| w.trial.answer().is_some())
+        };
+        let deadline = Instant::now() + Duration::from_secs(180);
+        while workbench(&harness) != Some(true) {
+            assert!(Instant::now() < deadline, "the futures did not finish");
+            std::thread::sleep(Duration::from_millis(20));
+            harness.step();
+        }
+        click(&mut harness, "Try it");
+        assert_fits(&mut harness, "the workbench's futures", false);
+    }
+}

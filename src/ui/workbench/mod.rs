@@ -469,10 +469,19 @@ pub fn workbench_ui(
             ),
         if workbench.unsaved() { " (edited)" } else { "" }
     );
+    // As large as a laptop's screen allows, and never larger than the screen (a projector
+    // at 150 % leaves some 850 by 530 points).
+    let screen = ctx.content_rect().size();
+    let size = egui::vec2(
+        1100.0_f32.min(screen.x - 24.0),
+        680.0_f32.min(screen.y - 48.0),
+    );
     egui::Window::new(title)
         .id(egui::Id::unique("workbench"))
         .open(&mut open)
-        .default_size([1100.0, 680.0])
+        .default_size(size.max(egui::vec2(200.0, 200.0)))
+        .max_size(screen)
+        .constrain(true)
         .resizable(true)
         .show(ctx, |ui| {
             toolbar_ui(ui, workbench, in_browser, actions);
@@ -518,7 +527,7 @@ fn toolbar_ui(
 ) {
     let act = |actions: &mut Vec<Action>, a| actions.push(Action::Workbench(a));
     let loads = workbench.problems.is_empty();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let save = if in_browser { "Download" } else { "Save" };
         if workbench.path.is_some() || in_browser {
             if ui
