@@ -172,12 +172,12 @@ impl LaneStreams {
     /// numbers is seen is never computed.
     #[inline(always)]
     pub fn skip_each(&mut self, lanes: usize) {
+        // Branch-free, so that it runs on all lanes at once: past the end of an unseen
+        // block (32), the lane is at the start of the next one, unseen (16).
         for (next, block) in self.next.iter_mut().zip(&mut self.block).take(lanes) {
-            *next += 2;
-            if *next == 32 {
-                *next = 16;
-                *block += 1;
-            }
+            let wraps = *next == 30;
+            *next = *next + 2 - 16 * u8::from(wraps);
+            *block += u32::from(wraps);
         }
     }
 
