@@ -160,7 +160,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             taking: vec![0; model.choices.len()],
             firing: vec![0; model.events.len()],
             chosen_rows: Vec::new(),
-            stack: LaneStack::default(),
+            stack: LaneStack::with_shared(model.rule_programs.rows()),
             rule_values: vec![[0.0; N]; model.rules.len()],
             wanted,
             points: Vec::new(),
@@ -294,16 +294,21 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         }
         self.pending.retain(|p| p.last > t);
 
-        // 3. Dynamics, all computed from the same state.
+        // 3. Dynamics, all computed from the same state, in every lane: the rules' programs
+        // share what they compute alike (`Model::rule_programs`), so each of them runs.
         streams.open(Purpose::Rules, t);
         let mut active = [0.0; N];
+        let mut programs = model.rule_programs.programs().iter();
         for (r, rule) in model.rules.iter().enumerate() {
-            if let Some(when) = &rule.when {
+            if rule.when.is_some()
+                && let Some(when) = programs.next()
+            {
                 when.eval_lanes(&self.state, &mut self.stack, streams, all, &mut active);
             }
             let value = &mut self.rule_values[r];
-            rule.value
-                .eval_lanes(&self.state, &mut self.stack, streams, all, value);
+            if let Some(program) = programs.next() {
+                program.eval_lanes(&self.state, &mut self.stack, streams, all, value);
+            }
             if L::KEEPS && (rule.when.is_none() || active[0] != 0.0) && !value[0].is_finite() {
                 let v = value[0];
                 ledger.warn(|| {
