@@ -659,8 +659,9 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         for pair in self.order.windows(2) {
             let (p, q) = (&self.points[pair[0]], &self.points[pair[1]]);
             let tie_in_order = pair[0] < pair[1];
+            // Without short circuits, so that it runs on all lanes at once.
             for l in 0..N {
-                in_order &= p.key[l] < q.key[l] || (tie_in_order && p.key[l] == q.key[l]);
+                in_order &= (p.key[l] < q.key[l]) | (tie_in_order & (p.key[l] == q.key[l]));
             }
         }
         if !in_order {
