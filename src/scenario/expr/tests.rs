@@ -91,6 +91,9 @@ fn operations_fuse_with_their_constant_or_named_operands_with_the_same_result() 
         ("if(x - 2, 10, 20)", 20.0, Op::SelectC(10.0, 20.0)),
         ("(x + 1) == 3", 1.0, Op::EqC(3.0)),
         ("(x + 1) != 3", 0.0, Op::NeC(3.0)),
+        // A negated number is the number it gives.
+        ("clamp(x * 2, -1, 3)", 3.0, Op::ClampC(-1.0, 3.0)),
+        ("x * 2 * -0.5", -2.0, Op::MulC(-0.5)),
     ];
     for (text, want, last) in cases {
         let program = compile(text, &Names, true).unwrap();
