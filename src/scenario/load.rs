@@ -378,6 +378,8 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     }
     let parameters = scenario.parameters.iter().map(|x| x.dist).collect();
     let rule_order = rule_order(&rules);
+    let rule_programs =
+        expr::Group::new(rules.iter().flat_map(|r| r.when.iter().chain([&r.value])));
     Ok(Model {
         scenario,
         source: text.to_string(),
@@ -387,6 +389,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         actors,
         rules,
         rule_order,
+        rule_programs,
         choices,
         events,
         outcomes,

@@ -51,6 +51,9 @@ pub struct Model {
     /// Rule indices in the order they are applied: grouped by target, `Set` before
     /// `Multiply` before `Add`, then in file order.
     pub rule_order: Vec<usize>,
+    /// Every rule's `when`, if it has one, then its value, rule by rule: what a turn
+    /// evaluates on one state, with what they compute alike computed once.
+    pub rule_programs: expr::Group,
     pub choices: Vec<CompiledChoice>,
     pub events: Vec<CompiledEvent>,
     pub outcomes: Vec<Program>,

@@ -172,12 +172,17 @@ impl LaneStreams {
     /// numbers is seen is never computed.
     #[inline(always)]
     pub fn skip_each(&mut self, lanes: usize) {
-        for (next, block) in self.next.iter_mut().zip(&mut self.block).take(lanes) {
-            *next += 2;
-            if *next == 32 {
-                *next = 16;
-                *block += 1;
-            }
+        // Branch-free over every lane, the lanes not in use left as they are, so that it
+        // runs on all lanes at once: past the end of an unseen block (32), a lane is at
+        // the start of the next one, unseen (16).
+        let mut wraps = [0u8; LANES];
+        for (l, (next, wraps)) in self.next.iter_mut().zip(&mut wraps).enumerate() {
+            let used = u8::from(l < lanes);
+            *wraps = used & u8::from(*next == 30);
+            *next = *next + 2 * used - 16 * *wraps;
+        }
+        for (block, wraps) in self.block.iter_mut().zip(wraps) {
+            *block += u32::from(wraps);
         }
     }
 

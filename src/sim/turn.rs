@@ -82,7 +82,12 @@ pub(super) fn lanes_of<const N: usize>(mask: u64) -> impl Iterator<Item = usize>
 /// The mask of the lanes, of all `N`, where `f` holds.
 #[inline(always)]
 fn lanes_where<const N: usize>(f: impl Fn(usize) -> bool) -> u64 {
-    (0..N).fold(0, |mask, l| mask | u64::from(f(l)) << l)
+    // A plain loop rather than a fold, which is not inlined and costs a call per mask.
+    let mut mask = 0;
+    for l in 0..N {
+        mask |= u64::from(f(l)) << l;
+    }
+    mask
 }
 
 /// `on` in the lanes of `mask`, `off` in the others.
@@ -140,6 +145,8 @@ pub(super) struct Lockstep<'m, const N: usize> {
     points: Vec<Point<N>>,
     /// Where each round of the sort of `points` writes them.
     sorted: Vec<Point<N>>,
+    /// The points' order in lane 0 (see [`Lockstep::sort_points`]).
+    order: Vec<usize>,
 }
 
 impl<'m, const N: usize> Lockstep<'m, N> {
@@ -155,11 +162,12 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             taking: vec![0; model.choices.len()],
             firing: vec![0; model.events.len()],
             chosen_rows: Vec::new(),
-            stack: LaneStack::default(),
+            stack: LaneStack::with_shared(model.rule_programs.rows()),
             rule_values: vec![[0.0; N]; model.rules.len()],
             wanted,
             points: Vec::new(),
             sorted: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -289,16 +297,21 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         }
         self.pending.retain(|p| p.last > t);
 
-        // 3. Dynamics, all computed from the same state.
+        // 3. Dynamics, all computed from the same state, in every lane: the rules' programs
+        // share what they compute alike (`Model::rule_programs`), so each of them runs.
         streams.open(Purpose::Rules, t);
         let mut active = [0.0; N];
+        let mut programs = model.rule_programs.programs().iter();
         for (r, rule) in model.rules.iter().enumerate() {
-            if let Some(when) = &rule.when {
+            if rule.when.is_some()
+                && let Some(when) = programs.next()
+            {
                 when.eval_lanes(&self.state, &mut self.stack, streams, all, &mut active);
             }
             let value = &mut self.rule_values[r];
-            rule.value
-                .eval_lanes(&self.state, &mut self.stack, streams, all, value);
+            if let Some(program) = programs.next() {
+                program.eval_lanes(&self.state, &mut self.stack, streams, all, value);
+            }
             if L::KEEPS && (rule.when.is_none() || active[0] != 0.0) && !value[0].is_finite() {
                 let v = value[0];
                 ledger.warn(|| {
@@ -561,9 +574,10 @@ impl<'m, const N: usize> Lockstep<'m, N> {
 
     /// The pressure point of issue `i` in every lane: what `sim::weighted_median` gives for
     /// the actors' positions weighted by salience × capability, computed for all lanes at
-    /// once. The points are put in order by a stable sorting network on the position as
-    /// `total_cmp` orders it, which is the order the stable sort of `weighted_median` gives,
-    /// so every sum is taken in the same order and the result is the same to the last bit.
+    /// once. The points are put in the stable order of their positions as `total_cmp`
+    /// orders them ([`Lockstep::sort_points`]), which is the order the stable sort of
+    /// `weighted_median` gives, so every sum is taken in the same order and the result is
+    /// the same to the last bit.
     #[inline(always)]
     pub fn pressure(&mut self, i: usize) {
         let model = self.model;
@@ -602,26 +616,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
                 mean[l] += p.x[l];
             }
         }
-        if self
-            .points
-            .iter()
-            .all(|p| p.key.iter().all(|&k| k == p.key[0]))
-        {
-            // Every lane holds the same positions (they often never change): one stable
-            // sort of lane 0's gives the order the network below gives every lane.
-            self.sorted.clear();
-            for i in 0..m {
-                let point = self.points[i];
-                let mut j = self.sorted.len();
-                while j > 0 && self.sorted[j - 1].key[0] > point.key[0] {
-                    j -= 1;
-                }
-                self.sorted.insert(j, point);
-            }
-            std::mem::swap(&mut self.points, &mut self.sorted);
-        } else {
-            self.sort_points();
-        }
+        self.sort_points();
         let mut result = self.points[m - 1].x;
         let mut found = [false; N];
         let mut cumulative = [0.0; N];
@@ -644,9 +639,44 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         }
     }
 
-    /// Puts `points` in order in every lane, each lane on its own.
+    /// Puts `points` in order in every lane: all lanes at once when lane 0's order is every
+    /// lane's (positions differ from lane to lane but seldom cross), else lane by lane. The
+    /// stable order is the one order of the points by position with ties kept in the
+    /// actors' order, so either way every lane gets its own.
     #[inline(always)]
     fn sort_points(&mut self) {
+        // Lane 0's stable order, by insertion.
+        self.order.clear();
+        for i in 0..self.points.len() {
+            let key = self.points[i].key[0];
+            let mut j = self.order.len();
+            while j > 0 && self.points[self.order[j - 1]].key[0] > key {
+                j -= 1;
+            }
+            self.order.insert(j, i);
+        }
+        let mut in_order = true;
+        for pair in self.order.windows(2) {
+            let (p, q) = (&self.points[pair[0]], &self.points[pair[1]]);
+            let tie_in_order = pair[0] < pair[1];
+            // Without short circuits, so that it runs on all lanes at once.
+            for l in 0..N {
+                in_order &= (p.key[l] < q.key[l]) | (tie_in_order & (p.key[l] == q.key[l]));
+            }
+        }
+        if !in_order {
+            self.sort_points_by_lane();
+            return;
+        }
+        self.sorted.clear();
+        self.sorted
+            .extend(self.order.iter().map(|&i| self.points[i]));
+        std::mem::swap(&mut self.points, &mut self.sorted);
+    }
+
+    /// Puts `points` in order in every lane, each lane on its own.
+    #[inline(always)]
+    fn sort_points_by_lane(&mut self) {
         // Odd-even transposition sort: m rounds of neighbours compared and exchanged. Each
         // round reads one buffer and writes every point into the other, so that no point is
         // read just after a partial write: exchanged in place, lane by lane, the points are

@@ -58,13 +58,27 @@ pub const LANES: usize = 32;
 /// One value per lane.
 pub type Lanes = [f64; LANES];
 
-/// The value stack of [`Program::eval_lanes`], allocated once and reused.
+/// The value stack of [`Program::eval_lanes`], allocated once and reused, and the rows
+/// the programs of a [`Group`](super::Group) share.
 #[derive(Clone)]
-pub struct LaneStack<const N: usize = LANES>(Vec<[f64; N]>);
+pub struct LaneStack<const N: usize = LANES> {
+    values: Vec<[f64; N]>,
+    shared: Vec<[f64; N]>,
+}
 
 impl<const N: usize> Default for LaneStack<N> {
     fn default() -> Self {
-        Self(vec![[0.0; N]; STACK + 1])
+        Self::with_shared(0)
+    }
+}
+
+impl<const N: usize> LaneStack<N> {
+    /// A stack with `rows` shared rows, for the programs of a group that needs as many.
+    pub fn with_shared(rows: usize) -> Self {
+        Self {
+            values: vec![[0.0; N]; STACK + 1],
+            shared: vec![[0.0; N]; rows],
+        }
     }
 }
 
@@ -80,7 +94,16 @@ impl Program {
     pub fn eval(&self, slots: &[f64], rng: &mut impl Draws) -> f64 {
         let mut stack = [[0.0f64; 1]; STACK + 1];
         let mut out = [0.0];
-        run(&self.ops, slots, &mut stack, &mut Single(rng), 1, &mut out);
+        let shared = &mut [];
+        run(
+            &self.ops,
+            slots,
+            &mut stack,
+            shared,
+            &mut Single(rng),
+            1,
+            &mut out,
+        );
         out[0]
     }
 
@@ -107,10 +130,21 @@ impl Program {
         #[cfg(target_arch = "x86_64")]
         if N > 1 && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2, checked just above.
-            unsafe { eval_avx2(&self.ops, slots, &mut stack.0, draws, mask, out) };
+            unsafe {
+                eval_avx2(
+                    &self.ops,
+                    slots,
+                    &mut stack.values,
+                    &mut stack.shared,
+                    draws,
+                    mask,
+                    out,
+                )
+            };
             return;
         }
-        run(&self.ops, slots, &mut stack.0, draws, mask, out);
+        let LaneStack { values, shared } = stack;
+        run(&self.ops, slots, values, shared, draws, mask, out);
     }
 }
 
@@ -123,20 +157,22 @@ fn eval_avx2<const N: usize, D: LaneDraws>(
     ops: &[Op],
     slots: &[f64],
     stack: &mut [[f64; N]],
+    shared: &mut [[f64; N]],
     draws: &mut D,
     mask: u64,
     out: &mut [f64; N],
 ) {
-    run(ops, slots, stack, draws, mask, out);
+    run(ops, slots, stack, shared, draws, mask, out);
 }
 
 /// The interpreter (see [`Program::eval_lanes`]). The top of the stack lives in `acc`;
-/// `stack` holds what is below it.
+/// `stack` holds what is below it, `shared` the rows of a [`Group`](super::Group).
 #[inline(always)]
 fn run<const N: usize, D: LaneDraws>(
     ops: &[Op],
     slots: &[f64],
     stack: &mut [[f64; N]],
+    shared: &mut [[f64; N]],
     draws: &mut D,
     mask: u64,
     out: &mut [f64; N],
@@ -153,6 +189,7 @@ fn run<const N: usize, D: LaneDraws>(
     let (mut acc, mut sp, ops) = match ops.split_first() {
         Some((Op::Const(v), rest)) => ([*v; N], 1usize, rest),
         Some((Op::Load(slot), rest)) => (load(*slot), 1, rest),
+        Some((Op::Shared(row), rest)) => (read_shared(shared, *row), 1, rest),
         _ => ([0.0; N], 0, ops),
     };
     let drawing = (0..N).filter(|&l| lane_set(mask, l));
@@ -295,7 +332,22 @@ fn run<const N: usize, D: LaneDraws>(
             Op::NeC(c) => each!(|x| truth(x != c)),
             Op::ClampC(lo, hi) => each!(|x| clamp(x, lo, hi)),
             Op::SelectC(a, b) => each!(|x| if x != 0.0 { a } else { b }),
+            Op::Keep(row) => {
+                if let Some(kept) = shared.get_mut(row as usize) {
+                    *kept = acc;
+                }
+            }
+            Op::Shared(row) => {
+                push_acc!();
+                acc = read_shared(shared, row);
+            }
         }
     }
     *out = if sp == 1 { acc } else { [f64::NAN; N] };
+}
+
+/// Shared row `row` (see [`Op::Keep`]).
+#[inline(always)]
+fn read_shared<const N: usize>(shared: &[[f64; N]], row: u32) -> [f64; N] {
+    shared.get(row as usize).copied().unwrap_or([0.0; N])
 }

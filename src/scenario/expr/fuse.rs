@@ -5,8 +5,10 @@ use super::ops::Op;
 
 /// Fuses `Load`/`Const` followed by a binary op into one op (the VM keeps the top of the
 /// stack in a register, so the fused op combines it with the operand directly), and two
-/// constants followed by `clamp` or `if` likewise.
+/// constants followed by `clamp` or `if` likewise. A negated number (`-0.5`) is first
+/// made the number it gives, which then fuses as any other.
 pub(super) fn fuse(ops: Vec<Op>) -> Vec<Op> {
+    let ops = negated_numbers(ops);
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
     while i < ops.len() {
@@ -62,6 +64,19 @@ pub(super) fn fuse(ops: Vec<Op>) -> Vec<Op> {
                 out.push(ops[i]);
                 i += 1;
             }
+        }
+    }
+    out
+}
+
+/// `Const(c)` followed by `Neg` as `Const(-c)`: negation is exact, so the number is the
+/// one the two instructions give.
+fn negated_numbers(ops: Vec<Op>) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    for op in ops {
+        match (out.last_mut(), op) {
+            (Some(Op::Const(c)), Op::Neg) => *c = -*c,
+            _ => out.push(op),
         }
     }
     out

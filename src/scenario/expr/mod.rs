@@ -6,8 +6,9 @@
 //!
 //! One stage a file, all meeting in one IR (`ops.rs`): `lex` (text to tokens), `parse`
 //! (tokens to a tree), `compile` (the tree to postfix instructions, names to slots),
-//! `fuse` (neighbouring instructions merged) and `eval` (the one interpreter, for one run
-//! or many in lanes). The tests in `tests.rs` run every case through both widths.
+//! `fuse` (neighbouring instructions merged), `share` (what a group of programs computes
+//! alike, computed once) and `eval` (the one interpreter, for one run or many in lanes).
+//! The tests in `tests.rs` run every case through both widths.
 //!
 //! `if(c, a, b)` evaluates both branches and then selects one. That keeps the number of
 //! random draws an expression makes independent of the state, so two runs that share a seed
@@ -19,6 +20,7 @@ mod fuse;
 mod lex;
 mod ops;
 mod parse;
+mod share;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +33,7 @@ pub use eval::{Draws, LANES, LaneDraws, LaneStack, Lanes, NoDraws};
 use ops::Op;
 pub use ops::{standard_normal, triangular};
 use parse::{Kind, Node, parse};
+pub use share::Group;
 
 /// Longest expression accepted, in bytes.
 pub const MAX_LEN: usize = super::limits::MAX_EXPRESSION_BYTES;

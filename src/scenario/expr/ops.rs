@@ -71,6 +71,11 @@ pub(super) enum Op {
     ClampC(f64, f64),
     /// `if(c, a, b)` with constant values.
     SelectC(f64, f64),
+    // Shared subexpressions (see [`super::share`]).
+    /// Keeps the value on top of the stack in shared row `t`, leaving it there.
+    Keep(u32),
+    /// Pushes the value kept in shared row `t`.
+    Shared(u32),
 }
 
 impl Op {
@@ -90,6 +95,102 @@ impl Op {
             | Op::MinL(s)
             | Op::MaxL(s) => Some(s as usize),
             _ => None,
+        }
+    }
+
+    /// How many values this instruction takes off the stack (it pushes one).
+    pub(super) fn arity(self) -> usize {
+        match self {
+            Op::Const(_) | Op::Load(_) | Op::Shared(_) => 0,
+            Op::Neg
+            | Op::Not
+            | Op::Abs
+            | Op::Sqrt
+            | Op::Exp
+            | Op::Ln
+            | Op::Logistic
+            | Op::Floor
+            | Op::Round
+            | Op::Chance
+            | Op::AddL(_)
+            | Op::SubL(_)
+            | Op::RSubL(_)
+            | Op::MulL(_)
+            | Op::DivL(_)
+            | Op::GtL(_)
+            | Op::LtL(_)
+            | Op::GeL(_)
+            | Op::LeL(_)
+            | Op::MinL(_)
+            | Op::MaxL(_)
+            | Op::AddC(_)
+            | Op::SubC(_)
+            | Op::RSubC(_)
+            | Op::MulC(_)
+            | Op::DivC(_)
+            | Op::GtC(_)
+            | Op::LtC(_)
+            | Op::GeC(_)
+            | Op::LeC(_)
+            | Op::MinC(_)
+            | Op::MaxC(_)
+            | Op::EqC(_)
+            | Op::NeC(_)
+            | Op::ClampC(..)
+            | Op::SelectC(..)
+            | Op::Keep(_) => 1,
+            Op::Add
+            | Op::Sub
+            | Op::RSub
+            | Op::Mul
+            | Op::Div
+            | Op::Pow
+            | Op::Lt
+            | Op::Le
+            | Op::Gt
+            | Op::Ge
+            | Op::Eq
+            | Op::Ne
+            | Op::And
+            | Op::Or
+            | Op::Min
+            | Op::Max
+            | Op::Normal
+            | Op::Uniform => 2,
+            Op::Select | Op::Clamp | Op::Triangular => 3,
+        }
+    }
+
+    /// Whether this instruction draws a random number.
+    pub(super) fn draws(self) -> bool {
+        matches!(self, Op::Normal | Op::Uniform | Op::Triangular | Op::Chance)
+    }
+
+    /// The same instruction: the same operation on the same operands, numbers compared
+    /// bit for bit (`0.0` and `-0.0` give different results, and `==` takes them as equal).
+    pub(super) fn same(self, other: Op) -> bool {
+        self == other && self.numbers() == other.numbers()
+    }
+
+    /// The bits of the numbers this instruction carries.
+    fn numbers(self) -> [u64; 2] {
+        match self {
+            Op::Const(a)
+            | Op::AddC(a)
+            | Op::SubC(a)
+            | Op::RSubC(a)
+            | Op::MulC(a)
+            | Op::DivC(a)
+            | Op::GtC(a)
+            | Op::LtC(a)
+            | Op::GeC(a)
+            | Op::LeC(a)
+            | Op::MinC(a)
+            | Op::MaxC(a)
+            | Op::EqC(a)
+            | Op::NeC(a) => [a.to_bits(), 0],
+            Op::ClampC(a, b) | Op::SelectC(a, b) => [a.to_bits(), b.to_bits()],
+            _ => [0, 0],
         }
     }
 }

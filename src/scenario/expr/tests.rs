@@ -91,6 +91,9 @@ fn operations_fuse_with_their_constant_or_named_operands_with_the_same_result() 
         ("if(x - 2, 10, 20)", 20.0, Op::SelectC(10.0, 20.0)),
         ("(x + 1) == 3", 1.0, Op::EqC(3.0)),
         ("(x + 1) != 3", 0.0, Op::NeC(3.0)),
+        // A negated number is the number it gives.
+        ("clamp(x * 2, -1, 3)", 3.0, Op::ClampC(-1.0, 3.0)),
+        ("x * 2 * -0.5", -2.0, Op::MulC(-0.5)),
     ];
     for (text, want, last) in cases {
         let program = compile(text, &Names, true).unwrap();
@@ -229,4 +232,55 @@ fn refuses_absurd_nesting_and_length() {
 fn reports_names_for_interpolation() {
     let n = names("x + france.troops").unwrap();
     assert_eq!(n, vec![("x".into(), 0..1), ("france.troops".into(), 4..17)]);
+}
+
+#[test]
+fn a_group_computes_what_its_programs_repeat_once_with_the_same_results() {
+    let texts = [
+        "x * 2 + (turn - 1) * (x + 3)",
+        "(turn - 1) * (x + 3) / 4",
+        // Draws are never shared: each program draws as it does alone.
+        "uniform(0, 1) + (turn - 1) * (x + 3) + uniform(0, 1)",
+        "(turn - 1) * (x + 3)",
+        "if(france.troops < 0.9 * x, 1, 0.5) * (x > 0) * turn",
+        "clamp(if(france.troops < 0.9 * x, 1, 0.5) * (x > 0) * turn, 0, 1)",
+        "if(france.troops < 0.9 * x, 1, 0.5) + chance(0.5)",
+    ];
+    let alone: Vec<Program> = texts
+        .iter()
+        .map(|t| compile(t, &Names, true).unwrap())
+        .collect();
+    let group = Group::new(&alone);
+    assert!(group.rows() > 0);
+    let ops = |ps: &[Program]| ps.iter().map(|p| p.ops.len()).sum::<usize>();
+    assert!(ops(group.programs()) < ops(&alone));
+    // Lane by lane, other numbers: every program of the group, run in order, gives what
+    // it gives alone, to the last bit.
+    let slots: Vec<f64> = (0..4 * LANES)
+        .map(|i| ((i % LANES) as f64 - 7.5) * (1.0 + (i / LANES) as f64 * 500.0))
+        .collect();
+    let mut stack = LaneStack::with_shared(group.rows());
+    for (text, (shared, alone)) in texts.iter().zip(group.programs().iter().zip(&alone)) {
+        let (mut got, mut want) = ([0.0; LANES], [0.0; LANES]);
+        shared.eval_lanes(&slots, &mut stack, &mut Fixed(0.25), u64::MAX, &mut got);
+        alone.eval_lanes(
+            &slots,
+            &mut LaneStack::default(),
+            &mut Fixed(0.25),
+            u64::MAX,
+            &mut want,
+        );
+        for l in 0..LANES {
+            assert_eq!(got[l].to_bits(), want[l].to_bits(), "{text}, lane {l}");
+        }
+        assert_eq!(shared.draws(), alone.draws());
+    }
+}
+
+#[test]
+fn only_the_same_numbers_are_the_same_instruction() {
+    assert!(Op::MulC(0.5).same(Op::MulC(0.5)));
+    assert!(!Op::MulC(0.0).same(Op::MulC(-0.0)));
+    assert!(!Op::AddC(f64::NAN).same(Op::AddC(f64::NAN)));
+    assert!(!Op::MulC(2.0).same(Op::AddC(2.0)));
 }
