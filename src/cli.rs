@@ -388,8 +388,15 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
         (None, None) => ("no choices".to_string(), vec![Vec::new(); model.turns()]),
     };
     let overrides = crate::sim::Overrides::none(&model);
-    let run = sim::run(&model, args.seed.seed, &overrides, &decisions)
-        .map_err(|(turn, _)| refused(&model, args.seed.seed, &overrides, &decisions, turn))?;
+    let run = sim::run(&model, args.seed.seed, &overrides, &decisions).map_err(|(turn, _)| {
+        refused(
+            &model,
+            args.seed.seed,
+            &overrides,
+            (&label, &decisions),
+            turn,
+        )
+    })?;
     output::print(&summary(&model, &run, &label))?;
     if args.ledger {
         output::print(&format!(
@@ -404,13 +411,13 @@ fn run_cmd(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Why the decisions of `turn` were refused: every choice refused and each reason, found by
-/// playing the turns before again.
+/// Why the decisions of `turn` were refused (`label` says whose: a path, a decisions file):
+/// every choice refused and each reason, found by playing the turns before again.
 fn refused(
     model: &Model,
     seed: u64,
     overrides: &crate::sim::Overrides,
-    decisions: &[Vec<usize>],
+    (label, decisions): (&str, &[Vec<usize>]),
     turn: usize,
 ) -> anyhow::Error {
     let mut sim = sim::Sim::new(model, crate::sim::rng::RunKey::new(seed, 0), overrides);
@@ -443,7 +450,7 @@ fn refused(
         reasons.push(format!("{which}: {r}"));
     }
     anyhow!(
-        "{} ({}, `{turn}:` in the file): {} refused:\n  {}",
+        "{label}, {} ({}, `{turn}:` in the file): {} refused:\n  {}",
         model.turn_name(turn),
         model.date(turn),
         if reasons.len() == 1 {

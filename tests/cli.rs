@@ -131,26 +131,23 @@ fn run_reads_decisions_from_a_file() {
     let dir = temp_dir("decisions");
     let tiny = format!("{}/tests/data/tiny.ron", env!("CARGO_MANIFEST_DIR"));
     let decisions = dir.join("d.ron");
+    let run_decisions = || {
+        sandtable(&[
+            "run",
+            "--scenario",
+            &tiny,
+            "--decisions",
+            decisions.to_str().unwrap(),
+        ])
+    };
     std::fs::write(&decisions, "{ 0: [\"raise_dikes\"], 2: [\"sandbags\"] }").unwrap();
-    let out = sandtable(&[
-        "run",
-        "--scenario",
-        &tiny,
-        "--decisions",
-        decisions.to_str().unwrap(),
-    ]);
+    let out = run_decisions();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("chose: Raise the dikes"));
     assert!(stdout(&out).contains("chose: Hand out sandbags"));
 
     std::fs::write(&decisions, "{ 0: [\"raise_dike\"] }").unwrap();
-    let out = sandtable(&[
-        "run",
-        "--scenario",
-        &tiny,
-        "--decisions",
-        decisions.to_str().unwrap(),
-    ]);
+    let out = run_decisions();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("did you mean `raise_dikes`?"),
@@ -163,25 +160,13 @@ fn run_reads_decisions_from_a_file() {
         "{ 0: [\"raise_dikes\"],\n  1: [\"raise_dikes\"] oops }",
     )
     .unwrap();
-    let out = sandtable(&[
-        "run",
-        "--scenario",
-        &tiny,
-        "--decisions",
-        decisions.to_str().unwrap(),
-    ]);
+    let out = run_decisions();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("d.ron:2:"), "{}", stderr(&out));
 
     // Decisions the scenario refuses name the week and the reason.
     std::fs::write(&decisions, "{ 0: [\"evacuate\"] }").unwrap();
-    let out = sandtable(&[
-        "run",
-        "--scenario",
-        &tiny,
-        "--decisions",
-        decisions.to_str().unwrap(),
-    ]);
+    let out = run_decisions();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("The water is not high enough"),
@@ -209,13 +194,7 @@ fn run_reads_decisions_from_a_file() {
         ),
     ] {
         std::fs::write(&decisions, decisions_text).unwrap();
-        let out = sandtable(&[
-            "run",
-            "--scenario",
-            &tiny,
-            "--decisions",
-            decisions.to_str().unwrap(),
-        ]);
+        let out = run_decisions();
         assert_eq!(out.status.code(), Some(1));
         for line in expected {
             assert!(stderr(&out).contains(line), "{line}\n{}", stderr(&out));

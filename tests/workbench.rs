@@ -39,6 +39,18 @@ fn rewrite(path: &Path, text: &str) {
     file.set_modified(later).unwrap();
 }
 
+/// The workbench, which the test has opened.
+fn editor_of<'h>(
+    harness: &'h Harness<'_, SandtableApp>,
+) -> &'h sandtable::ui::workbench::Workbench {
+    harness
+        .state()
+        .view()
+        .workbench
+        .as_ref()
+        .expect("the workbench is open")
+}
+
 fn notice(harness: &Harness<'_, SandtableApp>) -> String {
     harness
         .state()
@@ -145,7 +157,7 @@ fn the_workbench_shows_problems_in_place_fixes_saves_with_comments_and_plays() {
     rewrite(&path, &format!("// Edited by hand.\n{typo}"));
     harness.state_mut().check_watched_file();
     harness.run();
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     assert!(workbench.text.starts_with("// Edited by hand."));
     assert_eq!(workbench.problems.len(), 1, "{:?}", workbench.problems);
     let problem = workbench.problems[0].clone();
@@ -158,7 +170,7 @@ fn the_workbench_shows_problems_in_place_fixes_saves_with_comments_and_plays() {
     // The quick fix puts the suggested name in, and the text checks clean.
     click(&mut harness, "Use `mayor.budget_spent`");
     harness.run();
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     assert!(workbench.problems.is_empty(), "{:?}", workbench.problems);
     assert!(workbench.text.contains("clamp(mayor.budget_spent"));
     assert!(workbench.unsaved());
@@ -171,7 +183,7 @@ fn the_workbench_shows_problems_in_place_fixes_saves_with_comments_and_plays() {
     for _ in 0..40 {
         harness.step();
     }
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     let text = workbench.text.clone();
     assert!(
         text.contains("clamp(mayor.budget_spent + 0 / 10"),
@@ -183,7 +195,7 @@ fn the_workbench_shows_problems_in_place_fixes_saves_with_comments_and_plays() {
     let on_disk = fs::read_to_string(&path).unwrap();
     assert_eq!(on_disk, text, "saved as written, comments kept");
     assert!(on_disk.starts_with("// Edited by hand."));
-    assert!(!harness.state().view().workbench.as_ref().unwrap().unsaved());
+    assert!(!editor_of(&harness).unsaved());
     // Its own save does not come back as a change from elsewhere.
     harness.state_mut().check_watched_file();
     harness.run();
@@ -210,7 +222,7 @@ fn edits_in_the_workbench_are_not_replaced_by_a_change_on_disk() {
     rewrite(&path, &format!("// theirs\n{TINY}"));
     harness.state_mut().check_watched_file();
     harness.run();
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     assert!(workbench.text.contains("// mine"));
     assert!(workbench.changed_on_disk);
     assert!(shows(
@@ -236,7 +248,7 @@ fn edits_in_the_workbench_are_not_replaced_by_a_change_on_disk() {
             .contains("// mine")
     );
     click(&mut harness, "Take the version on disk (drops your edits)");
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     assert!(workbench.text.starts_with("// theirs"));
     assert!(!workbench.unsaved());
     let _ = fs::remove_dir_all(path.parent().unwrap());
@@ -252,7 +264,7 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
         .get_by_label("council on spending: salience")
         .set_value_accesskit(0.35);
     harness.run();
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     let edited = TINY.replacen(
         "(position: 0.0, salience: 1.0)",
         "(position: 0.0, salience: 0.35)",
@@ -265,7 +277,7 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
     for _ in 0..40 {
         harness.step();
     }
-    let workbench = harness.state().view().workbench.as_ref().unwrap();
+    let workbench = editor_of(&harness);
     assert!(workbench.problems.is_empty(), "{:?}", workbench.problems);
     let model = workbench.model.clone().unwrap();
     assert_eq!(model.scenario.actors[1].stances["spending"].salience, 0.35);
@@ -275,19 +287,13 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
-    assert_eq!(
-        harness.state().view().workbench.as_ref().unwrap().text,
-        TINY
-    );
+    assert_eq!(editor_of(&harness).text, TINY);
     harness.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::Z,
     );
     harness.run();
-    assert_eq!(
-        harness.state().view().workbench.as_ref().unwrap().text,
-        edited
-    );
+    assert_eq!(editor_of(&harness).text, edited);
 
     // A label typed in its line is written as a RON string, quotes escaped.
     click(&mut harness, "Council (council)");
@@ -352,15 +358,9 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
     for _ in 0..3 {
         click(&mut harness, "Undo");
     }
-    assert_eq!(
-        harness.state().view().workbench.as_ref().unwrap().text,
-        TINY
-    );
+    assert_eq!(editor_of(&harness).text, TINY);
     click(&mut harness, "Redo");
-    assert_eq!(
-        harness.state().view().workbench.as_ref().unwrap().text,
-        edited
-    );
+    assert_eq!(editor_of(&harness).text, edited);
 
     // Futures of the text as it stands, as `sandtable ensemble` prints them.
     click(&mut harness, "Try it");
@@ -380,12 +380,7 @@ fn the_structured_view_edits_the_text_in_place_undoes_and_tries_it() {
             break;
         }
     }
-    let answer = harness
-        .state()
-        .view()
-        .workbench
-        .as_ref()
-        .unwrap()
+    let answer = editor_of(&harness)
         .trial
         .answer()
         .map(str::to_string)

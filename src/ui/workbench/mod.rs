@@ -83,7 +83,8 @@ pub struct Workbench {
     pub trial: Trial,
     /// What the side panel shows.
     pub side: Side,
-    /// When the text was last edited (the check waits for a pause in typing).
+    /// When the text was last seen to change, typed or otherwise (the check waits for a
+    /// pause in the changes).
     edited_at: f64,
     /// Where to put the cursor on the next frame (a character index).
     jump: Option<usize>,
@@ -173,12 +174,14 @@ impl Workbench {
         }
     }
 
-    /// Maps the text again if it changed since it was last mapped.
-    fn refresh_tree(&mut self) {
+    /// Maps the text again if it changed since it was last mapped; whether it had.
+    fn refresh_tree(&mut self) -> bool {
         let hash = hash_of(&self.text);
-        if self.tree.as_ref().is_none_or(|(h, _)| *h != hash) {
+        let changed = self.tree.as_ref().is_none_or(|(h, _)| *h != hash);
+        if changed {
             self.tree = Some((hash, Node::scan(&self.text)));
         }
+        changed
     }
 
     /// The map of the text, when the structured view may edit it.
@@ -207,10 +210,8 @@ impl Workbench {
         self.last_set = Some(path.clone());
         self.text.replace_range(range, literal);
         // Only a value changed: the text keeps the structure of the scenario that loaded.
-        let hash = hash_of(&self.text);
-        self.editable = Some(hash);
-        self.refresh_tree();
-        self.edited_at = f64::NEG_INFINITY;
+        // (The next frame maps it again and checks it once the changes pause.)
+        self.editable = Some(hash_of(&self.text));
     }
 
     /// Takes text read from disk: the editor shows it, as saved.
@@ -443,13 +444,15 @@ pub fn workbench_ui(
 ) {
     let act = |actions: &mut Vec<Action>, a| actions.push(Action::Workbench(a));
     let now = ctx.input(|i| i.time);
-    workbench.refresh_tree();
+    if workbench.refresh_tree() {
+        workbench.edited_at = now;
+    }
     let repaint = ctx.clone();
     let wake: worker::Wake = Arc::new(move || repaint.request_repaint());
     if let Some(seconds) = workbench.trial.update(now, Some(&wake)) {
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(seconds.max(0.0)));
     }
-    if workbench.checked != Some(hash_of(&workbench.text)) {
+    if workbench.checked != workbench.tree.as_ref().map(|(hash, _)| *hash) {
         if now - workbench.edited_at >= CHECK_AFTER_SECONDS {
             workbench.check();
         } else {
@@ -512,7 +515,7 @@ pub fn workbench_ui(
                 .resizable(true)
                 .default_size(side_width)
                 .show(ui, |ui| side_ui(ui, workbench, in_browser, actions));
-            editor_ui(ui, workbench, now);
+            editor_ui(ui, workbench);
         });
     if !open {
         act(actions, WorkbenchAction::Close);
@@ -708,14 +711,13 @@ fn undo_ui(ctx: &egui::Context, id: egui::Id, workbench: &mut Workbench) {
     if let Some((range, text)) = restored {
         workbench.text = text;
         workbench.last_set = None;
-        workbench.edited_at = f64::NEG_INFINITY;
         state.cursor.set_char_range(Some(range));
     }
     state.set_undoer(undoer);
     state.store(ctx, id);
 }
 
-fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
+fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench) {
     let id = editor_id();
     // The editor's own undo keys go through the workbench's undo, which skips the steps
     // that change only where the cursor is.
@@ -787,7 +789,6 @@ fn editor_ui(ui: &mut egui::Ui, workbench: &mut Workbench, now: f64) {
                 .clone()
                 .accessible_name("Scenario text");
             if output.response.changed() {
-                workbench.edited_at = now;
                 workbench.last_set = None;
             }
             // A jump shows its place, in the middle of the editor.

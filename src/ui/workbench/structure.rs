@@ -178,10 +178,14 @@ pub fn structure_ui(ui: &mut egui::Ui, workbench: &Workbench, actions: &mut Vec<
         .id_salt("workbench_structure_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            actors_ui(ui, model, workbench, editing.as_mut());
-            indicators_ui(ui, model, workbench, editing.as_mut());
-            choices_ui(ui, model, workbench, editing.as_mut());
-            events_ui(ui, model, workbench, editing.as_mut());
+            let mut view = View {
+                workbench,
+                editing: editing.as_mut(),
+            };
+            view.actors(ui, model);
+            view.indicators(ui, model);
+            view.choices(ui, model);
+            view.events(ui, model);
             // The parts with nothing to tune here are listed to jump to.
             let mut jump = |ui: &mut egui::Ui, title: &str, items: Vec<(&String, &String)>| {
                 section(ui, title, items.len(), false, |ui| {
@@ -253,233 +257,176 @@ fn jump_link(
     }
 }
 
-/// An item: its link, then (when the text can be edited) its widgets.
-fn item(
-    ui: &mut egui::Ui,
-    workbench: &Workbench,
-    id: &str,
-    name: &str,
-    editing: Option<&mut Editing>,
-    add: impl FnOnce(&mut egui::Ui, &mut Editing),
-) {
-    egui::CollapsingHeader::new(name_and_id(name, id))
-        .id_salt(("workbench_item", id))
-        .show(ui, |ui| {
-            match editing {
-                Some(editing) => {
-                    let mut links = Vec::new();
-                    jump_link(ui, workbench, id, "Show in the text", &mut links);
-                    editing.actions.extend(links);
-                    add(ui, editing);
-                }
-                None => {
+/// What the listed items need: the workbench, and the editing when the text can be edited.
+struct View<'w, 'e, 'a> {
+    workbench: &'w Workbench,
+    editing: Option<&'e mut Editing<'a>>,
+}
+
+impl View<'_, '_, '_> {
+    /// A section of the scenario's list `field` (`"actors"`): each item a collapsing header
+    /// with a link to where it is written and the widgets `add` draws for it, given the
+    /// item's path in the text.
+    fn list<T>(
+        &mut self,
+        ui: &mut egui::Ui,
+        (title, field, open): (&str, &'static str, bool),
+        items: &[T],
+        id_and_name: impl Fn(&T) -> (&str, &str),
+        mut add: impl FnMut(&mut egui::Ui, &mut Editing, &T, &Path),
+    ) {
+        section(ui, title, items.len(), open, |ui| {
+            for (i, item) in items.iter().enumerate() {
+                let (id, name) = id_and_name(item);
+                let path = Path::root().field(field).index(i);
+                egui::CollapsingHeader::new(name_and_id(name, id))
+                    .id_salt(("workbench_item", id))
+                    .show(ui, |ui| match self.editing.as_deref_mut() {
+                        Some(editing) => {
+                            jump_link(ui, self.workbench, id, "Show in the text", editing.actions);
+                            add(ui, editing, item, &path);
+                        }
+                        None => {
+                            label(
+                                ui,
+                                RichText::new("Fix the problems to edit it here.").weak(),
+                            );
+                        }
+                    });
+            }
+        });
+    }
+
+    fn actors(&mut self, ui: &mut egui::Ui, model: &Model) {
+        let s = &model.scenario;
+        let list = ("Actors", "actors", true);
+        self.list(
+            ui,
+            list,
+            &s.actors,
+            |a| (&a.id, &a.name),
+            |ui, e, actor, path| {
+                e.line(
+                    ui,
+                    path.field("name"),
+                    "name",
+                    &format!("{} name", actor.id),
+                );
+                for issue in s
+                    .issues
+                    .iter()
+                    .filter(|i| actor.stances.contains_key(&i.id))
+                {
                     label(
                         ui,
-                        RichText::new("Fix the problems to edit it here.").weak(),
+                        RichText::new(format!("Stance on {}", issue.name)).strong(),
+                    );
+                    let stance = path.field("stances").key(issue.id.clone());
+                    let who = format!("{} on {}", actor.id, issue.id);
+                    for part in ["position", "salience"] {
+                        e.unit_slider(ui, stance.field(part), part, &format!("{who}: {part}"));
+                    }
+                }
+                for (r, resource) in actor.resources.iter().enumerate() {
+                    e.number(
+                        ui,
+                        path.field("resources").index(r).field("initial"),
+                        &format!("{} at the start", resource.name),
+                        &resource.unit,
+                        &format!("{}.{} initial", actor.id, resource.id),
                     );
                 }
-            };
-        });
-}
+            },
+        );
+    }
 
-fn actors_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    workbench: &Workbench,
-    mut editing: Option<&mut Editing>,
-) {
-    let s = &model.scenario;
-    section(ui, "Actors", s.actors.len(), true, |ui| {
-        for (a, actor) in s.actors.iter().enumerate() {
-            let path = Path::root().field("actors").index(a);
-            item(
-                ui,
-                workbench,
-                &actor.id,
-                &actor.name,
-                editing.as_deref_mut(),
-                |ui, e| {
-                    e.line(
-                        ui,
-                        path.field("name"),
-                        "name",
-                        &format!("{} name", actor.id),
-                    );
-                    for issue in &s.issues {
-                        if !actor.stances.contains_key(&issue.id) {
-                            continue;
-                        }
-                        label(
-                            ui,
-                            RichText::new(format!("Stance on {}", issue.name)).strong(),
-                        );
-                        let stance = path.field("stances").key(issue.id.clone());
-                        let who = format!("{} on {}", actor.id, issue.id);
-                        e.unit_slider(
-                            ui,
-                            stance.field("position"),
-                            "position",
-                            &format!("{who}: position"),
-                        );
-                        e.unit_slider(
-                            ui,
-                            stance.field("salience"),
-                            "salience",
-                            &format!("{who}: salience"),
-                        );
-                    }
-                    for (r, resource) in actor.resources.iter().enumerate() {
-                        e.number(
-                            ui,
-                            path.field("resources").index(r).field("initial"),
-                            &format!("{} at the start", resource.name),
-                            &resource.unit,
-                            &format!("{}.{} initial", actor.id, resource.id),
-                        );
-                    }
-                },
-            );
-        }
-    });
-}
-
-fn indicators_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    workbench: &Workbench,
-    mut editing: Option<&mut Editing>,
-) {
-    let s = &model.scenario;
-    section(ui, "Indicators", s.indicators.len(), false, |ui| {
-        for (i, indicator) in s.indicators.iter().enumerate() {
-            let path = Path::root().field("indicators").index(i);
-            item(
-                ui,
-                workbench,
-                &indicator.id,
-                &indicator.name,
-                editing.as_deref_mut(),
-                |ui, e| {
-                    e.line(
-                        ui,
-                        path.field("name"),
-                        "name",
-                        &format!("{} name", indicator.id),
-                    );
+    fn indicators(&mut self, ui: &mut egui::Ui, model: &Model) {
+        let s = &model.scenario;
+        let list = ("Indicators", "indicators", false);
+        self.list(
+            ui,
+            list,
+            &s.indicators,
+            |i| (&i.id, &i.name),
+            |ui, e, indicator, path| {
+                let id = &indicator.id;
+                e.line(ui, path.field("name"), "name", &format!("{id} name"));
+                for (field, name) in [
+                    ("initial", "at the start"),
+                    ("min", "at least"),
+                    ("max", "at most"),
+                ] {
                     e.number(
                         ui,
-                        path.field("initial"),
-                        "at the start",
+                        path.field(field),
+                        name,
                         &indicator.unit,
-                        &format!("{} initial", indicator.id),
+                        &format!("{id} {field}"),
                     );
+                }
+            },
+        );
+    }
+
+    fn choices(&mut self, ui: &mut egui::Ui, model: &Model) {
+        let s = &model.scenario;
+        let player = s.actors.iter().find(|a| a.id == s.role);
+        let list = ("Choices", "choices", true);
+        self.list(
+            ui,
+            list,
+            &s.choices,
+            |c| (&c.id, &c.label),
+            |ui, e, choice, path| {
+                let id = &choice.id;
+                e.line(ui, path.field("label"), "label", &format!("{id} label"));
+                for resource in choice.cost.keys() {
+                    let unit = player
+                        .and_then(|p| p.resources.iter().find(|r| &r.id == resource))
+                        .map_or("", |r| r.unit.as_str());
                     e.number(
                         ui,
-                        path.field("min"),
-                        "at least",
-                        &indicator.unit,
-                        &format!("{} min", indicator.id),
+                        path.field("cost").key(resource.clone()),
+                        &format!("costs {resource}"),
+                        unit,
+                        &format!("{id} cost in {resource}"),
                     );
-                    e.number(
-                        ui,
-                        path.field("max"),
-                        "at most",
-                        &indicator.unit,
-                        &format!("{} max", indicator.id),
-                    );
-                },
-            );
-        }
-    });
-}
+                }
+                let max_times = path.field("max_times");
+                e.whole(
+                    ui,
+                    max_times,
+                    "at most this many times",
+                    &format!("{id} max_times"),
+                );
+            },
+        );
+    }
 
-fn choices_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    workbench: &Workbench,
-    mut editing: Option<&mut Editing>,
-) {
-    let s = &model.scenario;
-    let player = s.actors.iter().find(|a| a.id == s.role);
-    section(ui, "Choices", s.choices.len(), true, |ui| {
-        for (c, choice) in s.choices.iter().enumerate() {
-            let path = Path::root().field("choices").index(c);
-            item(
-                ui,
-                workbench,
-                &choice.id,
-                &choice.label,
-                editing.as_deref_mut(),
-                |ui, e| {
+    fn events(&mut self, ui: &mut egui::Ui, model: &Model) {
+        let s = &model.scenario;
+        let list = ("Events", "events", false);
+        self.list(
+            ui,
+            list,
+            &s.events,
+            |v| (&v.id, &v.title),
+            |ui, e, event, path| {
+                for (field, name) in [
+                    ("title", "title"),
+                    ("condition", "when"),
+                    ("probability", "chance"),
+                ] {
                     e.line(
                         ui,
-                        path.field("label"),
-                        "label",
-                        &format!("{} label", choice.id),
+                        path.field(field),
+                        name,
+                        &format!("{} {field}", event.id),
                     );
-                    for resource in choice.cost.keys() {
-                        let unit = player
-                            .and_then(|p| p.resources.iter().find(|r| &r.id == resource))
-                            .map_or("", |r| r.unit.as_str());
-                        e.number(
-                            ui,
-                            path.field("cost").key(resource.clone()),
-                            &format!("costs {resource}"),
-                            unit,
-                            &format!("{} cost in {resource}", choice.id),
-                        );
-                    }
-                    e.whole(
-                        ui,
-                        path.field("max_times"),
-                        "at most this many times",
-                        &format!("{} max_times", choice.id),
-                    );
-                },
-            );
-        }
-    });
-}
-
-fn events_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    workbench: &Workbench,
-    mut editing: Option<&mut Editing>,
-) {
-    let s = &model.scenario;
-    section(ui, "Events", s.events.len(), false, |ui| {
-        for (v, event) in s.events.iter().enumerate() {
-            let path = Path::root().field("events").index(v);
-            item(
-                ui,
-                workbench,
-                &event.id,
-                &event.title,
-                editing.as_deref_mut(),
-                |ui, e| {
-                    e.line(
-                        ui,
-                        path.field("title"),
-                        "title",
-                        &format!("{} title", event.id),
-                    );
-                    e.line(
-                        ui,
-                        path.field("condition"),
-                        "when",
-                        &format!("{} condition", event.id),
-                    );
-                    e.line(
-                        ui,
-                        path.field("probability"),
-                        "chance",
-                        &format!("{} probability", event.id),
-                    );
-                },
-            );
-        }
-    });
+                }
+            },
+        );
+    }
 }
 
 #[cfg(test)]
