@@ -916,24 +916,35 @@ struct Job<'a, 'm> {
     wanted: Vec<bool>,
 }
 
-impl Job<'_, '_> {
-    /// Runs the block; false if cancelled.
-    fn run_block(&self, out: &mut BlockOut, control: &Control) -> bool {
+impl<'m> Job<'_, 'm> {
+    /// Runs the block; false if cancelled. `batch` is the worker's, made on its first
+    /// block and reused for the others (a batch is large, and every run resets it).
+    fn run_block(
+        &self,
+        out: &mut BlockOut,
+        control: &Control,
+        batch: &mut Option<Batch<'m>>,
+    ) -> bool {
         if self.ledger.is_some() {
             self.run_block_alone(out, control)
         } else {
-            self.run_block_in_lanes(out, control)
+            let batch = batch.get_or_insert_with(|| Batch::new(self.start.model, &self.wanted));
+            self.run_block_in_lanes(out, control, batch)
         }
     }
 
     /// Runs the block [`LANES`] runs at a time (see [`Batch`]): the same numbers as
     /// [`Job::run_block_alone`], several times faster.
-    fn run_block_in_lanes(&self, out: &mut BlockOut, control: &Control) -> bool {
+    fn run_block_in_lanes(
+        &self,
+        out: &mut BlockOut,
+        control: &Control,
+        batch: &mut Batch<'m>,
+    ) -> bool {
         let model = self.start.model;
         let start_turn = self.start.turn();
         let n_out = model.outcomes.len();
         let n_goals = model.goals.len();
-        let mut batch = Batch::new(model, &self.wanted);
         let mut keys = Vec::with_capacity(LANES);
         for first in (0..out.len).step_by(LANES) {
             if control.cancelled() {
@@ -1161,8 +1172,9 @@ pub fn run_ensemble(
         // One block after another on this thread, until the slice's budget is spent.
         let mut next = partial.next_block;
         let mut paused = false;
+        let mut batch = None;
         for mut out in partial.blocks(block).into_iter().skip(next) {
-            if !job.run_block(&mut out, control) {
+            if !job.run_block(&mut out, control, &mut batch) {
                 break;
             }
             next += 1;
@@ -1182,10 +1194,11 @@ pub fn run_ensemble(
         work.reverse();
         let queue = Mutex::new(work);
         let worker = || {
+            let mut batch = None;
             loop {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some(mut out) = next else { return };
-                if !job.run_block(&mut out, control) {
+                if !job.run_block(&mut out, control, &mut batch) {
                     return;
                 }
             }
