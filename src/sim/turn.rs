@@ -139,13 +139,16 @@ pub(super) struct Lockstep<'m, const N: usize> {
     /// to clear at the start of a turn.
     chosen_rows: Vec<usize>,
     pub stack: LaneStack<N>,
+    /// The values of the programs of `Model::rule_programs`, one row each.
     rule_values: Vec<[f64; N]>,
+    /// Per rule, the rows of its `when` (if it has one) and its value in `rule_values`.
+    rule_rows: Vec<(Option<usize>, usize)>,
     /// The slots whose values are wanted (see [`Lockstep::new`]).
     wanted: Option<Vec<bool>>,
     points: Vec<Point<N>>,
     /// Where each round of the sort of `points` writes them.
     sorted: Vec<Point<N>>,
-    /// The points' order in lane 0 (see [`Lockstep::sort_points`]).
+    /// The order to read `points` in (see [`Lockstep::sort_points`]).
     order: Vec<usize>,
 }
 
@@ -163,7 +166,8 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             firing: vec![0; model.events.len()],
             chosen_rows: Vec::new(),
             stack: LaneStack::with_shared(model.rule_programs.rows()),
-            rule_values: vec![[0.0; N]; model.rules.len()],
+            rule_values: vec![[0.0; N]; model.rule_programs.programs().len()],
+            rule_rows: rule_rows(model),
             wanted,
             points: Vec::new(),
             sorted: Vec::new(),
@@ -299,20 +303,19 @@ impl<'m, const N: usize> Lockstep<'m, N> {
 
         // 3. Dynamics, all computed from the same state, in every lane: the rules' programs
         // share what they compute alike (`Model::rule_programs`), so each of them runs.
+        // All of them in one pass of the interpreter.
         streams.open(Purpose::Rules, t);
-        let mut active = [0.0; N];
-        let mut programs = model.rule_programs.programs().iter();
-        for (r, rule) in model.rules.iter().enumerate() {
-            if rule.when.is_some()
-                && let Some(when) = programs.next()
-            {
-                when.eval_lanes(&self.state, &mut self.stack, streams, all, &mut active);
-            }
-            let value = &mut self.rule_values[r];
-            if let Some(program) = programs.next() {
-                program.eval_lanes(&self.state, &mut self.stack, streams, all, value);
-            }
-            if L::KEEPS && (rule.when.is_none() || active[0] != 0.0) && !value[0].is_finite() {
+        model.rule_programs.eval_lanes(
+            &self.state,
+            &mut self.stack,
+            streams,
+            all,
+            &mut self.rule_values,
+        );
+        for (rule, &(when, value)) in model.rules.iter().zip(&self.rule_rows) {
+            let active = when.map(|w| self.rule_values[w]);
+            let value = &mut self.rule_values[value];
+            if L::KEEPS && active.is_none_or(|a| a[0] != 0.0) && !value[0].is_finite() {
                 let v = value[0];
                 ledger.warn(|| {
                     format!(
@@ -322,7 +325,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
                     )
                 });
             }
-            if rule.when.is_some() {
+            if let Some(active) = active {
                 for (v, active) in value.iter_mut().zip(active) {
                     if active == 0.0 {
                         *v = f64::NAN;
@@ -338,7 +341,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             let mut x = *self.row(target);
             while i < order.len() && model.rules[order[i]].target == target {
                 let rule = &model.rules[order[i]];
-                let v = &self.rule_values[order[i]];
+                let v = &self.rule_values[self.rule_rows[order[i]].1];
                 let before = x[0];
                 // One loop per operation, so that each is a plain loop over the lanes. A
                 // value that is not finite leaves `x` as it is: adding -0.0 and multiplying
@@ -617,10 +620,11 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             }
         }
         self.sort_points();
-        let mut result = self.points[m - 1].x;
+        let mut result = self.points[self.order[m - 1]].x;
         let mut found = [false; N];
         let mut cumulative = [0.0; N];
-        for p in &self.points {
+        for &k in &self.order {
+            let p = &self.points[k];
             for l in 0..N {
                 cumulative[l] += p.w[l].max(0.0);
                 if !found[l] && cumulative[l] >= total[l] / 2.0 {
@@ -639,8 +643,9 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         }
     }
 
-    /// Puts `points` in order in every lane: all lanes at once when lane 0's order is every
-    /// lane's (positions differ from lane to lane but seldom cross), else lane by lane. The
+    /// Puts `points` in order in every lane, `order` giving the order to read them in:
+    /// lane 0's order, when it is every lane's (positions differ from lane to lane but
+    /// seldom cross), else the points are sorted lane by lane and read as they are. The
     /// stable order is the one order of the points by position with ties kept in the
     /// actors' order, so either way every lane gets its own.
     #[inline(always)]
@@ -666,12 +671,9 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         }
         if !in_order {
             self.sort_points_by_lane();
-            return;
+            self.order.clear();
+            self.order.extend(0..self.points.len());
         }
-        self.sorted.clear();
-        self.sorted
-            .extend(self.order.iter().map(|&i| self.points[i]));
-        std::mem::swap(&mut self.points, &mut self.sorted);
     }
 
     /// Puts `points` in order in every lane, each lane on its own.
@@ -717,6 +719,21 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             std::mem::swap(&mut self.points, &mut self.sorted);
         }
     }
+}
+
+/// Per rule, the rows of its programs in `Model::rule_programs`, which holds each rule's
+/// `when`, if it has one, then its value (see [`Lockstep::rule_rows`]).
+fn rule_rows(model: &Model) -> Vec<(Option<usize>, usize)> {
+    let mut next = 0;
+    let mut row = || {
+        next += 1;
+        next - 1
+    };
+    model
+        .rules
+        .iter()
+        .map(|rule| (rule.when.is_some().then(&mut row), row()))
+        .collect()
 }
 
 /// The id of the rule `origin` names, for warnings.

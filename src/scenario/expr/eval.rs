@@ -93,7 +93,7 @@ impl Program {
     /// returned as they are, for the caller to handle.
     pub fn eval(&self, slots: &[f64], rng: &mut impl Draws) -> f64 {
         let mut stack = [[0.0f64; 1]; STACK + 1];
-        let mut out = [0.0];
+        let mut out = [[0.0]];
         let shared = &mut [];
         run(
             &self.ops,
@@ -104,7 +104,7 @@ impl Program {
             1,
             &mut out,
         );
-        out[0]
+        out[0][0]
     }
 
     /// Evaluates on `N` states at once, one instruction across every lane before the
@@ -127,25 +127,36 @@ impl Program {
             *out = [*v; N];
             return;
         }
-        #[cfg(target_arch = "x86_64")]
-        if N > 1 && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, checked just above.
-            unsafe {
-                eval_avx2(
-                    &self.ops,
-                    slots,
-                    &mut stack.values,
-                    &mut stack.shared,
-                    draws,
-                    mask,
-                    out,
-                )
-            };
-            return;
-        }
-        let LaneStack { values, shared } = stack;
-        run(&self.ops, slots, values, shared, draws, mask, out);
+        eval_ops(
+            &self.ops,
+            slots,
+            stack,
+            draws,
+            mask,
+            std::slice::from_mut(out),
+        );
     }
+}
+
+/// Runs `ops` (see [`Program::eval_lanes`]): the value of each program they hold (more
+/// than one for a [`Group`](super::Group)) goes to the next row of `out`.
+#[inline]
+pub(super) fn eval_ops<const N: usize, D: LaneDraws>(
+    ops: &[Op],
+    slots: &[f64],
+    stack: &mut LaneStack<N>,
+    draws: &mut D,
+    mask: u64,
+    out: &mut [[f64; N]],
+) {
+    let LaneStack { values, shared } = stack;
+    #[cfg(target_arch = "x86_64")]
+    if N > 1 && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, checked just above.
+        unsafe { eval_avx2(ops, slots, values, shared, draws, mask, out) };
+        return;
+    }
+    run(ops, slots, values, shared, draws, mask, out);
 }
 
 /// [`run`] compiled for processors with AVX2: more lanes per instruction. The arithmetic
@@ -160,13 +171,14 @@ fn eval_avx2<const N: usize, D: LaneDraws>(
     shared: &mut [[f64; N]],
     draws: &mut D,
     mask: u64,
-    out: &mut [f64; N],
+    out: &mut [[f64; N]],
 ) {
     run(ops, slots, stack, shared, draws, mask, out);
 }
 
-/// The interpreter (see [`Program::eval_lanes`]). The top of the stack lives in `acc`;
-/// `stack` holds what is below it, `shared` the rows of a [`Group`](super::Group).
+/// The interpreter (see [`Program::eval_lanes`] and [`eval_ops`]). The top of the stack
+/// lives in `acc`; `stack` holds what is below it, `shared` the rows of a
+/// [`Group`](super::Group).
 #[inline(always)]
 fn run<const N: usize, D: LaneDraws>(
     ops: &[Op],
@@ -175,7 +187,7 @@ fn run<const N: usize, D: LaneDraws>(
     shared: &mut [[f64; N]],
     draws: &mut D,
     mask: u64,
-    out: &mut [f64; N],
+    out: &mut [[f64; N]],
 ) {
     let load = |slot: u32| -> [f64; N] {
         let start = slot as usize * N;
@@ -193,6 +205,10 @@ fn run<const N: usize, D: LaneDraws>(
         _ => ([0.0; N], 0, ops),
     };
     let drawing = (0..N).filter(|&l| lane_set(mask, l));
+    // The program whose value comes next.
+    let mut program = 0;
+    // A program's value: its one value left on the stack.
+    let value = |acc: [f64; N], sp: usize| if sp == 1 { acc } else { [f64::NAN; N] };
     // compile() refuses programs deeper than STACK, and its depth accounting guarantees
     // every pop follows a push, so the indexing below never fails.
     macro_rules! push_acc {
@@ -205,6 +221,15 @@ fn run<const N: usize, D: LaneDraws>(
         () => {{
             sp -= 1;
             stack[sp]
+        }};
+    }
+    // The value of the program that ends here goes to the next row of `out`.
+    macro_rules! end {
+        () => {{
+            if let Some(out) = out.get_mut(program) {
+                *out = value(acc, sp);
+            }
+            program += 1;
         }};
     }
     macro_rules! each {
@@ -341,9 +366,29 @@ fn run<const N: usize, D: LaneDraws>(
                 push_acc!();
                 acc = read_shared(shared, row);
             }
+            // The end of a program and the first instruction of the next, which starts on
+            // an empty stack.
+            Op::EndConst(v) => {
+                end!();
+                (acc, sp) = ([v; N], 1);
+            }
+            Op::EndLoad(slot) => {
+                end!();
+                (acc, sp) = (load(slot), 1);
+            }
+            Op::EndShared(row) => {
+                end!();
+                (acc, sp) = (read_shared(shared, row), 1);
+            }
+            Op::End => {
+                end!();
+                sp = 0;
+            }
         }
     }
-    *out = if sp == 1 { acc } else { [f64::NAN; N] };
+    if let Some(out) = out.get_mut(program) {
+        *out = value(acc, sp);
+    }
 }
 
 /// Shared row `row` (see [`Op::Keep`]).

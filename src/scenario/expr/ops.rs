@@ -76,6 +76,17 @@ pub(super) enum Op {
     Keep(u32),
     /// Pushes the value kept in shared row `t`.
     Shared(u32),
+    // Ends one program of a group run as one ([`super::Group::eval_lanes`]): its value
+    // goes to the next output, and the next program starts on an empty stack, with the
+    // value it starts by pushing.
+    /// Ends a program; the next starts with `Const(c)`.
+    EndConst(f64),
+    /// Ends a program; the next starts with `Load(s)`.
+    EndLoad(u32),
+    /// Ends a program; the next starts with `Shared(t)`.
+    EndShared(u32),
+    /// Ends a program; the next starts with any other instruction.
+    End,
 }
 
 impl Op {
@@ -83,6 +94,7 @@ impl Op {
     pub(super) fn slot(self) -> Option<usize> {
         match self {
             Op::Load(s)
+            | Op::EndLoad(s)
             | Op::AddL(s)
             | Op::SubL(s)
             | Op::RSubL(s)
@@ -102,6 +114,8 @@ impl Op {
     pub(super) fn arity(self) -> usize {
         match self {
             Op::Const(_) | Op::Load(_) | Op::Shared(_) => 0,
+            // The stack is emptied, and one value pushed.
+            Op::EndConst(_) | Op::EndLoad(_) | Op::EndShared(_) => 1,
             Op::Neg
             | Op::Not
             | Op::Abs
@@ -138,7 +152,8 @@ impl Op {
             | Op::NeC(_)
             | Op::ClampC(..)
             | Op::SelectC(..)
-            | Op::Keep(_) => 1,
+            | Op::Keep(_)
+            | Op::End => 1,
             Op::Add
             | Op::Sub
             | Op::RSub
@@ -188,7 +203,8 @@ impl Op {
             | Op::MinC(a)
             | Op::MaxC(a)
             | Op::EqC(a)
-            | Op::NeC(a) => [a.to_bits(), 0],
+            | Op::NeC(a)
+            | Op::EndConst(a) => [a.to_bits(), 0],
             Op::ClampC(a, b) | Op::SelectC(a, b) => [a.to_bits(), b.to_bits()],
             _ => [0, 0],
         }

@@ -18,6 +18,9 @@ use super::ops::Op;
 #[derive(Debug, Clone, Default)]
 pub struct Group {
     programs: Vec<Program>,
+    /// The programs one after another, each but the first starting with an instruction
+    /// that ends the one before ([`Op::End`] and its kin).
+    all: Vec<Op>,
     rows: usize,
 }
 
@@ -42,7 +45,31 @@ impl Group {
             })
             .collect();
         let rows = renumber_rows(&mut ops);
+        let mut all = Vec::with_capacity(ops.iter().map(Vec::len).sum());
+        for (i, program) in ops.iter().enumerate() {
+            let rest = match program.split_first() {
+                _ if i == 0 => program.as_slice(),
+                Some((Op::Const(c), rest)) => {
+                    all.push(Op::EndConst(*c));
+                    rest
+                }
+                Some((Op::Load(s), rest)) => {
+                    all.push(Op::EndLoad(*s));
+                    rest
+                }
+                Some((Op::Shared(t), rest)) => {
+                    all.push(Op::EndShared(*t));
+                    rest
+                }
+                _ => {
+                    all.push(Op::End);
+                    program.as_slice()
+                }
+            };
+            all.extend_from_slice(rest);
+        }
         Self {
+            all,
             programs: programs
                 .iter()
                 .zip(ops)
@@ -58,6 +85,21 @@ impl Group {
     /// The programs, in the order given to [`Group::new`].
     pub fn programs(&self) -> &[Program] {
         &self.programs
+    }
+
+    /// Evaluates every program, in order, on `N` states at once, as
+    /// [`Program::eval_lanes`] evaluates each on its own (drawing in the same order), in one
+    /// pass of the interpreter: program `p`'s value goes to `out[p]`. `stack` must have
+    /// [`Group::rows`] shared rows.
+    pub fn eval_lanes<const N: usize, D: super::LaneDraws>(
+        &self,
+        slots: &[f64],
+        stack: &mut super::LaneStack<N>,
+        draws: &mut D,
+        mask: u64,
+        out: &mut [[f64; N]],
+    ) {
+        super::eval::eval_ops(&self.all, slots, stack, draws, mask, out);
     }
 
     /// How many shared rows the programs use.

@@ -245,6 +245,12 @@ fn a_group_computes_what_its_programs_repeat_once_with_the_same_results() {
         "if(france.troops < 0.9 * x, 1, 0.5) * (x > 0) * turn",
         "clamp(if(france.troops < 0.9 * x, 1, 0.5) * (x > 0) * turn, 0, 1)",
         "if(france.troops < 0.9 * x, 1, 0.5) + chance(0.5)",
+        // Programs that start with a number, a name and a shared value, and one that is
+        // nothing but a number.
+        "0.85",
+        "x - uniform(0, 1)",
+        "(turn - 1) * (x + 3) - x",
+        "1 - normal(0, 1) * x",
     ];
     let alone: Vec<Program> = texts
         .iter()
@@ -274,6 +280,33 @@ fn a_group_computes_what_its_programs_repeat_once_with_the_same_results() {
             assert_eq!(got[l].to_bits(), want[l].to_bits(), "{text}, lane {l}");
         }
         assert_eq!(shared.draws(), alone.draws());
+    }
+    // All of them in one pass: each value to the last bit what the program gives alone,
+    // run in order, drawing from the same streams in the same order.
+    let mut together = vec![[0.0; LANES]; texts.len()];
+    let mask = u64::MAX >> 3;
+    let mut draws = Counting([0; LANES]);
+    group.eval_lanes(&slots, &mut stack, &mut draws, mask, &mut together);
+    let mut alone_draws = Counting([0; LANES]);
+    for ((text, program), got) in texts.iter().zip(&alone).zip(&together) {
+        let mut want = [0.0; LANES];
+        let mut stack = LaneStack::default();
+        program.eval_lanes(&slots, &mut stack, &mut alone_draws, mask, &mut want);
+        for l in (0..LANES).filter(|&l| mask >> l & 1 == 1) {
+            assert_eq!(got[l].to_bits(), want[l].to_bits(), "{text}, lane {l}");
+        }
+    }
+    assert_eq!(draws.0, alone_draws.0);
+    assert!(draws.0[0] > 3);
+}
+
+/// Draws that tell one from another: the `n`th of lane `l` is a number of its own.
+struct Counting([u32; LANES]);
+
+impl LaneDraws for Counting {
+    fn uniform01(&mut self, lane: usize) -> f64 {
+        self.0[lane] += 1;
+        (f64::from(self.0[lane]) * 0.618 + lane as f64 * 0.1).fract()
     }
 }
 
