@@ -13,8 +13,8 @@ use crate::scenario::expr::{LANES, Lanes, NoDraws, Program};
 
 use super::params::draw_parameters_lanes;
 use super::rng::{LaneStreams, RunKey};
-use super::turn::{Lockstep, NoLedger, lanes_of};
-use super::{Overrides, Sim, blocked, short, totals};
+use super::turn::{Lockstep, NoLedger};
+use super::{Overrides, Sim, affords_lanes, blocked_lanes, totals};
 
 /// Up to [`LANES`] runs in lockstep.
 pub(super) struct Batch<'m> {
@@ -165,40 +165,36 @@ impl<'m> Batch<'m> {
                 dropped += u64::from(self.all().count_ones());
                 continue;
             };
+            // Checked as `Sim::check` does, lanes at once; costs are skipped when there
+            // are none.
+            let state = &self.runs.state;
+            let row = |slot: usize| -> Lanes { std::array::from_fn(|l| state[slot * LANES + l]) };
+            let condition = self.conditions[k];
+            let blocked = blocked_lanes::<LANES>(model, self.runs.turn, c, row, |_| condition);
+            let mut open = blocked.iter().fold(self.all(), |open, &(_, b)| open & !b);
+            if !choice.cost.is_empty() {
+                self.alone.clear();
+                self.alone.extend(totals(choice.cost.iter().copied()));
+                open &= affords_lanes(layout, &self.alone, row);
+            }
             for g in 0..groups.len() {
                 let Group { taken, lanes } = &groups[g];
-                // Checked as `Sim::check` does; costs are skipped when there are none.
                 let free = !taken.contains(&c)
                     && !choice
                         .group
                         .is_some_and(|g| taken.iter().any(|&o| model.choices[o].group == Some(g)));
                 let mut ok = 0;
                 if free {
-                    self.alone.clear();
-                    self.together.clear();
-                    if !choice.cost.is_empty() {
-                        self.alone.extend(totals(choice.cost.iter().copied()));
+                    ok = lanes & open;
+                    if !choice.cost.is_empty() && ok != 0 {
+                        self.together.clear();
                         self.together.extend(totals(
                             taken
                                 .iter()
                                 .chain([&c])
                                 .flat_map(|&o| model.choices[o].cost.iter().copied()),
                         ));
-                    }
-                    for l in lanes_of::<LANES>(*lanes) {
-                        let get = |slot: usize| self.runs.state[slot * LANES + l];
-                        let condition = self.conditions[k][l];
-                        let affords = |needs: &[(usize, f64)]| {
-                            needs
-                                .iter()
-                                .all(|&(slot, need)| short(layout, slot, need, get).is_none())
-                        };
-                        if blocked(model, self.runs.turn, c, get, |_| condition).is_none()
-                            && affords(&self.alone)
-                            && affords(&self.together)
-                        {
-                            ok |= 1 << l;
-                        }
+                        ok &= affords_lanes(layout, &self.together, row);
                     }
                 }
                 dropped += u64::from((lanes & !ok).count_ones());

@@ -530,7 +530,7 @@ impl Ledger for Recorder<'_> {
 
 /// Why a choice cannot be taken, before it is put in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Blocked {
+pub(super) enum Blocked {
     NotYet,
     NoLonger,
     Done,
@@ -547,38 +547,69 @@ fn blocked(
     get: impl Fn(usize) -> f64,
     condition: impl FnOnce(&Program) -> f64,
 ) -> Option<Blocked> {
+    let values = |slot: usize| [get(slot)];
+    let blocks = blocked_lanes::<1>(model, turn, choice, values, |c| [condition(c)]);
+    blocks
+        .iter()
+        .find(|(_, lanes)| *lanes != 0)
+        .map(|&(why, _)| why)
+}
+
+/// What blocks `choice` (a valid index) on turn `turn`, costs aside, in `N` states at once,
+/// read through `row`: each rule, in the order they are checked, with the lanes where it is
+/// the first to block the choice. `condition` evaluates the choice's condition in every
+/// lane, and is only called if some lane is still open when it comes to be checked.
+pub(super) fn blocked_lanes<const N: usize>(
+    model: &Model,
+    turn: usize,
+    choice: usize,
+    row: impl Fn(usize) -> [f64; N],
+    condition: impl FnOnce(&Program) -> [f64; N],
+) -> [(Blocked, u64); 5] {
     let spec = &model.scenario.choices[choice];
     let compiled = &model.choices[choice];
     let layout = &model.layout;
     let t = turn as u32;
-    if t < spec.from_turn {
-        return Some(Blocked::NotYet);
-    }
-    if spec.to_turn.is_some_and(|to| t > to) {
-        return Some(Blocked::NoLonger);
-    }
-    if spec
-        .max_times
-        .is_some_and(|m| get(layout.times_chosen + choice) >= m as f64)
-    {
-        return Some(Blocked::Done);
-    }
-    if !compiled.opened_by.is_empty()
-        && !compiled
-            .opened_by
-            .iter()
-            .any(|&e| get(layout.fired + e) > 0.0)
-    {
-        return Some(Blocked::NotOpen);
-    }
-    if compiled
-        .condition
-        .as_ref()
-        .is_some_and(|c| condition(c) == 0.0)
-    {
-        return Some(Blocked::Condition);
-    }
-    None
+    let all = turn::lanes_where::<N>(|_| true);
+    let mut open = all;
+    // The lanes still open that `lanes` blocks, which are then no longer open.
+    let block = |open: &mut u64, why: Blocked, lanes: u64| {
+        let first = *open & lanes;
+        *open &= !lanes;
+        (why, first)
+    };
+    let early = if t < spec.from_turn { all } else { 0 };
+    let not_yet = block(&mut open, Blocked::NotYet, early);
+    let late = if spec.to_turn.is_some_and(|to| t > to) {
+        all
+    } else {
+        0
+    };
+    let no_longer = block(&mut open, Blocked::NoLonger, late);
+    let done = spec.max_times.map_or(0, |m| {
+        let times = row(layout.times_chosen + choice);
+        turn::lanes_where::<N>(|l| times[l] >= m as f64)
+    });
+    let done = block(&mut open, Blocked::Done, done);
+    let shut = if compiled.opened_by.is_empty() {
+        0
+    } else {
+        let opened = compiled.opened_by.iter().fold(0, |opened, &e| {
+            let fired = row(layout.fired + e);
+            opened | turn::lanes_where::<N>(|l| fired[l] > 0.0)
+        });
+        !opened
+    };
+    let not_open = block(&mut open, Blocked::NotOpen, shut);
+    let unmet = match &compiled.condition {
+        Some(c) if open != 0 => {
+            let value = condition(c);
+            turn::lanes_where::<N>(|l| value[l] == 0.0)
+        }
+        _ => 0,
+    };
+    let condition = block(&mut open, Blocked::Condition, unmet);
+    [not_yet, no_longer, done, not_open, condition]
 }
 
 /// The first resource `costs` need more of than the state holds above its lower bound, as
@@ -617,7 +648,27 @@ fn short(
     get: impl Fn(usize) -> f64,
 ) -> Option<(usize, f64, f64)> {
     let have = get(slot) - layout.bounds[slot].0;
-    (need > have + 1e-9).then_some((slot, need, have))
+    lacks(need, have).then_some((slot, need, have))
+}
+
+/// Whether holding `have` above the lower bound falls short of `need`.
+#[inline(always)]
+fn lacks(need: f64, have: f64) -> bool {
+    need > have + 1e-9
+}
+
+/// The lanes of `N` states, read through `row`, that hold what `needs` need, each
+/// `(slot, amount)`, above the slot's lower bound (as [`short`] tells for one state).
+pub(super) fn affords_lanes<const N: usize>(
+    layout: &Layout,
+    needs: &[(usize, f64)],
+    row: impl Fn(usize) -> [f64; N],
+) -> u64 {
+    let all = turn::lanes_where::<N>(|_| true);
+    needs.iter().fold(all, |ok, &(slot, need)| {
+        let (held, lo) = (row(slot), layout.bounds[slot].0);
+        ok & !turn::lanes_where::<N>(|l| lacks(need, held[l] - lo))
+    })
 }
 
 /// The weighted median of (value, weight) pairs; the plain mean when all weights are 0.

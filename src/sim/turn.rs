@@ -81,7 +81,7 @@ pub(super) fn lanes_of<const N: usize>(mask: u64) -> impl Iterator<Item = usize>
 
 /// The mask of the lanes, of all `N`, where `f` holds.
 #[inline(always)]
-fn lanes_where<const N: usize>(f: impl Fn(usize) -> bool) -> u64 {
+pub(super) fn lanes_where<const N: usize>(f: impl Fn(usize) -> bool) -> u64 {
     // A plain loop rather than a fold, which is not inlined and costs a call per mask.
     let mut mask = 0;
     for l in 0..N {
