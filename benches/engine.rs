@@ -11,7 +11,8 @@
 //! ensemble of N runs on one thread, for a profiler (callgrind counts instructions, which
 //! the machine's load does not change). With `THREADS=T REPEAT=R` in the environment,
 //! `--profile-ensemble` runs the ensemble R times on T threads and prints the fastest and
-//! the median time, to compare two builds on a busy machine.
+//! the median time, to compare two builds on a busy machine; with `SCENARIO=FILE`, of that
+//! scenario (for example the frozen copy the Python engines are compared on).
 
 use std::hint::black_box;
 use std::process::Command;
@@ -191,9 +192,13 @@ fn profile_runs(n: u64) {
 }
 
 /// `--profile-ensemble N [bands]`: one ensemble of N runs of history on one thread, with
-/// every indicator banded if asked.
+/// every indicator banded if asked; of the scenario file `SCENARIO` names if set, else of
+/// the Mali scenario.
 fn profile_ensemble(n: usize, bands: bool) {
-    let model = scenario::default_model().expect("Mali loads");
+    let model = match std::env::var("SCENARIO") {
+        Ok(path) => scenario::load_file(std::path::Path::new(&path)).expect("the scenario loads"),
+        Err(_) => scenario::default_model().expect("Mali loads"),
+    };
     let start = Start::beginning(&model, 2013, &sandtable::sim::Overrides::none(&model));
     let plan = Plan::path(&model, "history").expect("history path");
     let threads = std::env::var("THREADS")
