@@ -302,8 +302,8 @@ impl<'m, const N: usize> Lockstep<'m, N> {
         self.pending.retain(|p| p.last > t);
 
         // 3. Dynamics, all computed from the same state, in every lane: the rules' programs
-        // share what they compute alike (`Model::rule_programs`), so each of them runs.
-        // All of them in one pass of the interpreter.
+        // share what they compute alike (`Model::rule_programs`), so each of them runs, all
+        // in one pass of the interpreter.
         streams.open(Purpose::Rules, t);
         model.rule_programs.eval_lanes(
             &self.state,
