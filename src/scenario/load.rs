@@ -378,8 +378,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
     }
     let parameters = scenario.parameters.iter().map(|x| x.dist).collect();
     let rule_order = rule_order(&rules);
-    let rule_programs =
-        expr::Group::new(rules.iter().flat_map(|r| r.when.iter().chain([&r.value])));
+    let (rule_programs, rule_rows) = rule_programs(&rules);
     Ok(Model {
         scenario,
         source: text.to_string(),
@@ -390,6 +389,7 @@ fn compile(file: &str, text: &str, scenario: Scenario) -> Result<Model, FileErro
         rules,
         rule_order,
         rule_programs,
+        rule_rows,
         choices,
         events,
         outcomes,
@@ -424,6 +424,22 @@ fn check_limits(scenario: &Scenario, p: &mut Problems) {
             None,
         );
     }
+}
+
+/// The rules' programs as one group, each rule's `when` (if it has one) then its value,
+/// and per rule where those two are in the group.
+fn rule_programs(rules: &[CompiledRule]) -> (expr::Group, Vec<(Option<usize>, usize)>) {
+    let mut programs = Vec::with_capacity(2 * rules.len());
+    let mut rows = Vec::with_capacity(rules.len());
+    for rule in rules {
+        let when = rule.when.as_ref().map(|when| {
+            programs.push(when);
+            programs.len() - 1
+        });
+        programs.push(&rule.value);
+        rows.push((when, programs.len() - 1));
+    }
+    (expr::Group::new(programs), rows)
 }
 
 /// The order rules are combined in: by target, then `Set`, `Multiply`, `Add`, then as

@@ -54,6 +54,8 @@ pub struct Model {
     /// Every rule's `when`, if it has one, then its value, rule by rule: what a turn
     /// evaluates on one state, with what they compute alike computed once.
     pub rule_programs: expr::Group,
+    /// Per rule, where its `when` (if it has one) and its value are in `rule_programs`.
+    pub rule_rows: Vec<(Option<usize>, usize)>,
     pub choices: Vec<CompiledChoice>,
     pub events: Vec<CompiledEvent>,
     pub outcomes: Vec<Program>,

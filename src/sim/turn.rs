@@ -141,8 +141,6 @@ pub(super) struct Lockstep<'m, const N: usize> {
     pub stack: LaneStack<N>,
     /// The values of the programs of `Model::rule_programs`, one row each.
     rule_values: Vec<[f64; N]>,
-    /// Per rule, the rows of its `when` (if it has one) and its value in `rule_values`.
-    rule_rows: Vec<(Option<usize>, usize)>,
     /// The slots whose values are wanted (see [`Lockstep::new`]).
     wanted: Option<Vec<bool>>,
     points: Vec<Point<N>>,
@@ -167,7 +165,6 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             chosen_rows: Vec::new(),
             stack: LaneStack::with_shared(model.rule_programs.rows()),
             rule_values: vec![[0.0; N]; model.rule_programs.programs().len()],
-            rule_rows: rule_rows(model),
             wanted,
             points: Vec::new(),
             sorted: Vec::new(),
@@ -312,7 +309,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             all,
             &mut self.rule_values,
         );
-        for (rule, &(when, value)) in model.rules.iter().zip(&self.rule_rows) {
+        for (rule, &(when, value)) in model.rules.iter().zip(&model.rule_rows) {
             let active = when.map(|w| self.rule_values[w]);
             let value = &mut self.rule_values[value];
             if L::KEEPS && active.is_none_or(|a| a[0] != 0.0) && !value[0].is_finite() {
@@ -341,7 +338,7 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             let mut x = *self.row(target);
             while i < order.len() && model.rules[order[i]].target == target {
                 let rule = &model.rules[order[i]];
-                let v = &self.rule_values[self.rule_rows[order[i]].1];
+                let v = &self.rule_values[model.rule_rows[order[i]].1];
                 let before = x[0];
                 // One loop per operation, so that each is a plain loop over the lanes. A
                 // value that is not finite leaves `x` as it is: adding -0.0 and multiplying
@@ -719,21 +716,6 @@ impl<'m, const N: usize> Lockstep<'m, N> {
             std::mem::swap(&mut self.points, &mut self.sorted);
         }
     }
-}
-
-/// Per rule, the rows of its programs in `Model::rule_programs`, which holds each rule's
-/// `when`, if it has one, then its value (see [`Lockstep::rule_rows`]).
-fn rule_rows(model: &Model) -> Vec<(Option<usize>, usize)> {
-    let mut next = 0;
-    let mut row = || {
-        next += 1;
-        next - 1
-    };
-    model
-        .rules
-        .iter()
-        .map(|rule| (rule.when.is_some().then(&mut row), row()))
-        .collect()
 }
 
 /// The id of the rule `origin` names, for warnings.
