@@ -266,6 +266,7 @@ fn fraction_for_whole_number(text: &str, code: &ron::Error, at: usize) -> Option
             | E::ExpectedStructLikeEnd
             | E::ExpectedArrayEnd
             | E::ExpectedMapEnd
+            | E::ExpectedOptionEnd
             | E::TrailingCharacters
     ) {
         return None;
@@ -437,6 +438,11 @@ mod tests {
         let at = text.rfind('e').unwrap();
         let span = fraction_for_whole_number(text, &ron::Error::ExpectedStructLikeEnd, at).unwrap();
         assert_eq!(&text[span], "2e3");
+        // Inside `Some(..)`, as an optional whole number is written.
+        let text = "(max_times: Some(1.5))";
+        let at = text.find('.').unwrap();
+        let span = fraction_for_whole_number(text, &ron::Error::ExpectedOptionEnd, at).unwrap();
+        assert_eq!(&text[span], "1.5");
         // A comma really missing between two fields is not mistaken for one.
         let text = "(a: 1 b: 2)";
         assert_eq!(
