@@ -804,27 +804,22 @@ fn path_plan(model: &Model, name: &str) -> Result<Plan> {
 /// Runs `work` with progress shown on stderr when it is a terminal.
 fn with_progress<T: Send>(total: usize, work: impl FnOnce(&Control) -> T + Send) -> T {
     use std::io::IsTerminal;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if !std::io::stderr().is_terminal() {
+        return work::by_tenths(total, |control| work(control));
+    }
     let progress = AtomicUsize::new(0);
     let control = Control {
         progress: Some(&progress),
         cancel: None,
     };
-    if !std::io::stderr().is_terminal() {
-        return work::by_tenths(total, |control| work(control));
-    }
-    let done = AtomicBool::new(false);
-    let (result, printed) = std::thread::scope(|scope| {
-        let handle = scope.spawn(|| {
-            let result = work(&control);
-            done.store(true, Ordering::Release);
-            result
-        });
-        let mut shown = usize::MAX;
-        while !done.load(Ordering::Acquire) {
-            std::thread::sleep(std::time::Duration::from_millis(100));
+    let mut shown = usize::MAX;
+    let value = work::watch(
+        std::time::Duration::from_millis(100),
+        || work(&control),
+        || {
             let now = progress.load(Ordering::Relaxed);
-            if now != shown && !done.load(Ordering::Acquire) {
+            if now != shown {
                 eprint!(
                     "\r{} of {} runs",
                     format_number(now as f64, 0),
@@ -832,16 +827,12 @@ fn with_progress<T: Send>(total: usize, work: impl FnOnce(&Control) -> T + Send)
                 );
                 shown = now;
             }
-        }
-        (handle.join(), shown != usize::MAX)
-    });
-    if printed {
+        },
+    );
+    if shown != usize::MAX {
         eprint!("\r{:40}\r", "");
     }
-    match result {
-        Ok(value) => value,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    value
 }
 
 fn ensemble_error(e: EnsembleError) -> anyhow::Error {

@@ -87,26 +87,21 @@ fn with_cap<T: Send>(
     use std::io::IsTerminal;
     let evaluations = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let done = AtomicBool::new(false);
     let control = BalanceControl {
         evaluations: Some(&evaluations),
         stop: Some(&stop),
     };
     let terminal = std::io::stderr().is_terminal();
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
-    let (result, printed) = std::thread::scope(|scope| {
-        let handle = scope.spawn(|| {
-            let result = work(&control);
-            done.store(true, Ordering::Release);
-            result
-        });
-        let mut printed = false;
-        while !done.load(Ordering::Acquire) {
-            std::thread::sleep(Duration::from_millis(50));
+    let mut printed = false;
+    let value = super::work::watch(
+        Duration::from_millis(50),
+        || work(&control),
+        || {
             if Instant::now() >= deadline {
                 stop.store(true, Ordering::Relaxed);
             }
-            if terminal && !done.load(Ordering::Acquire) {
+            if terminal {
                 let n = evaluations.load(Ordering::Relaxed);
                 let what = if n >= limit || stop.load(Ordering::Relaxed) {
                     "checking defects".to_string()
@@ -120,16 +115,12 @@ fn with_cap<T: Send>(
                 eprint!("\r{what:50}");
                 printed = true;
             }
-        }
-        (handle.join(), printed)
-    });
+        },
+    );
     if printed {
         eprint!("\r{:50}\r", "");
     }
-    match result {
-        Ok(value) => value,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    value
 }
 
 fn plan_json(model: &Model, result: &PlanResult) -> serde_json::Value {
